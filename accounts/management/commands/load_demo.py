@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+from agreements import demo as agreements_demo
+from clusters import demo as clusters_demo
+from consultations import demo as consultations_demo
+
+
+class Command(BaseCommand):
+    help = "Load the InoLink demo: the seed's agency, partner, programme and ten clusters, plus sample data."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            users = accounts_demo.load()
+            registry = clusters_demo.load(manager=users["manager"])
+            experts = consultations_demo.load(expert_user=users["expert"])
+            agreements_demo.load(registry=registry)
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data is loaded. Sign in as staff@example.com, manager@example.com or expert@example.com."
+            )
+        )
+        self.stdout.write(f"  {len(experts)} experts, {len(registry['programme_clusters'])} programme clusters.")

@@ -1,0 +1,105 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
+from clusters.tests.factories import ClusterFactory
+from consultations.tests.factories import ExpertFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_has_labelled_email_and_password(client):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en")
+    html = " ".join(response.content.decode().split())
+    assert response.status_code == 200
+    assert re.search(r'<label for="id_username"[^>]*> Email', html)
+    assert re.search(r'<label for="id_password"[^>]*> Password', html)
+    assert "vendor/bootstrap/css/bootstrap.min.css" in html
+
+
+def test_login_with_email_then_home_sends_manager_to_their_dashboard(client):
+    user = UserFactory(email="Ieva@Example.com")
+    ClusterFactory(managers=[user])
+    response = client.post(
+        reverse("accounts:login"), {"username": "ieva@example.com", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("consultations:dashboard")
+
+
+def test_wrong_password_gives_a_clear_message(client):
+    UserFactory(email="someone@example.com")
+    response = client.post(reverse("accounts:login"), {"username": "someone@example.com", "password": "nope"})
+    assert response.status_code == 200
+    assert "The email or password is not right" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [("expert", "consultations:my-sessions"), ("staff", "reports:dashboard")],
+)
+def test_home_sends_each_role_to_its_start_page(client, role, target):
+    user = StaffFactory() if role == "staff" else ExpertFactory().user
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse(target)
+    assert client.get(response.url).status_code == 200
+
+
+def test_user_without_role_is_told_so(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "does not have a role" in response.content.decode()
+
+
+def test_anonymous_home_goes_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_non_staff_are_kept_out_of_the_admin(client):
+    user = UserFactory()
+    ClusterFactory(managers=[user])
+    client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "login" in response.url
+    assert client.get(reverse("admin:clusters_cluster_changelist")).status_code == 302
+
+
+def test_navigation_shows_each_role_its_links(client):
+    user = ExpertFactory().user
+    client.force_login(user)
+    html = client.get(reverse("consultations:my-sessions")).content.decode()
+    assert reverse("consultations:my-sessions") in html
+    assert reverse("admin:index") not in html
+
+
+def test_password_reset_sends_a_link(client, mailoutbox):
+    UserFactory(email="reset@example.com")
+    response = client.post(reverse("accounts:password-reset"), {"email": "reset@example.com"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "/accounts/password/reset/" in mailoutbox[0].body
+
+
+def test_password_change_page_opens(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("accounts:password-change")).status_code == 200
+
+
+def test_user_language_is_used_after_sign_in(client):
+    user = UserFactory(language="en")
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.headers["Content-Language"] == "en"
+    assert "does not have a role" in response.content.decode()
+
+
+def test_anonymous_pages_default_to_lithuanian(client):
+    response = client.get(reverse("accounts:login"))
+    assert response.headers["Content-Language"] == "lt"

@@ -1,0 +1,306 @@
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clusters.models import Cluster, LabelLevel, Organisation
+from consultations.models import ServiceArea
+
+from .validators import validate_pdf_document
+
+MAX_HOURS_PER_AREA = Decimal("1000")
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def with_kpi_progress(self, on: datetime.date | None = None):
+        """Annotate ``bronze_count`` and ``silver_count``: programme clusters holding at least that label.
+
+        Programme clusters are those with a live agreement in the programme. A
+        cluster holding silver has passed bronze too, so it counts toward both.
+        """
+
+        def clusters_holding(level):
+            return Coalesce(
+                Subquery(
+                    Agreement.objects.live()
+                    .filter(programme=OuterRef("pk"), cluster__in=Cluster.objects.holding_label(level, on).values("pk"))
+                    .values("programme")
+                    .annotate(clusters=Count("cluster", distinct=True))
+                    .values("clusters"),
+                    output_field=models.IntegerField(),
+                ),
+                0,
+            )
+
+        return self.annotate(
+            bronze_count=clusters_holding(LabelLevel.BRONZE), silver_count=clusters_holding(LabelLevel.SILVER)
+        )
+
+
+class Programme(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    agency = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="programmes_as_agency", verbose_name=_("agency")
+    )
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="programmes_as_partner", verbose_name=_("partner")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    bronze_target = models.PositiveSmallIntegerField(_("clusters with bronze label (target)"), default=6)
+    silver_target = models.PositiveSmallIntegerField(_("clusters with silver label (target)"), default=1)
+    target_date = models.DateField(_("targets due by"))
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="agreements_programme_period"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": _("The programme must end after it starts.")})
+
+    def participating_clusters(self):
+        """Clusters with a live (not terminated) agreement under this programme."""
+        return Cluster.objects.filter(agreements__programme=self, agreements__terminated_on__isnull=True).distinct()
+
+    def kpi_progress(self) -> dict:
+        """Label KPI progress against the targets, from ``with_kpi_progress()`` annotations when present."""
+        if not hasattr(self, "bronze_count"):
+            annotated = type(self).objects.with_kpi_progress().get(pk=self.pk)
+            self.bronze_count, self.silver_count = annotated.bronze_count, annotated.silver_count
+        return {
+            "bronze": self.bronze_count,
+            "bronze_target": self.bronze_target,
+            "bronze_met": self.bronze_count >= self.bronze_target,
+            "silver": self.silver_count,
+            "silver_target": self.silver_target,
+            "silver_met": self.silver_count >= self.silver_target,
+        }
+
+    @property
+    def kpi_summary(self) -> str:
+        progress = self.kpi_progress()
+        return _("bronze %(bronze)s / %(bronze_target)s, silver %(silver)s / %(silver_target)s") % progress
+
+
+class Party(models.TextChoices):
+    AGENCY = "agency", _("Agency")
+    PARTNER = "partner", _("Partner")
+    CLUSTER = "cluster", _("Cluster")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def live(self):
+        """Agreements that have not been terminated."""
+        return self.filter(terminated_on__isnull=True)
+
+    def fully_signed(self):
+        return self.annotate(
+            signed_parties=Count("signatures__party", distinct=True),
+        ).filter(signed_parties=len(Party.values))
+
+    def active(self, on: datetime.date | None = None):
+        """The one rule for "active": not terminated, signed by all three parties, and the day inside the period."""
+        day = on or timezone.localdate()
+        return self.live().filter(starts_on__lte=day, ends_on__gte=day).fully_signed()
+
+    def for_cluster(self, cluster):
+        return self.filter(cluster=cluster)
+
+
+class Agreement(models.Model):
+    """A tripartite cooperation agreement: the agency, the partner and one cluster."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SIGNED = "signed", _("Signed")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        TERMINATED = "terminated", _("Terminated")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("programme")
+    )
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("cluster"))
+    number = models.CharField(_("agreement number"), max_length=50, unique=True)
+    starts_on = models.DateField(_("period starts"))
+    ends_on = models.DateField(_("period ends"))
+    document = models.FileField(
+        _("signed document (PDF)"),
+        upload_to="agreements/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf_document],
+        help_text=_("The signed agreement as a PDF, at most 10 MB."),
+    )
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_reason = models.TextField(_("reason for termination"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tripartite agreement")
+        verbose_name_plural = _("tripartite agreements")
+        ordering = ["-starts_on", "number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="agreements_agreement_period"),
+            models.UniqueConstraint(
+                fields=["programme", "cluster"],
+                condition=Q(terminated_on__isnull=True),
+                name="agreements_one_live_agreement_per_cluster",
+                violation_error_message=_("This cluster already has a live agreement in this programme."),
+            ),
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True) | ~Q(termination_reason=""),
+                name="agreements_agreement_termination_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} – {self.cluster}"
+
+    def get_absolute_url(self):
+        return reverse("agreements:agreement-detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            errors["ends_on"] = _("The period must end after it starts.")
+        if self.terminated_on and not self.termination_reason.strip():
+            errors["termination_reason"] = _("Give the reason for terminating the agreement.")
+        if errors:
+            raise ValidationError(errors)
+
+    def status_on(self, day: datetime.date | None = None) -> "Agreement.Status":
+        """Derived status; agrees with ``AgreementQuerySet.active()`` for the day.
+
+        Uses prefetched signatures when they are there, so lists stay at a fixed query count.
+        """
+        day = day or timezone.localdate()
+        if self.terminated_on:
+            return self.Status.TERMINATED
+        if not self.is_fully_signed:
+            return self.Status.DRAFT
+        if day < self.starts_on:
+            return self.Status.SIGNED
+        if day > self.ends_on:
+            return self.Status.COMPLETED
+        return self.Status.ACTIVE
+
+    @property
+    def status(self) -> "Agreement.Status":
+        return self.status_on()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_fully_signed(self) -> bool:
+        return {signature.party for signature in self.signatures.all()} >= set(Party.values)
+
+    def missing_parties(self) -> list[str]:
+        signed = {signature.party for signature in self.signatures.all()}
+        return [label for value, label in Party.choices if value not in signed]
+
+
+class Signature(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("agreement")
+    )
+    party = models.CharField(_("party"), max_length=10, choices=Party.choices)
+    signer_name = models.CharField(_("signed by"), max_length=200)
+    signer_role = models.CharField(_("signer's role"), max_length=200)
+    signed_on = models.DateField(_("signed on"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["agreement", "party"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "party"],
+                name="agreements_one_signature_per_party",
+                violation_error_message=_("This party has already signed the agreement."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_party_display()}: {self.signer_name}"
+
+
+class HourAllocationQuerySet(models.QuerySet):
+    def with_usage(self):
+        """Annotate ``hours_delivered`` and ``hours_held`` (from consultations) and ``hours_remaining``.
+
+        Delivered hours come from logged session outcomes; held hours from live
+        bookings that have not started yet. Until the consultations module records
+        bookings both are zero.
+        """
+        from consultations.selectors import allocation_usage_annotations
+
+        return self.annotate(**allocation_usage_annotations()).annotate(
+            hours_remaining=models.F("hours_granted") - models.F("hours_delivered") - models.F("hours_held")
+        )
+
+
+class HourAllocation(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("agreement")
+    )
+    service_area = models.ForeignKey(
+        ServiceArea, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("service area")
+    )
+    hours_granted = models.DecimalField(
+        _("hours granted"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_HOURS_PER_AREA)],
+        help_text=_("Consultancy hours granted in this service area, at most 1000."),
+    )
+
+    history = HistoricalRecords()
+    objects = HourAllocationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hour allocation")
+        verbose_name_plural = _("hour allocations")
+        ordering = ["agreement", "service_area__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "service_area"],
+                name="agreements_one_allocation_per_area",
+                violation_error_message=_("This agreement already has hours in this service area."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_granted__gt=0) & Q(hours_granted__lte=MAX_HOURS_PER_AREA),
+                name="agreements_allocation_hours_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service_area}: {self.hours_granted} h"

@@ -1,0 +1,31 @@
+from django.db.models import Prefetch
+
+from .models import Agreement, HourAllocation, Programme
+
+
+def agreements_with_usage(*, cluster=None, programme=None):
+    """Agreements with signatures and hour usage per service area, in three queries whatever the count."""
+    agreements = Agreement.objects.select_related("programme", "cluster").prefetch_related(
+        "signatures",
+        Prefetch(
+            "allocations",
+            queryset=HourAllocation.objects.with_usage()
+            .select_related("service_area")
+            .order_by("service_area__position"),
+        ),
+    )
+    if cluster is not None:
+        agreements = agreements.filter(cluster=cluster)
+    if programme is not None:
+        agreements = agreements.filter(programme=programme)
+    return agreements.order_by("-starts_on")
+
+
+def current_agreement(cluster):
+    """The cluster's live agreement with usage (the newest one), or None."""
+    return agreements_with_usage(cluster=cluster).filter(terminated_on__isnull=True).first()
+
+
+def programmes_with_progress():
+    """Every programme with its KPI progress, in one query."""
+    return Programme.objects.with_kpi_progress().select_related("agency", "partner")

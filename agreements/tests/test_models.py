@@ -1,0 +1,160 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+
+from agreements.models import Agreement, HourAllocation, Party
+from agreements.tests.factories import (
+    ActiveAgreementFactory,
+    AgreementFactory,
+    HourAllocationFactory,
+    ProgrammeFactory,
+    SignatureFactory,
+)
+from agreements.validators import MAX_DOCUMENT_BYTES, validate_pdf_document
+from clusters.models import LabelLevel
+from clusters.tests.factories import ClusterFactory, LabelAwardFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date.today()
+PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def is_active(agreement):
+    agreement = Agreement.objects.prefetch_related("signatures").get(pk=agreement.pk)
+    in_queryset = Agreement.objects.active().filter(pk=agreement.pk).exists()
+    assert agreement.is_active == in_queryset, "the model and the queryset must agree"
+    return in_queryset
+
+
+def test_fully_signed_agreement_inside_its_period_is_active():
+    assert is_active(ActiveAgreementFactory())
+
+
+@pytest.mark.parametrize("missing", Party.values)
+def test_missing_signature_keeps_it_draft(missing):
+    agreement = AgreementFactory()
+    for party in Party.values:
+        if party != missing:
+            SignatureFactory(agreement=agreement, party=party)
+    assert not is_active(agreement)
+    assert agreement.status == Agreement.Status.DRAFT
+
+
+def test_outside_the_period_it_is_not_active():
+    future = ActiveAgreementFactory(starts_on=TODAY + datetime.timedelta(days=5))
+    past = ActiveAgreementFactory(
+        starts_on=TODAY - datetime.timedelta(days=400), ends_on=TODAY - datetime.timedelta(days=1)
+    )
+    assert not is_active(future) and future.status == Agreement.Status.SIGNED
+    assert not is_active(past) and past.status == Agreement.Status.COMPLETED
+
+
+def test_terminated_agreement_is_not_active():
+    agreement = ActiveAgreementFactory(terminated_on=TODAY, termination_reason="Cluster dissolved")
+    assert not is_active(agreement)
+    assert agreement.status == Agreement.Status.TERMINATED
+
+
+def test_one_live_agreement_per_cluster_and_programme_in_the_database():
+    first = ActiveAgreementFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgreementFactory(programme=first.programme, cluster=first.cluster)
+    first.terminated_on = TODAY
+    first.termination_reason = "Replaced"
+    first.save()
+    AgreementFactory(programme=first.programme, cluster=first.cluster)  # allowed once the first is terminated
+
+
+def test_duplicate_live_agreement_gets_a_message_at_the_cluster_field():
+    first = ActiveAgreementFactory()
+    duplicate = AgreementFactory.build(programme=first.programme, cluster=first.cluster)
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "already has a live agreement" in str(error.value)
+
+
+def test_period_ending_before_it_starts_is_refused():
+    agreement = AgreementFactory.build(
+        programme=ProgrammeFactory(),
+        cluster=ClusterFactory(),
+        starts_on=TODAY,
+        ends_on=TODAY - datetime.timedelta(days=1),
+    )
+    with pytest.raises(ValidationError) as error:
+        agreement.full_clean()
+    assert "ends_on" in error.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        agreement.save()
+
+
+def test_second_signature_for_a_party_is_refused_by_the_database():
+    agreement = ActiveAgreementFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignatureFactory(agreement=agreement, party=Party.CLUSTER)
+
+
+def test_pdf_document_is_accepted():
+    validate_pdf_document(SimpleUploadedFile("agreement.pdf", PDF_BYTES, content_type="application/pdf"))
+
+
+def test_renamed_text_file_is_refused():
+    upload = SimpleUploadedFile("agreement.pdf", b"just some text, not a PDF", content_type="application/pdf")
+    with pytest.raises(ValidationError, match="not a PDF"):
+        validate_pdf_document(upload)
+
+
+def test_oversized_document_is_refused():
+    upload = SimpleUploadedFile("agreement.pdf", PDF_BYTES + b"0" * MAX_DOCUMENT_BYTES)
+    with pytest.raises(ValidationError, match="limit"):
+        validate_pdf_document(upload)
+
+
+def test_remaining_hours_start_at_the_granted_hours():
+    allocation = HourAllocationFactory(hours_granted=Decimal("12.5"))
+    annotated = HourAllocation.objects.with_usage().get(pk=allocation.pk)
+    assert annotated.hours_remaining == Decimal("12.5")
+    assert annotated.hours_delivered == 0 and annotated.hours_held == 0
+
+
+@pytest.mark.parametrize("hours", ["0", "-5", "1000.25", "99999"])
+def test_negative_zero_or_absurd_hours_are_refused(hours):
+    allocation = HourAllocationFactory.build(agreement=ActiveAgreementFactory(), hours_granted=Decimal(hours))
+    with pytest.raises(ValidationError) as error:
+        allocation.full_clean()
+    assert "hours_granted" in error.value.message_dict
+
+
+def test_kpi_progress_counts_programme_clusters_holding_labels():
+    programme = ProgrammeFactory(bronze_target=2, silver_target=1)
+    bronze = ActiveAgreementFactory(programme=programme).cluster
+    silver = ActiveAgreementFactory(programme=programme).cluster
+    ActiveAgreementFactory(programme=programme)  # no label
+    outside = ClusterFactory()  # not in the programme
+    LabelAwardFactory(cluster=bronze, level=LabelLevel.BRONZE)
+    LabelAwardFactory(cluster=silver, level=LabelLevel.SILVER)
+    LabelAwardFactory(cluster=outside, level=LabelLevel.GOLD)
+    progress = programme.kpi_progress()
+    assert progress["bronze"] == 2 and progress["bronze_met"]
+    assert progress["silver"] == 1 and progress["silver_met"]
+    assert programme.kpi_summary == "bronze 2 / 2, silver 1 / 1"
+
+
+def test_kpi_progress_ignores_terminated_agreements():
+    programme = ProgrammeFactory()
+    agreement = ActiveAgreementFactory(programme=programme, terminated_on=TODAY, termination_reason="Left")
+    LabelAwardFactory(cluster=agreement.cluster)
+    assert programme.kpi_progress()["bronze"] == 0
+
+
+def test_agreement_changes_are_kept_in_history():
+    agreement = ActiveAgreementFactory()
+    before = agreement.history.count()
+    agreement.notes = "Amended"
+    agreement.save()
+    assert agreement.history.count() == before + 1
+    assert agreement.history.first().notes == "Amended"

@@ -1,0 +1,39 @@
+"""Who may see which cluster. Views ask here, nowhere else."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Cluster
+
+
+def clusters_visible_to(user):
+    """Staff see the whole registry; a cluster manager sees only the clusters they manage."""
+    if not user.is_authenticated:
+        return Cluster.objects.none()
+    if user.is_staff:
+        return Cluster.objects.all()
+    return Cluster.objects.managed_by(user)
+
+
+def get_cluster_for(user, pk):
+    """The cluster, or 404 when it does not exist, the id is malformed, or the person may not see it."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(clusters_visible_to(user), pk=pk)
+
+
+def current_cluster_for_manager(request):
+    """The cluster a manager is working on: their choice kept in the session, else their first.
+
+    Returns None when the person manages no cluster.
+    """
+    managed = list(Cluster.objects.managed_by(request.user).order_by("name").only("pk", "name"))
+    if not managed:
+        return None
+    chosen = request.session.get("current_cluster_id")
+    for cluster in managed:
+        if cluster.pk == chosen:
+            return cluster
+    return managed[0]

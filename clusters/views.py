@@ -1,0 +1,31 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from agreements.selectors import agreements_with_usage
+
+from .permissions import get_cluster_for
+from .selectors import cluster_detail
+
+
+@login_required
+def cluster_detail_view(request, pk):
+    cluster = cluster_detail(get_cluster_for(request.user, pk).pk)
+    return render(
+        request,
+        "clusters/cluster_detail.html",
+        {"cluster": cluster, "agreements": agreements_with_usage(cluster=cluster)},
+    )
+
+
+@login_required
+@require_POST
+def cluster_switch(request):
+    """A manager of several clusters picks the one they are working on."""
+    cluster = get_cluster_for(request.user, request.POST.get("cluster"))
+    request.session["current_cluster_id"] = cluster.pk
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "home"
+    return redirect(next_url)
