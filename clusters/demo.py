@@ -18,6 +18,7 @@ PARTNER = {"name": "Lithuanian Innovation Center", "kind": Organisation.Kind.PUB
 PROGRAMME_CLUSTERS = [
     {
         "name": '"iVITA" Wellness Cluster',
+        "short_name": "iVITA",
         "sector": Sector.HEALTH,
         "region": Region.VILNIUS,
         "founded_year": 2012,
@@ -26,6 +27,7 @@ PROGRAMME_CLUSTERS = [
     },
     {
         "name": "Laser and Engineering Technology Cluster",
+        "short_name": "LETC",
         "sector": Sector.LASERS,
         "region": Region.VILNIUS,
         "founded_year": 2013,
@@ -34,6 +36,7 @@ PROGRAMME_CLUSTERS = [
     },
     {
         "name": "SMART Food Cluster",
+        "short_name": "SMART Food",
         "sector": Sector.FOOD,
         "region": Region.KAUNAS,
         "founded_year": 2014,
@@ -41,6 +44,7 @@ PROGRAMME_CLUSTERS = [
     },
     {
         "name": "National Food and Economy Cluster",
+        "short_name": "NFEC",
         "sector": Sector.FOOD,
         "region": Region.KAUNAS,
         "founded_year": 2011,
@@ -48,6 +52,7 @@ PROGRAMME_CLUSTERS = [
     },
     {
         "name": "Smart Technology Cluster",
+        "short_name": "STC",
         "sector": Sector.ICT,
         "region": Region.KAUNAS,
         "founded_year": 2015,
@@ -55,6 +60,7 @@ PROGRAMME_CLUSTERS = [
     },
     {
         "name": "Lithuanian Plastics Cluster",
+        "short_name": "LPC",
         "sector": Sector.MANUFACTURING,
         "region": Region.KAUNAS,
         "founded_year": 2013,
@@ -62,6 +68,7 @@ PROGRAMME_CLUSTERS = [
     },
     {
         "name": 'Cluster "Railway LT"',
+        "short_name": "Railway LT",
         "sector": Sector.TRANSPORT,
         "region": Region.VILNIUS,
         "founded_year": 2016,
@@ -69,6 +76,7 @@ PROGRAMME_CLUSTERS = [
     },
     {
         "name": "Bio Power Plant Development Cluster",
+        "short_name": "BPPDC",
         "sector": Sector.ENERGY,
         "region": Region.UTENA,
         "founded_year": 2014,
@@ -76,6 +84,7 @@ PROGRAMME_CLUSTERS = [
     },
     {
         "name": "Lithuanian Automotive Component Manufacturers and Exporters Association (LAuGEA)",
+        "short_name": "LAuGEA",
         "sector": Sector.AUTOMOTIVE,
         "region": Region.KAUNAS,
         "founded_year": 2012,
@@ -83,6 +92,7 @@ PROGRAMME_CLUSTERS = [
     },
     {
         "name": '"Užupis Creative Cluster" Association',
+        "short_name": "Užupis Creative",
         "sector": Sector.CREATIVE,
         "region": Region.VILNIUS,
         "founded_year": 2013,
@@ -155,19 +165,19 @@ def load(*, manager) -> dict:
 
     programme_clusters = []
     for number, spec in enumerate(PROGRAMME_CLUSTERS, start=1):
-        short = spec["name"].split("(")[-1].rstrip(")") if "(" in spec["name"] else spec["name"].strip('"')
+        spec = dict(spec)
+        short = spec.pop("short_name")
         target = cluster(
             company_code=f"30{number:07d}",
-            legal_name=spec["name"],
             is_sample=False,
             email=f"info@cluster{number}.example.com",
             website=f"https://cluster{number}.example.com",
             **spec,
         )
-        coordinator = organisation(f"{short} coordinator (sample member)", Organisation.Kind.COMPANY, f"31{number:07d}")
+        coordinator = organisation(f"UAB {short} Koordinavimas (sample)", Organisation.Kind.COMPANY, f"31{number:07d}")
         companies = [
-            organisation(f"{short} member company {letter} (sample)", Organisation.Kind.COMPANY, f"32{number:05d}{i}")
-            for i, letter in enumerate("ABC", start=1)
+            organisation(f"UAB {short} {suffix} (sample)", Organisation.Kind.COMPANY, f"32{number:05d}{i}")
+            for i, suffix in enumerate(["Sprendimai", "Technologijos", "Gamyba"], start=1)
         ]
         add_members(
             target,
