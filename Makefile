@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format install frontend migrate bench clean
+.PHONY: demo test lint format install frontend migrate bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,6 @@ install: $(STAMP) frontend
 demo: export DJANGO_DEBUG = 1
 demo: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 || true
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
@@ -44,3 +43,7 @@ format: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+
+# Translations: extract new strings into <app>/locale/lt and locale/lt (then translate them), and compile.
+messages: install
+	cd . && DJANGO_DEBUG=1 $(BIN)/python manage.py update_translations

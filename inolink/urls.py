@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views import home
+from accounts.views import home, set_language
 
 from .health import healthz
 
@@ -15,7 +15,7 @@ admin.site.index_title = _("Programme administration")
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("clusters/", include("clusters.urls")),
     path("agreements/", include("agreements.urls")),

@@ -103,3 +103,26 @@ def test_user_language_is_used_after_sign_in(client):
 def test_anonymous_pages_default_to_lithuanian(client):
     response = client.get(reverse("accounts:login"))
     assert response.headers["Content-Language"] == "lt"
+
+
+def test_language_switch_is_kept_as_the_users_preference(client):
+    user = UserFactory(language="en")
+    client.force_login(user)
+    response = client.post(reverse("set_language"), {"language": "lt", "next": "/accounts/password/change/"})
+    assert response.status_code == 302 and response.url == "/accounts/password/change/"
+    user.refresh_from_db()
+    assert user.language == "lt"
+    assert client.get(reverse("accounts:password-change")).headers["Content-Language"] == "lt"
+
+
+@pytest.mark.parametrize("code", ["xx", "", "de", "../../etc", "lt-XX" * 50])
+def test_unknown_language_code_falls_back_to_the_default(client, code):
+    response = client.post(reverse("set_language"), {"language": code, "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response.url == "/"
+    assert response.cookies["django_language"].value == "lt"
+
+
+def test_anonymous_language_switch_uses_a_cookie(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert client.get(reverse("accounts:login")).headers["Content-Language"] == "en"

@@ -1,0 +1,84 @@
+"""The Lithuanian translation is complete: a new string without its Lithuanian text fails here."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from inolink.management.commands.update_translations import TRANSLATED_APPS
+
+BASE_DIR = Path(settings.BASE_DIR)
+CATALOGUES = [BASE_DIR / "locale"] + [BASE_DIR / app / "locale" for app in TRANSLATED_APPS]
+SKIP_DIRS = {".venv", "node_modules", "staticfiles", "media", ".git", ".pytest_cache", ".ruff_cache", "bench"}
+
+
+def po_files(root_dirs):
+    return [path for root in root_dirs for path in sorted(root.glob("lt/LC_MESSAGES/django.po"))]
+
+
+def untranslated(po_path):
+    catalogue = polib.pofile(str(po_path))
+    return [
+        entry.msgid
+        for entry in catalogue
+        if not entry.obsolete
+        and ("fuzzy" in entry.flags or not (entry.msgstr or all(entry.msgstr_plural.values()) and entry.msgstr_plural))
+    ]
+
+
+@pytest.mark.parametrize("po_path", po_files(CATALOGUES), ids=lambda p: str(p.relative_to(BASE_DIR)))
+def test_committed_catalogue_has_no_empty_or_fuzzy_entries(po_path):
+    assert untranslated(po_path) == []
+
+
+@pytest.mark.parametrize("po_path", po_files(CATALOGUES), ids=lambda p: str(p.relative_to(BASE_DIR)))
+def test_compiled_catalogue_matches_its_source(po_path):
+    compiled = polib.mofile(str(po_path.with_suffix(".mo")))
+    source = polib.pofile(str(po_path))
+    as_dict = lambda cat: {(e.msgctxt, e.msgid): e.msgstr or dict(e.msgstr_plural) for e in cat if e.msgid}  # noqa: E731
+    mo = {
+        (e.msgctxt, e.msgid): e.msgstr or {int(k): v for k, v in e.msgstr_plural.items()} for e in compiled if e.msgid
+    }
+    po = {
+        key: value if isinstance(value, str) else {int(k): v for k, v in value.items()}
+        for key, value in as_dict(source).items()
+    }
+    assert mo == po, "run `make messages` to recompile the .mo files"
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext (xgettext) is not installed")
+def test_every_string_in_the_code_has_its_lithuanian_text(tmp_path):
+    copy = tmp_path / "project"
+    shutil.copytree(BASE_DIR, copy, ignore=lambda directory, names: [n for n in names if n in SKIP_DIRS])
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "update_translations", "--no-compile"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    missing = {
+        str(path.relative_to(copy)): untranslated(path)
+        for path in po_files([copy / "locale"] + [copy / app / "locale" for app in TRANSLATED_APPS])
+    }
+    assert {path: strings for path, strings in missing.items() if strings} == {}, "run `make messages` and translate"
+
+
+def test_hours_and_interface_follow_the_language():
+    from django.template import Context, Template
+
+    template = Template("{% load inolink_format %}{{ value|hours }}")
+    with translation.override("lt"):
+        assert template.render(Context({"value": "1.50"})) == "1,5 val."
+        assert translation.gettext("Sign out") == "Atsijungti"
+    with translation.override("en"):
+        assert template.render(Context({"value": "1.50"})) == "1.5 h"
