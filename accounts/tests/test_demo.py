@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from agreements.models import Agreement, HourAllocation, Programme, Signature
-from clusters.models import Cluster, LabelAward, Membership, Organisation
+from clusters.models import Cluster, LabelAward, LabelLevel, Membership, Organisation
 from consultations.models import Expert
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_demo_holds_the_seed_facts_and_loading_twice_changes_nothing():
     assert Cluster.objects.filter(is_sample=False).count() == 10
     assert programme.kpi_progress()["bronze"] == 1
     ivita = Cluster.objects.get(name='"iVITA" Wellness Cluster')
-    assert ivita.current_label_level.label == "Bronze"
+    assert ivita.current_label_level == LabelLevel.BRONZE
 
     staff = User.objects.get(email="staff@example.com")
     assert staff.is_staff and staff.check_password("inolink-demo")

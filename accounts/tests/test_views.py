@@ -32,6 +32,10 @@ def test_wrong_password_gives_a_clear_message(client):
     UserFactory(email="someone@example.com")
     response = client.post(reverse("accounts:login"), {"username": "someone@example.com", "password": "nope"})
     assert response.status_code == 200
+    assert "Neteisingas el. paštas arba slaptažodis" in response.content.decode()
+    response = client.post(
+        reverse("accounts:login"), {"username": "someone@example.com", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "The email or password is not right" in response.content.decode()
 
 
