@@ -110,3 +110,31 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("KPI progress"))
     def kpi_summary(self, obj):
         return obj.kpi_summary if obj.pk else "—"
+
+
+@admin.register(Signature)
+class SignatureAdmin(SimpleHistoryAdmin):
+    """Signatures are edited on their agreement; this list gives their history and a cross-agreement view."""
+
+    list_display = ["agreement", "party", "signer_name", "signer_role", "signed_on"]
+    list_filter = ["party"]
+    search_fields = ["agreement__number", "agreement__cluster__name", "signer_name"]
+    list_select_related = ["agreement__cluster"]
+    autocomplete_fields = ["agreement"]
+    date_hierarchy = "signed_on"
+
+
+@admin.register(HourAllocation)
+class HourAllocationAdmin(SimpleHistoryAdmin):
+    list_display = ["agreement", "service_area", "hours_granted", "hours_remaining"]
+    list_filter = ["service_area", "agreement__programme"]
+    search_fields = ["agreement__number", "agreement__cluster__name"]
+    list_select_related = ["agreement__cluster", "service_area"]
+    autocomplete_fields = ["agreement"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_usage()
+
+    @admin.display(description=_("remaining"), ordering="hours_remaining")
+    def hours_remaining(self, obj):
+        return obj.hours_remaining
