@@ -92,6 +92,8 @@ class ClusterAdmin(SimpleHistoryAdmin):
                 members_count=Coalesce(Subquery(members), 0),
                 in_programme=Exists(Agreement.objects.live().filter(cluster=OuterRef("pk"))),
             )
+            # Aggregating drops Meta.ordering; autocomplete pages need a stable order.
+            .order_by("name")
         )
 
     @admin.display(description=_("current label"), ordering="current_label")
