@@ -48,9 +48,14 @@ class SecondFactorForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_otp_token(self):
-        from .two_factor import verify_code
+        from .two_factor import throttled, verify_code
 
         token = "".join(self.cleaned_data["otp_token"].split())
+        if throttled(self.user):
+            raise forms.ValidationError(
+                _("Too many wrong codes in a row. Wait a few seconds, then enter the code your authenticator shows."),
+                code="throttled",
+            )
         self.device = verify_code(self.user, token)
         if self.device is None:
             raise forms.ValidationError(

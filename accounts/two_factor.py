@@ -26,6 +26,11 @@ def has_device(user) -> bool:
     return next(iter(devices_for_user(user, confirmed=True)), None) is not None
 
 
+def throttled(user) -> bool:
+    """True when django-otp refuses to check codes for now, after repeated wrong ones (the wait doubles each time)."""
+    return any(not device.verify_is_allowed()[0] for device in devices_for_user(user, confirmed=True))
+
+
 def verify_code(user, token):
     """The confirmed device of ``user`` that accepts ``token``, or None (django-otp throttles repeated failures)."""
     if not token.isdigit():

@@ -177,3 +177,22 @@ def test_enrol_command_creates_a_device_and_prints_its_url_and_qr_code(client, o
     new_device = TOTPDevice.objects.get(user=staff)
     assert client.post(reverse("accounts:second-factor"), {"otp_token": current_code(new_device)}).status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_repeated_wrong_codes_are_throttled_even_the_right_one_at_once(client, otp_required):
+    staff = StaffFactory()
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client.force_login(staff)
+    client.post(reverse("accounts:second-factor"), {"otp_token": wrong_code(device)})
+    response = client.post(
+        reverse("accounts:second-factor"), {"otp_token": current_code(device)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Too many wrong codes in a row" in response.content.decode()
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_staff_owing_the_code_see_no_role_links(client, otp_required):
+    client.force_login(StaffFactory())
+    html = client.get(reverse("accounts:second-factor")).content.decode()
+    assert reverse("reports:dashboard") not in html
+    assert reverse("admin:index") not in html
