@@ -3,10 +3,13 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .lockout import lockout_message
 from .models import User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
+    """Sign in with email and password; a locked-out email and address pair is told so at the form."""
+
     username = forms.EmailField(
         label=_("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
@@ -15,6 +18,51 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("The email or password is not right. Please try again; the password is case-sensitive."),
         "inactive": _("This account is inactive."),
     }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # django-axes flags the request when this attempt hit the limit or the pair is already locked out.
+            if getattr(self.request, "axes_locked_out", False):
+                self.request.inolink_lockout_shown = True
+                raise forms.ValidationError(lockout_message(), code="locked_out") from None
+            raise
+
+
+class SecondFactorForm(forms.Form):
+    """The six-digit code from a staff member's authenticator app, checked against their devices."""
+
+    otp_token = forms.CharField(
+        label=_("Authentication code"),
+        max_length=12,
+        help_text=_("The 6-digit code your authenticator app shows for InoLink."),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        self.device = None
+        super().__init__(*args, **kwargs)
+
+    def clean_otp_token(self):
+        from .two_factor import throttled, verify_code
+
+        token = "".join(self.cleaned_data["otp_token"].split())
+        if throttled(self.user):
+            raise forms.ValidationError(
+                _("Too many wrong codes in a row. Wait a few seconds, then enter the code your authenticator shows."),
+                code="throttled",
+            )
+        self.device = verify_code(self.user, token)
+        if self.device is None:
+            raise forms.ValidationError(
+                _("That code is not right. Enter the code your authenticator shows now; it changes every 30 seconds."),
+                code="invalid_token",
+            )
+        return token
 
 
 class AdminUserCreationForm(forms.ModelForm):

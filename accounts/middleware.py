@@ -24,3 +24,39 @@ class UserLanguageMiddleware:
         if language in self.supported:
             response.headers.setdefault("Content-Language", language)
         return response
+
+
+class StaffSecondFactorMiddleware:
+    """Keep a staff session that has not entered its authenticator code on the code page.
+
+    Runs after django-otp's OTPMiddleware (which knows whether the session is verified). Covers every
+    page, including ones added later, not only the admin: staff privileges show on front-end pages too.
+    Anonymous people and non-staff pass straight through.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        from .two_factor import needs_second_factor
+
+        if needs_second_factor(request.user) and not self._is_open(request.path_info):
+            target = reverse("accounts:second-factor")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_open(path):
+        from django.urls import reverse
+
+        open_paths = {
+            reverse("accounts:second-factor"),
+            reverse("accounts:logout"),
+            reverse("set_language"),
+            reverse("healthz"),
+        }
+        return path in open_paths or path.startswith("/" + settings.STATIC_URL.lstrip("/"))

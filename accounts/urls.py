@@ -17,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("second-factor/", views.second_factor, name="second-factor"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -1,15 +1,21 @@
+import django_otp
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from .forms import SecondFactorForm
 from .roles import roles_for
+from .two_factor import has_device, needs_second_factor
 
 PASSWORD_CHANGE_TITLE = _("Change your password")
 PASSWORD_RESET_TITLE = _("Reset your password")
+SECOND_FACTOR_TITLE = _("Enter your authentication code")
 
 
 @login_required
@@ -53,3 +59,25 @@ def set_language(request):
         httponly=True,
     )
     return response
+
+
+@sensitive_post_parameters("otp_token")
+@never_cache
+@login_required
+def second_factor(request):
+    """Staff enter the code from their authenticator app after the password (when a second factor is required)."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
+        next_url = settings.LOGIN_REDIRECT_URL
+    if not needs_second_factor(request.user):
+        return redirect(next_url)
+    device_enrolled = has_device(request.user)
+    form = SecondFactorForm(request.user, request.POST or None)
+    if request.method == "POST" and device_enrolled and form.is_valid():
+        django_otp.login(request, form.device)
+        return redirect(next_url)
+    return render(
+        request,
+        "accounts/second_factor.html",
+        {"form": form, "next": next_url, "device_enrolled": device_enrolled, "page_title": SECOND_FACTOR_TITLE},
+    )

@@ -6,6 +6,7 @@ run the demo with no services. Production sets DATABASE_URL, CELERY_BROKER_URL,
 DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -53,6 +54,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "inolink",
     "accounts",
     "clusters",
@@ -70,10 +74,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout noticed during the request into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "inolink.urls"
@@ -115,6 +124,11 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out person is refused before their password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -195,7 +209,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-# Security: production behind a TLS-terminating proxy.
+# Security: production behind a TLS-terminating proxy that sets X-Forwarded-Proto and appends the
+# client's address to X-Forwarded-For. `manage.py check --deploy` must stay clean when DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -203,9 +218,55 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG els
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Secure cookies whenever DEBUG is off. Only the test run turns them off (pytest.ini), because the browser
+# tests talk to a live server over plain http://127.0.0.1; check --deploy fails if production does the same.
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything from our own origin, never inline scripts.
+# Bootstrap and the admin's scripts are static files; images may be data: URIs (Bootstrap's icons in CSS).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Sign-in lockout (django-axes): 5 failures for the same email from the same address lock that pair
+# out for 30 minutes. Staff unlock people in the admin (Axes: access attempts) or with
+# `manage.py axes_reset_username <email>`.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A wrong password during the lockout does not restart the 30 minutes, so the page can promise a time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# How many proxies in front of Django append to X-Forwarded-For: the client's address is the one the
+# outermost trusted proxy saw. 0 means use the socket's address (no proxy, as in the demo).
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
+
+# Second factor (django-otp, TOTP) for staff whenever DEBUG is off: a staff session that has not
+# entered a code from its authenticator reaches no page but the code page. The embedded demo
+# (DEBUG on) lets staff in with the password alone. The test run turns it off (pytest.ini) so
+# force_login works; the second-factor tests turn it back on. check --deploy fails if production turns it off.
+OTP_REQUIRED_FOR_STAFF = env_bool("DJANGO_OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "InoLink"
+# The device admin never shows a device's secret or QR code again (enrol with `manage.py enrol_totp`).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = not DEBUG
 
 LOGGING = {
     "version": 1,
