@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -54,7 +55,7 @@ def event_list(request):
     return render(
         request,
         "events/event_list.html",
-        {"form": form, "page": page, "cluster": cluster, "query": query.urlencode()},
+        {"form": form, "page": page, "cluster": cluster, "query": query.urlencode(), "now": timezone.now()},
     )
 
 
