@@ -1,7 +1,8 @@
 """Who may see or change which events data. Views ask here, nowhere else.
 
-Everyone signed in sees the published catalogue; staff also see drafts. A cluster manager sees and changes only
-their own cluster's applications, outcomes and funding intents; every other object answers 404.
+Everyone signed in sees the published catalogue and cancelled events' pages; only staff see drafts.
+A cluster manager sees and changes only their own cluster's applications, outcomes and funding intents;
+every other object answers 404.
 """
 
 from django.http import Http404
@@ -26,7 +27,7 @@ def events_visible_to(user):
         return events
     if not user.is_authenticated:
         return events.none()
-    return events.published()
+    return events.exclude(status=Event.Status.DRAFT)  # a cancelled event stays readable, marked so
 
 
 def get_event_for(user, pk) -> Event:
