@@ -68,9 +68,7 @@ def test_a_withdrawal_and_an_approval_at_the_same_moment_never_exceed_the_places
     newcomer = ParticipationFactory(event=event)
 
     run_together(
-        lambda: services.participation_withdraw(
-            participation=Participation.objects.get(pk=leaving.pk), user=manager
-        ),
+        lambda: services.participation_withdraw(participation=Participation.objects.get(pk=leaving.pk), user=manager),
         lambda: services.participation_decide(
             participation=Participation.objects.get(pk=newcomer.pk), kind=Decision.Kind.APPROVED, user=staff
         ),
