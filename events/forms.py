@@ -184,7 +184,7 @@ class DecisionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Decision"),
         choices=[(k, label) for k, label in Decision.Kind.choices if k != Decision.Kind.PROMOTED],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "radiolist inline"}),
     )
     note = forms.CharField(
         label=_("Note to the cluster"),
