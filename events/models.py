@@ -177,6 +177,7 @@ class Participation(models.Model):
     Status = ParticipationStatus
 
     LIVE_STATUSES = (Status.APPLIED, Status.APPROVED, Status.WAITLISTED)
+    WAITLIST_ORDER = ("waitlisted_at", "applied_at", "pk")  # who is promoted first
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="participations", verbose_name=_("event"))
     cluster = models.ForeignKey(
@@ -244,6 +245,17 @@ class Participation(models.Model):
     @property
     def can_be_withdrawn(self) -> bool:
         return self.is_live and not self.event.has_started()
+
+    def waitlist_position(self) -> int | None:
+        """1 for the cluster promoted next; None when not on the waiting list."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        ahead = Participation.objects.filter(event_id=self.event_id, status=self.Status.WAITLISTED).filter(
+            Q(waitlisted_at__lt=self.waitlisted_at)
+            | Q(waitlisted_at=self.waitlisted_at, applied_at__lt=self.applied_at)
+            | Q(waitlisted_at=self.waitlisted_at, applied_at=self.applied_at, pk__lt=self.pk)
+        )
+        return ahead.count() + 1
 
     @property
     def can_report_outcome(self) -> bool:

@@ -118,7 +118,7 @@ def _promote_from_waitlist(event: Event, *, now) -> Participation | None:
     first = (
         Participation.objects.select_for_update()
         .filter(event=event, status=Participation.Status.WAITLISTED)
-        .order_by("waitlisted_at", "applied_at", "pk")
+        .order_by(*Participation.WAITLIST_ORDER)
         .first()
     )
     if first is None:

@@ -77,3 +77,11 @@ def test_funding_intent_dates_follow_its_status():
     intent.status = FundingIntent.Status.APPLIED
     with pytest.raises(IntegrityError), transaction.atomic():
         intent.save()
+
+
+def test_waitlist_position_follows_the_promotion_order():
+    event = EventFactory()
+    first = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    second = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    assert (first.waitlist_position(), second.waitlist_position()) == (1, 2)
+    assert ParticipationFactory(event=event).waitlist_position() is None
