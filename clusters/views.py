@@ -4,6 +4,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from agreements.selectors import agreements_with_usage
+from events.selectors import cluster_event_history, cluster_funding_intents, cluster_partnership_leads
 
 from .permissions import get_cluster_for
 from .selectors import cluster_detail
@@ -15,7 +16,13 @@ def cluster_detail_view(request, pk):
     return render(
         request,
         "clusters/cluster_detail.html",
-        {"cluster": cluster, "agreements": agreements_with_usage(cluster=cluster)},
+        {
+            "cluster": cluster,
+            "agreements": agreements_with_usage(cluster=cluster),
+            "event_history": cluster_event_history(cluster),
+            "partnership_leads": cluster_partnership_leads(cluster),
+            "funding_intents": cluster_funding_intents(cluster),
+        },
     )
 
 

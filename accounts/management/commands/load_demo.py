@@ -5,6 +5,7 @@ from accounts import demo as accounts_demo
 from agreements import demo as agreements_demo
 from clusters import demo as clusters_demo
 from consultations import demo as consultations_demo
+from events import demo as events_demo
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             registry = clusters_demo.load(manager=users["manager"])
             experts = consultations_demo.load(expert_user=users["expert"])
             agreements_demo.load(registry=registry)
+            events_demo.load(registry=registry, manager=users["manager"], staff=users["staff"])
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data is loaded. Sign in as staff@example.com, manager@example.com or expert@example.com."

@@ -1,0 +1,345 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .forms import DecisionActionForm, DecisionForm
+from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ParticipationInline(ReadOnlyInline):
+    model = Participation
+    fields = ["application_link", "status", "applied_at", "support_needed"]
+    readonly_fields = fields
+    ordering = ["status", "applied_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("cluster")
+
+    @admin.display(description=_("cluster"))
+    def application_link(self, obj):
+        url = reverse("admin:events_participation_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.cluster)
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "status",
+        "starts_at",
+        "registration_deadline",
+        "country",
+        "city",
+        "places_display",
+        "applications",
+        "outcomes_link",
+    ]
+    list_filter = ["status", "kind", "country"]
+    search_fields = ["title", "organiser", "city"]
+    date_hierarchy = "starts_at"
+    inlines = [ParticipationInline]
+    fieldsets = (
+        (None, {"fields": ("title", "kind", "status", "organiser", "description", "external_url")}),
+        (_("Where"), {"fields": ("country", "city", "venue")}),
+        (_("When"), {"fields": ("starts_at", "ends_at", "registration_deadline")}),
+        (_("Places"), {"fields": ("places", "delegates_per_cluster")}),
+    )
+    actions = ["publish", "cancel"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_place_counts()
+            .annotate(application_count=Count("participations", filter=~Q(participations__status="withdrawn")))
+        )
+
+    @admin.display(description=_("approved / places"))
+    def places_display(self, obj):
+        return f"{obj.approved_count} / {obj.places if obj.places is not None else '∞'}"
+
+    @admin.display(description=_("live applications"), ordering="application_count")
+    def applications(self, obj):
+        url = reverse("admin:events_participation_changelist") + f"?event__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.application_count)
+
+    @admin.display(description=_("outcomes"))
+    def outcomes_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("events:event-outcomes", args=[obj.pk]), _("outcomes"))
+
+    @admin.action(description=_("Publish selected events"))
+    def publish(self, request, queryset):
+        count = 0
+        for event in queryset.exclude(status=Event.Status.PUBLISHED):
+            event.status = Event.Status.PUBLISHED
+            event.save(update_fields=["status", "updated_at"])
+            count += 1
+        self.message_user(request, _("%(count)s events published.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Cancel selected events"))
+    def cancel(self, request, queryset):
+        count = 0
+        for event in queryset.exclude(status=Event.Status.CANCELLED):
+            event.status = Event.Status.CANCELLED
+            event.save(update_fields=["status", "updated_at"])
+            count += 1
+        self.message_user(request, _("%(count)s events cancelled.") % {"count": count}, messages.WARNING)
+
+
+class DelegateInline(ReadOnlyInline):
+    model = Delegate
+    fields = ["full_name", "role"]
+    readonly_fields = fields
+
+
+class DecisionInline(ReadOnlyInline):
+    model = Decision
+    fields = ["kind", "note", "decided_by", "decided_at", "notified_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("decided_by")
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["cluster", "event", "status", "applied_at", "support_needed", "delegate_count", "decide_link"]
+    list_filter = ["status", "support_needed", "event__kind", "event"]
+    search_fields = ["cluster__name", "event__title"]
+    list_select_related = ["cluster", "event"]
+    readonly_fields = [
+        "event",
+        "cluster",
+        "status",
+        "motivation",
+        "support_needed",
+        "support_details",
+        "applied_by",
+        "applied_at",
+        "waitlisted_at",
+        "withdrawn_at",
+        "withdrawn_by",
+        "decide_link",
+    ]
+    fields = readonly_fields
+    inlines = [DelegateInline, DecisionInline]
+    action_form = DecisionActionForm
+    actions = ["approve", "waitlist", "reject"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(delegates_total=Count("delegates"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("delegates"), ordering="delegates_total")
+    def delegate_count(self, obj):
+        return obj.delegates_total
+
+    @admin.display(description=_("decide"))
+    def decide_link(self, obj):
+        if obj.pk is None or obj.status == Participation.Status.WITHDRAWN:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:events_participation_decide", args=[obj.pk]),
+            _("Decide"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="events_participation_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk):
+        """One application, one decision, with the error at the field when a rule says no."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        participation = get_object_or_404(
+            Participation.objects.select_related("event", "cluster").annotate(delegates_total=Count("delegates")),
+            pk=pk,
+        )
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.participation_decide(
+                    participation=participation,
+                    kind=form.cleaned_data["kind"],
+                    user=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("%(cluster)s: %(status)s.")
+                    % {"cluster": participation.cluster, "status": participation.get_status_display()},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:events_participation_change", participation.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Decide on the application of %(cluster)s") % {"cluster": participation.cluster},
+            "participation": participation,
+            "event": participation.event,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/events/participation/decide.html", context)
+
+    def _decide(self, request, queryset, kind):
+        note = request.POST.get("note", "")
+        decisions, errors = services.participations_decide(
+            participations=queryset.select_related("cluster", "event").order_by("applied_at", "pk"),
+            kind=kind,
+            user=request.user,
+            note=note,
+        )
+        if decisions:
+            self.message_user(
+                request,
+                _("%(count)s applications decided: %(kind)s.")
+                % {"count": len(decisions), "kind": Decision.Kind(kind).label},
+                messages.SUCCESS,
+            )
+        for error in dict.fromkeys(errors):
+            self.message_user(request, error, messages.ERROR)
+
+    @admin.action(description=_("Approve selected applications"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, Decision.Kind.APPROVED)
+
+    @admin.action(description=_("Put selected applications on the waiting list"))
+    def waitlist(self, request, queryset):
+        self._decide(request, queryset, Decision.Kind.WAITLISTED)
+
+    @admin.action(description=_("Reject selected applications (give a note)"))
+    def reject(self, request, queryset):
+        self._decide(request, queryset, Decision.Kind.REJECTED)
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["participation", "kind", "decided_by", "decided_at", "notified_at"]
+    list_filter = ["kind", ("notified_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["participation__cluster", "participation__event", "decided_by"]
+    search_fields = ["participation__cluster__name", "participation__event__title"]
+    readonly_fields = ["participation", "kind", "note", "decided_by", "decided_at", "notified_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PartnershipLeadInline(admin.TabularInline):
+    model = PartnershipLead
+    extra = 0
+    can_delete = False
+    fields = ["organisation", "country", "topic", "next_step"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["cluster", "event", "attended", "contacts_made", "lead_count", "reported_by", "reported_at"]
+    list_filter = ["attended", "participation__event", "participation__cluster"]
+    search_fields = ["participation__cluster__name", "participation__event__title", "notes"]
+    list_select_related = ["participation__cluster", "participation__event", "reported_by"]
+    readonly_fields = ["participation", "reported_by", "reported_at"]
+    fields = ["participation", "attended", "contacts_made", "notes", "reported_by", "reported_at"]
+    inlines = [PartnershipLeadInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(leads_total=Count("leads"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("cluster"), ordering="participation__cluster__name")
+    def cluster(self, obj):
+        return obj.participation.cluster
+
+    @admin.display(description=_("event"), ordering="participation__event__starts_at")
+    def event(self, obj):
+        return obj.participation.event
+
+    @admin.display(description=_("partnership leads"), ordering="leads_total")
+    def lead_count(self, obj):
+        return obj.leads_total
+
+
+@admin.register(PartnershipLead)
+class PartnershipLeadAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "country", "topic", "next_step", "cluster", "event"]
+    list_filter = ["country", "outcome__participation__cluster", "outcome__participation__event"]
+    search_fields = ["organisation", "topic", "outcome__participation__cluster__name"]
+    list_select_related = ["outcome__participation__cluster", "outcome__participation__event"]
+    readonly_fields = ["outcome"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("cluster"))
+    def cluster(self, obj):
+        return obj.outcome.participation.cluster
+
+    @admin.display(description=_("event"))
+    def event(self, obj):
+        return obj.outcome.participation.event
+
+
+@admin.register(FundingIntent)
+class FundingIntentAdmin(SimpleHistoryAdmin):
+    list_display = ["event", "cluster", "status", "submitted_on", "decided_on", "updated_by", "updated_at"]
+    list_filter = ["status", "event"]
+    search_fields = ["cluster__name", "event__title"]
+    list_select_related = ["event", "cluster", "updated_by"]
+    readonly_fields = ["event", "cluster", "updated_by", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # clusters mark their intent themselves; staff read it here and in the calls table
+
+    def has_delete_permission(self, request, obj=None):
+        return False

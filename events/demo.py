@@ -1,0 +1,372 @@
+"""Demo events, applications, outcomes and funding intents, with dates relative to today.
+
+The events are illustrative: their dates, places and partner organisations are made up for the demo, though the
+kinds of event (a Baltic Sea Region Innovation Express call, an EU structural measure, international exhibitions)
+are the ones the programme's press release names. Loading twice changes nothing.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
+
+Kind = Event.Kind
+
+
+def _at(days: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+EVENTS = [
+    {
+        "key": "presentation-vilnius",
+        "title": "InoLink klasterių pristatymo renginys Vilniuje",
+        "kind": Kind.PRESENTATION,
+        "organiser": "Inovacijų agentūra (MITA) ir Lietuvos inovacijų centras",
+        "country": "LT",
+        "city": "Vilnius",
+        "venue": "MITA, A. Goštauto g. 12",
+        "start": (40, 10),
+        "hours": 6,
+        "deadline": 25,
+        "places": 8,
+        "delegates": 3,
+        "description": "Programos „InoLink“ klasteriai pristato savo veiklą, narius ir tarptautinio "
+        "bendradarbiavimo planus verslo asociacijoms, investuotojams ir užsienio ambasadų atstovams.\n\n"
+        "Kiekvienas klasteris turės 10 minučių pristatymui ir stendą tinklaveikos zonoje. "
+        "Renginys nemokamas, dalyvių skaičius ribotas.",
+    },
+    {
+        "key": "presentation-kaunas",
+        "title": "Klasterių diena Kaune: pramonė ir mokslas",
+        "kind": Kind.PRESENTATION,
+        "organiser": "Lietuvos inovacijų centras",
+        "country": "LT",
+        "city": "Kaunas",
+        "venue": "Kauno technologijos universitetas, Santakos slėnis",
+        "start": (68, 9),
+        "hours": 7,
+        "deadline": 50,
+        "places": 10,
+        "delegates": 2,
+        "description": "Pramonės ir mokslo klasterių pristatymai, susitikimai su universitetų tyrėjų "
+        "grupėmis ir diskusija apie bendrus projektus naujuoju ES finansavimo laikotarpiu.",
+    },
+    {
+        "key": "hannover",
+        "title": "Hannover Messe: Lithuanian cluster pavilion",
+        "kind": Kind.EXHIBITION,
+        "organiser": "Deutsche Messe AG; Lithuanian pavilion by MITA",
+        "country": "DE",
+        "city": "Hannover",
+        "venue": "Hannover Exhibition Grounds",
+        "start": (120, 9),
+        "hours": 24 * 4 + 9,
+        "deadline": 70,
+        "places": 3,
+        "delegates": 2,
+        "description": "The world's leading industrial technology fair. Programme clusters share a Lithuanian "
+        "pavilion: a stand place, a slot in the pavilion's pitch programme and matchmaking with visitors.",
+    },
+    {
+        "key": "expo-health",
+        "title": "Nordic Health & Wellness Expo",
+        "kind": Kind.EXHIBITION,
+        "organiser": "Nordic Health Expo AB",
+        "country": "SE",
+        "city": "Stockholm",
+        "venue": "Stockholmsmässan",
+        "start": (95, 10),
+        "hours": 24 * 2 + 7,
+        "deadline": 60,
+        "places": 4,
+        "delegates": 2,
+        "description": "Exhibition of wellness, health tourism and medical technology from the Nordic and "
+        "Baltic countries, with a buyers' programme for spa and clinic operators.",
+    },
+    {
+        "key": "cluster-conference",
+        "title": "European Cluster Conference",
+        "kind": Kind.INTERNATIONAL,
+        "organiser": "European Commission, European Cluster Collaboration Platform",
+        "country": "BE",
+        "city": "Brussels",
+        "venue": "The Square, Brussels Meeting Centre",
+        "start": (80, 9),
+        "hours": 24 + 8,
+        "deadline": 45,
+        "places": 5,
+        "delegates": 2,
+        "description": "Cluster managers and policy makers from across Europe meet to discuss cluster "
+        "excellence, internationalisation and the European Cluster Partnerships.",
+    },
+    {
+        "key": "slush",
+        "title": "Slush: Baltic cluster delegation",
+        "kind": Kind.INTERNATIONAL,
+        "organiser": "Slush Oy",
+        "country": "FI",
+        "city": "Helsinki",
+        "venue": "Messukeskus Helsinki",
+        "start": (150, 10),
+        "hours": 24 + 8,
+        "deadline": 110,
+        "places": None,
+        "delegates": 2,
+        "description": "Start-up and technology event; the programme arranges a joint delegation of "
+        "clusters with investors and corporate partners.",
+    },
+    {
+        "key": "brokerage-riga",
+        "title": "Baltic Sea Region Cluster Matchmaking",
+        "kind": Kind.BROKERAGE,
+        "organiser": "Enterprise Europe Network Baltic partners",
+        "country": "LV",
+        "city": "Riga",
+        "venue": "Latvian Chamber of Commerce and Industry",
+        "start": (55, 9),
+        "hours": 8,
+        "deadline": 35,
+        "places": 6,
+        "delegates": 2,
+        "description": "Pre-arranged one-to-one meetings between clusters and companies of the Baltic Sea "
+        "Region looking for partners in joint projects.",
+    },
+    {
+        "key": "bsr-innovation-express",
+        "title": "Baltic Sea Region Innovation Express call",
+        "kind": Kind.FUNDING_CALL,
+        "organiser": "BSR Innovation Express partners; in Lithuania: MITA",
+        "country": "EU",
+        "city": "",
+        "venue": "",
+        "start": (60, 9),
+        "hours": 24 * 90,
+        "deadline": 45,
+        "places": None,
+        "delegates": 1,
+        "external_url": "https://mita.lrv.lt/",
+        "description": "Baltijos jūros regiono programos priemonė „Innovation Express“ finansuoja klasterių "
+        "tarptautinio bendradarbiavimo veiklas: bendrus projektus su kitų šalių klasteriais, paslaugų "
+        "paketų kūrimą įmonėms ir patekimą į naujas rinkas.\n\n"
+        "Ketinantys teikti paraišką klasteriai kviečiami pažymėti savo ketinimą – programos ekspertai "
+        "padės parengti paraišką.",
+    },
+    {
+        "key": "eu-measure",
+        "title": "ES struktūrinių fondų priemonė klasteriams „Inoklaster LT“",
+        "kind": Kind.EU_MEASURE,
+        "organiser": "Lietuvos Respublikos ekonomikos ir inovacijų ministerija; įgyvendina MITA",
+        "country": "LT",
+        "city": "",
+        "venue": "",
+        "start": (100, 9),
+        "hours": 24 * 60,
+        "deadline": 90,
+        "places": None,
+        "delegates": 1,
+        "description": "Naujojo ES investicijų laikotarpio priemonė klasterių brandai ir konkurencingumui "
+        "stiprinti: bendros klasterio narių inovacijų veiklos, naujų produktų kūrimas ir eksporto plėtra.\n\n"
+        "Kvietimas skelbiamas pagal priemonės aprašą; paraiškos teikiamos per DMS sistemą.",
+    },
+    {
+        "key": "draft-forum",
+        "title": "Klasterių forumas Klaipėdoje (rengiama)",
+        "kind": Kind.PRESENTATION,
+        "organiser": "Lietuvos inovacijų centras",
+        "country": "LT",
+        "city": "Klaipėda",
+        "venue": "",
+        "start": (160, 10),
+        "hours": 6,
+        "deadline": 140,
+        "places": 12,
+        "delegates": 2,
+        "status": Event.Status.DRAFT,
+        "description": "Renginio programa rengiama.",
+    },
+    {
+        "key": "past-itb",
+        "title": "ITB Berlin: health tourism pavilion",
+        "kind": Kind.EXHIBITION,
+        "organiser": "Messe Berlin GmbH; Lithuanian stand by MITA",
+        "country": "DE",
+        "city": "Berlin",
+        "venue": "Messe Berlin",
+        "start": (-60, 10),
+        "hours": 24 * 2 + 8,
+        "deadline": -90,
+        "places": 3,
+        "delegates": 2,
+        "description": "International tourism trade show; the health and medical tourism hall hosted a "
+        "Lithuanian stand shared by programme clusters.",
+    },
+]
+
+
+def _event(spec) -> Event:
+    start = _at(spec["start"][0], spec["start"][1])
+    deadline = _at(spec["deadline"], 23, 59)
+    if deadline > start:
+        deadline = start
+    event, _created = Event.objects.get_or_create(
+        title=spec["title"],
+        defaults={
+            "kind": spec["kind"],
+            "organiser": spec["organiser"],
+            "country": spec["country"],
+            "city": spec["city"],
+            "venue": spec["venue"],
+            "starts_at": start,
+            "ends_at": start + datetime.timedelta(hours=spec["hours"]),
+            "registration_deadline": deadline,
+            "places": spec["places"],
+            "delegates_per_cluster": spec["delegates"],
+            "description": spec["description"],
+            "external_url": spec.get("external_url", ""),
+            "status": spec.get("status", Event.Status.PUBLISHED),
+        },
+    )
+    return event
+
+
+def _participation(event, cluster, *, user, status, delegates, motivation, staff, days_ago=20, note=""):
+    participation, created = Participation.objects.get_or_create(
+        event=event,
+        cluster=cluster,
+        defaults={
+            "status": status,
+            "motivation": motivation,
+            "applied_by": user,
+            "applied_at": min(timezone.now(), event.registration_deadline) - datetime.timedelta(days=days_ago),
+            "waitlisted_at": timezone.now() if status == Participation.Status.WAITLISTED else None,
+        },
+    )
+    if created:
+        for position, (name, role) in enumerate(delegates):
+            Delegate.objects.create(participation=participation, full_name=name, role=role, position=position)
+        if status != Participation.Status.APPLIED:
+            Decision.objects.create(
+                participation=participation,
+                kind=status,
+                note=note,
+                decided_by=staff,
+                decided_at=participation.applied_at + datetime.timedelta(days=3),
+            )
+    return participation
+
+
+def load(*, registry, manager, staff) -> dict:
+    clusters = registry["programme_clusters"]
+    ivita, laser, smart_food, _food, smart_tech, plastics, railway, _bio, laugea, uzupis = clusters
+    events = {spec["key"]: _event(spec) for spec in EVENTS}
+    Status = Participation.Status
+
+    # The past exhibition iVITA attended, with an outcome and partnership leads.
+    itb = _participation(
+        events["past-itb"],
+        ivita,
+        user=manager,
+        status=Status.APPROVED,
+        staff=staff,
+        days_ago=30,
+        delegates=[("Ieva Cluster Manager", "Klasterio vadovė"), ("Rūta Kazlauskienė", "SPA centro direktorė")],
+        motivation="Norime pristatyti Lietuvos sveikatingumo kurortus Vokietijos kelionių organizatoriams.",
+    )
+    outcome, created = Outcome.objects.get_or_create(
+        participation=itb,
+        defaults={
+            "attended": True,
+            "contacts_made": 14,
+            "notes": "Stende apsilankė 40 lankytojų, 14 rimtų kontaktų. Du kelionių organizatoriai prašo "
+            "pasiūlymo sveikatingumo paketams 2027 m. sezonui.",
+            "reported_by": manager,
+        },
+    )
+    if created:
+        for organisation, country, topic, next_step in [
+            ("Kurort Reisen GmbH (sample)", "DE", "Sveikatingumo kelionių paketai Druskininkuose", "Siųsti pasiūlymą"),
+            (
+                "Tallinn Health Tourism Cluster (sample)",
+                "EE",
+                "Bendras Baltijos šalių sveikatos turizmo maršrutas",
+                "Vaizdo skambutis kitą mėnesį",
+            ),
+            ("Helsana Spa Consulting Oy (sample)", "FI", "SPA paslaugų kokybės standartai", ""),
+        ]:
+            PartnershipLead.objects.create(
+                outcome=outcome, organisation=organisation, country=country, topic=topic, next_step=next_step
+            )
+    _participation(
+        events["past-itb"],
+        uzupis,
+        user=staff,
+        status=Status.APPROVED,
+        staff=staff,
+        delegates=[("Jonas Petraitis", "Association director")],
+        motivation="Creative tourism offers from the Užupis district.",
+    )
+
+    # The open presentation event iVITA applied to.
+    _participation(
+        events["presentation-vilnius"],
+        ivita,
+        user=manager,
+        status=Status.APPLIED,
+        staff=staff,
+        days_ago=2,
+        delegates=[("Ieva Cluster Manager", "Klasterio vadovė"), ("Mantas Jankauskas", "Narių įmonės vadovas")],
+        motivation="Pristatysime klasterio sveikatingumo paslaugų paketus ir ieškosime partnerių eksportui.",
+    )
+    # Hannover: three places, all taken, one cluster waiting.
+    for cluster, status in [
+        (laser, Status.APPROVED),
+        (laugea, Status.APPROVED),
+        (railway, Status.APPROVED),
+        (plastics, Status.WAITLISTED),
+    ]:
+        _participation(
+            events["hannover"],
+            cluster,
+            user=staff,
+            status=status,
+            staff=staff,
+            delegates=[("Delegate of " + cluster.name[:40], "Cluster manager")],
+            motivation="Meet industrial buyers and research partners at the pavilion.",
+        )
+    _participation(
+        events["brokerage-riga"],
+        smart_food,
+        user=staff,
+        status=Status.APPLIED,
+        staff=staff,
+        days_ago=1,
+        delegates=[("Agnė Vaitkutė", "Klasterio koordinatorė")],
+        motivation="Ieškome partnerių funkcinio maisto projektams Latvijoje ir Estijoje.",
+    )
+
+    today = timezone.localdate()
+    for event, cluster, status, submitted in [
+        (events["bsr-innovation-express"], ivita, FundingIntent.Status.APPLYING, None),
+        (
+            events["bsr-innovation-express"],
+            smart_tech,
+            FundingIntent.Status.APPLIED,
+            today - datetime.timedelta(days=3),
+        ),
+        (events["bsr-innovation-express"], laser, FundingIntent.Status.CONSIDERING, None),
+        (events["eu-measure"], ivita, FundingIntent.Status.CONSIDERING, None),
+        (events["eu-measure"], plastics, FundingIntent.Status.APPLYING, None),
+    ]:
+        FundingIntent.objects.get_or_create(
+            event=event,
+            cluster=cluster,
+            defaults={
+                "status": status,
+                "submitted_on": submitted,
+                "updated_by": manager if cluster == ivita else staff,
+            },
+        )
+    return events

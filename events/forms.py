@@ -1,0 +1,204 @@
+import datetime
+
+from django import forms
+from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import gettext_lazy as _
+
+from .countries import Country
+from .models import Decision, Event, FundingIntent
+from .selectors import CatalogueFilters
+from .services import DelegateData, LeadData
+
+
+class CatalogueFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    month = forms.CharField(
+        label=_("Month"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        help_text=_("Events taking place in this month."),
+    )
+    open = forms.BooleanField(label=_("Open for applications"), required=False)
+    past = forms.BooleanField(label=_("Include past events"), required=False)
+
+    def __init__(self, *args, countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *Event.Kind.choices]
+        labels = dict(Country.choices)
+        self.fields["country"].choices = [("", _("All countries"))] + [
+            (code, labels.get(code, code)) for code in countries
+        ]
+
+    def clean_month(self):
+        value = self.cleaned_data["month"].strip()
+        if not value:
+            return None
+        try:
+            return datetime.datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(_("Give the month as YYYY-MM, for example 2027-03.")) from None
+
+    def filters(self) -> CatalogueFilters:
+        """The filters to apply; invalid parts are ignored (their errors show at the field)."""
+        data = self.cleaned_data if self.is_bound else {}
+        return CatalogueFilters(
+            kind=data.get("kind") or "",
+            country=data.get("country") or "",
+            month=data.get("month"),
+            open_only=bool(data.get("open")),
+            include_past=bool(data.get("past")),
+        )
+
+
+class ApplicationForm(forms.Form):
+    motivation = forms.CharField(
+        label=_("Motivation"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("What your cluster wants to achieve at this event."),
+    )
+    support_needed = forms.BooleanField(label=_("We need support from the programme"), required=False)
+    support_details = forms.CharField(
+        label=_("Support wanted"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text=_("E.g. travel costs, a shared stand, meetings arranged for us."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("support_needed") and not (cleaned.get("support_details") or "").strip():
+            self.add_error("support_details", _("Say what support your cluster needs."))
+        return cleaned
+
+
+class DelegateForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    role = forms.CharField(label=_("Role"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        name, role = (cleaned.get("full_name") or "").strip(), (cleaned.get("role") or "").strip()
+        if role and not name:
+            self.add_error("full_name", _("Give the delegate's name."))
+        if name and not role:
+            self.add_error("role", _("Give the delegate's role."))
+        return cleaned
+
+
+class BaseDelegateFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        named = [f for f in self.forms if (f.cleaned_data.get("full_name") or "").strip()]
+        if not named:
+            raise forms.ValidationError(_("Name at least one delegate."))
+        if len(named) > self.max_delegates:
+            raise forms.ValidationError(
+                _("This event takes at most %(count)s delegates per cluster.") % {"count": self.max_delegates}
+            )
+
+    def delegates(self) -> list[DelegateData]:
+        return [
+            DelegateData(full_name=f.cleaned_data["full_name"], role=f.cleaned_data["role"])
+            for f in self.forms
+            if (f.cleaned_data.get("full_name") or "").strip()
+        ]
+
+
+def delegate_formset(event: Event, data=None):
+    formset_class = forms.formset_factory(
+        DelegateForm,
+        formset=BaseDelegateFormSet,
+        extra=event.delegates_per_cluster,
+        max_num=event.delegates_per_cluster,
+        absolute_max=event.delegates_per_cluster,
+    )
+    formset = formset_class(data=data, prefix="delegates")
+    formset.max_delegates = event.delegates_per_cluster
+    return formset
+
+
+class OutcomeForm(forms.Form):
+    attended = forms.TypedChoiceField(
+        label=_("Did your cluster attend?"),
+        choices=[("yes", _("Yes, we attended")), ("no", _("No, we did not attend"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    contacts_made = forms.IntegerField(label=_("Contacts made"), min_value=0, max_value=10000, initial=0)
+    notes = forms.CharField(
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=8000,
+        help_text=_("What the event brought: meetings, offers, lessons for the next time."),
+    )
+
+
+class LeadForm(forms.Form):
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *Country.choices], required=False)
+    topic = forms.CharField(label=_("Topic"), max_length=300, required=False)
+    next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any((cleaned.get(name) or "").strip() for name in ("organisation", "topic", "next_step", "country")):
+            return cleaned
+        for name, message in (
+            ("organisation", _("Give the organisation.")),
+            ("country", _("Choose the country.")),
+            ("topic", _("Give the topic.")),
+        ):
+            if not (cleaned.get(name) or "").strip():
+                self.add_error(name, message)
+        return cleaned
+
+    def lead(self) -> LeadData | None:
+        data = self.cleaned_data
+        if not (data.get("organisation") or "").strip():
+            return None
+        return LeadData(
+            organisation=data["organisation"], country=data["country"], topic=data["topic"], next_step=data["next_step"]
+        )
+
+
+LeadFormSet = forms.formset_factory(LeadForm, extra=3, max_num=10, absolute_max=10)
+
+
+class FundingIntentForm(forms.ModelForm):
+    class Meta:
+        model = FundingIntent
+        fields = ["status", "submitted_on", "decided_on", "note"]
+        widgets = {
+            "submitted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "decided_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(k, label) for k, label in Decision.Kind.choices if k != Decision.Kind.PROMOTED],
+        widget=forms.RadioSelect(attrs={"class": "radiolist inline"}),
+    )
+    note = forms.CharField(
+        label=_("Note to the cluster"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+        help_text=_("Required for a rejection."),
+    )
+
+
+class DecisionActionForm(ActionForm):
+    note = forms.CharField(
+        label=_("Note (required to reject)"),
+        required=False,
+        max_length=4000,
+        widget=forms.TextInput(attrs={"size": 40}),
+    )

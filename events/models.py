@@ -1,0 +1,464 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clusters.models import Cluster
+
+from .countries import Country
+
+MAX_DELEGATES = 20
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def open_for_applications(self, now: datetime.datetime | None = None):
+        """Published events whose registration deadline has not passed (the one rule, also in ``Event``)."""
+        now = now or timezone.now()
+        return self.published().filter(registration_deadline__gte=now)
+
+    def funding_calls(self):
+        return self.filter(kind__in=Event.FUNDING_KINDS)
+
+    def with_place_counts(self):
+        """Annotate ``approved_count``: approved applications, the number that uses up places."""
+        return self.annotate(
+            approved_count=Count("participations", filter=Q(participations__status=Participation.Status.APPROVED))
+        )
+
+
+class EventKind(models.TextChoices):
+    PRESENTATION = "presentation", _("Cluster presentation event")
+    INTERNATIONAL = "international", _("International event")
+    EXHIBITION = "exhibition", _("Exhibition")
+    BROKERAGE = "brokerage", _("Brokerage / matchmaking")
+    FUNDING_CALL = "funding_call", _("Funding call (e.g. Innovation Express)")
+    EU_MEASURE = "eu_measure", _("EU structural measure")
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Event(models.Model):
+    """A presentation event, international event, exhibition, brokerage event or funding call."""
+
+    Kind = EventKind
+    Status = EventStatus
+
+    FUNDING_KINDS = (Kind.FUNDING_CALL, Kind.EU_MEASURE)
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    organiser = models.CharField(_("organiser"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.LT)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"), help_text=_("Clusters apply until this moment; it cannot be after the start.")
+    )
+    places = models.PositiveSmallIntegerField(
+        _("places for clusters"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many clusters can be approved. Leave blank for unlimited."),
+    )
+    delegates_per_cluster = models.PositiveSmallIntegerField(
+        _("delegates per cluster"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DELEGATES)],
+        help_text=_("How many people each cluster may send."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    external_url = models.URLField(_("external link"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at", "title"]
+        indexes = [models.Index(fields=["status", "starts_at"], name="events_event_status_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="events_event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__lte=F("starts_at")), name="events_event_deadline_not_after_start"
+            ),
+            models.CheckConstraint(condition=Q(places__isnull=True) | Q(places__gte=1), name="events_event_places_min"),
+            models.CheckConstraint(
+                condition=Q(delegates_per_cluster__gte=1, delegates_per_cluster__lte=MAX_DELEGATES),
+                name="events_event_delegates_range",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="events_event_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=EventStatus.values), name="events_event_status_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:event-detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The event must end after it starts.")
+        if self.starts_at and self.registration_deadline and self.registration_deadline > self.starts_at:
+            errors["registration_deadline"] = _("The registration deadline cannot be after the event starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_funding_call(self) -> bool:
+        return self.kind in self.FUNDING_KINDS
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def is_open_for_applications(self, now: datetime.datetime | None = None) -> bool:
+        """Agrees with ``EventQuerySet.open_for_applications()``."""
+        now = now or timezone.now()
+        return self.is_published and now <= self.registration_deadline
+
+    def has_started(self, now: datetime.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.starts_at
+
+    def has_ended(self, now: datetime.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.ends_at
+
+    @property
+    def places_left(self) -> int | None:
+        """Places not yet taken by approved clusters; None when unlimited.
+
+        Uses the ``with_place_counts()`` annotation when present, so lists stay at a fixed query count.
+        """
+        if self.places is None:
+            return None
+        if not hasattr(self, "approved_count"):
+            self.approved_count = self.participations.filter(status=Participation.Status.APPROVED).count()
+        return max(self.places - self.approved_count, 0)
+
+    @property
+    def location(self) -> str:
+        parts = [self.venue, self.city, self.get_country_display()]
+        return ", ".join(str(part) for part in parts if part)
+
+
+class ParticipationStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    APPROVED = "approved", _("Approved")
+    WAITLISTED = "waitlisted", _("Waiting list")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Participation(models.Model):
+    """A cluster's application to take part in an event; never deleted, only withdrawn."""
+
+    Status = ParticipationStatus
+
+    LIVE_STATUSES = (Status.APPLIED, Status.APPROVED, Status.WAITLISTED)
+    WAITLIST_ORDER = ("waitlisted_at", "applied_at", "pk")  # who is promoted first
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="participations", verbose_name=_("event"))
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="event_participations", verbose_name=_("cluster")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPLIED)
+    motivation = models.TextField(_("motivation"))
+    support_needed = models.BooleanField(_("support needed"), default=False)
+    support_details = models.TextField(_("support wanted"), blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("applied by"),
+    )
+    applied_at = models.DateTimeField(_("applied"), default=timezone.now)
+    waitlisted_at = models.DateTimeField(
+        _("put on the waiting list"), null=True, blank=True, help_text=_("The waiting list is served in this order.")
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["event__starts_at", "applied_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "cluster"],
+                name="events_one_application_per_cluster",
+                violation_error_message=_("This cluster has already applied to this event."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ParticipationStatus.values), name="events_participation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="events_participation_waitlist_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | Q(withdrawn_at__isnull=False),
+                name="events_participation_withdrawal_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cluster} – {self.event}"
+
+    def get_absolute_url(self):
+        return reverse("events:participation-detail", args=[self.pk])
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        return self.is_live and not self.event.has_started()
+
+    def waitlist_position(self) -> int | None:
+        """1 for the cluster promoted next; None when not on the waiting list."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        ahead = Participation.objects.filter(event_id=self.event_id, status=self.Status.WAITLISTED).filter(
+            Q(waitlisted_at__lt=self.waitlisted_at)
+            | Q(waitlisted_at=self.waitlisted_at, applied_at__lt=self.applied_at)
+            | Q(waitlisted_at=self.waitlisted_at, applied_at=self.applied_at, pk__lt=self.pk)
+        )
+        return ahead.count() + 1
+
+    @property
+    def can_report_outcome(self) -> bool:
+        return self.status == self.Status.APPROVED and self.event.has_ended()
+
+
+class Delegate(models.Model):
+    """A person a cluster sends to an event."""
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="delegates", verbose_name=_("application")
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, help_text=_("E.g. cluster manager, CEO of a member company."))
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+        ordering = ["participation", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.role})"
+
+
+class DecisionKind(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    WAITLISTED = "waitlisted", _("Put on the waiting list")
+    REJECTED = "rejected", _("Rejected")
+    PROMOTED = "promoted", _("Promoted from the waiting list")
+
+
+class Decision(models.Model):
+    """One decision on an application, by staff or automatic (a promotion from the waiting list).
+
+    Kept as a log: the notification work (issue 5) sends one message per decision and marks ``notified_at``.
+    """
+
+    Kind = DecisionKind
+
+    RESULT = {
+        Kind.APPROVED: Participation.Status.APPROVED,
+        Kind.WAITLISTED: Participation.Status.WAITLISTED,
+        Kind.REJECTED: Participation.Status.REJECTED,
+        Kind.PROMOTED: Participation.Status.APPROVED,
+    }
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("application")
+    )
+    kind = models.CharField(_("decision"), max_length=10, choices=Kind.choices)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+        help_text=_("Empty for an automatic promotion from the waiting list."),
+    )
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    notified_at = models.DateTimeField(_("cluster notified"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["participation", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=DecisionKind.values), name="events_decision_kind_valid"),
+            models.CheckConstraint(condition=~Q(kind="rejected") | ~Q(note=""), name="events_decision_reject_note"),
+            models.CheckConstraint(
+                condition=Q(kind="promoted") | Q(decided_by__isnull=False), name="events_decision_has_author"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.participation}"
+
+
+class Outcome(models.Model):
+    """What a cluster brought back from an event it was approved for."""
+
+    participation = models.OneToOneField(
+        Participation, on_delete=models.PROTECT, related_name="outcome", verbose_name=_("application")
+    )
+    attended = models.BooleanField(_("attended"))
+    contacts_made = models.PositiveSmallIntegerField(
+        _("contacts made"), default=0, validators=[MaxValueValidator(10000)]
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
+    )
+    reported_at = models.DateTimeField(_("reported"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["-reported_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(contacts_made__lte=10000), name="events_outcome_contacts_range"),
+        ]
+
+    def __str__(self):
+        return str(self.participation)
+
+
+class PartnershipLead(models.Model):
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="leads", verbose_name=_("outcome"))
+    organisation = models.CharField(_("organisation"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    topic = models.CharField(_("topic"), max_length=300)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partnership lead")
+        verbose_name_plural = _("partnership leads")
+        ordering = ["outcome", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.country})"
+
+
+class FundingStatus(models.TextChoices):
+    CONSIDERING = "considering", _("Considering")
+    APPLYING = "applying", _("Preparing an application")
+    APPLIED = "applied", _("Applied")
+    GRANTED = "granted", _("Granted")
+    NOT_GRANTED = "not_granted", _("Not granted")
+
+
+class FundingIntent(models.Model):
+    """Where a cluster stands with a funding call."""
+
+    Status = FundingStatus
+
+    SUBMITTED = (Status.APPLIED, Status.GRANTED, Status.NOT_GRANTED)
+    DECIDED = (Status.GRANTED, Status.NOT_GRANTED)
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="funding_intents", verbose_name=_("funding call")
+    )
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="funding_intents", verbose_name=_("cluster")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CONSIDERING)
+    submitted_on = models.DateField(_("application submitted on"), null=True, blank=True)
+    decided_on = models.DateField(_("decision received on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by")
+    )
+    created_at = models.DateTimeField(_("first marked"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("funding intent")
+        verbose_name_plural = _("funding intents")
+        ordering = ["event", "cluster__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "cluster"], name="events_one_funding_intent_per_cluster"),
+            models.CheckConstraint(
+                condition=Q(status__in=FundingStatus.values), name="events_fundingintent_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["applied", "granted", "not_granted"]) | Q(submitted_on__isnull=False),
+                name="events_fundingintent_submitted_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["granted", "not_granted"]) | Q(decided_on__isnull=False),
+                name="events_fundingintent_decided_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True)
+                | Q(submitted_on__isnull=True)
+                | Q(decided_on__gte=F("submitted_on")),
+                name="events_fundingintent_decided_after_submitted",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cluster} – {self.event}: {self.get_status_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.status in self.SUBMITTED and not self.submitted_on:
+            errors["submitted_on"] = _("Give the date the application was submitted.")
+        if self.status in self.DECIDED and not self.decided_on:
+            errors["decided_on"] = _("Give the date the decision was received.")
+        if self.submitted_on and self.decided_on and self.decided_on < self.submitted_on:
+            errors["decided_on"] = _("The decision cannot come before the application was submitted.")
+        if errors:
+            raise ValidationError(errors)

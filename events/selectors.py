@@ -1,0 +1,165 @@
+"""The reads that events pages need, each in a bounded number of queries."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+
+from clusters.models import Cluster
+from inolink.ical import CalendarItem, absolute_url
+
+from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    kind: str = ""
+    country: str = ""
+    month: datetime.date | None = None  # the first day of the month
+    open_only: bool = False
+    include_past: bool = False
+
+
+def _month_bounds(first_day: datetime.date):
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=tz)
+    next_month = (first_day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return start, datetime.datetime.combine(next_month, datetime.time.min, tzinfo=tz)
+
+
+def catalogue(filters: CatalogueFilters, *, cluster: Cluster | None = None, now=None):
+    """Published events with their approved counts and, for a manager, their cluster's application and intent.
+
+    One query whatever the number of events (the cluster's status comes as subqueries).
+    """
+    now = now or timezone.now()
+    events = Event.objects.published().with_place_counts()
+    if filters.kind:
+        events = events.filter(kind=filters.kind)
+    if filters.country:
+        events = events.filter(country=filters.country)
+    if filters.month:
+        start, end = _month_bounds(filters.month)
+        events = events.filter(starts_at__lt=end, ends_at__gte=start)
+    elif not filters.include_past:
+        events = events.filter(ends_at__gte=now)
+    if filters.open_only:
+        events = events.filter(registration_deadline__gte=now)
+    if cluster is not None:
+        events = events.annotate(
+            my_status=Subquery(
+                Participation.objects.filter(event=OuterRef("pk"), cluster=cluster).values("status")[:1]
+            ),
+            my_intent=Subquery(
+                FundingIntent.objects.filter(event=OuterRef("pk"), cluster=cluster).values("status")[:1]
+            ),
+        )
+    return events.order_by("starts_at", "pk")
+
+
+def catalogue_countries() -> list[str]:
+    """Countries with a published event, for the filter."""
+    return sorted(set(Event.objects.published().values_list("country", flat=True).distinct()))
+
+
+def participation_with_details(queryset):
+    """Applications with event, cluster, delegates, decisions and outcome with leads: a fixed number of queries."""
+    return queryset.select_related("event", "cluster", "applied_by", "withdrawn_by").prefetch_related(
+        Prefetch("delegates", queryset=Delegate.objects.order_by("position", "pk")),
+        Prefetch("decisions", queryset=Decision.objects.select_related("decided_by").order_by("decided_at", "pk")),
+        Prefetch("outcome", queryset=Outcome.objects.prefetch_related("leads")),
+    )
+
+
+def cluster_application(event: Event, cluster: Cluster | None) -> Participation | None:
+    if cluster is None:
+        return None
+    return participation_with_details(Participation.objects.filter(event=event, cluster=cluster)).first()
+
+
+def cluster_event_history(cluster: Cluster):
+    """Every application of the cluster, newest event first, with its outcome and leads."""
+    return participation_with_details(Participation.objects.filter(cluster=cluster)).order_by("-event__starts_at")
+
+
+def cluster_partnership_leads(cluster: Cluster):
+    return (
+        PartnershipLead.objects.filter(outcome__participation__cluster=cluster)
+        .select_related("outcome__participation__event")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def cluster_funding_intents(cluster: Cluster):
+    return FundingIntent.objects.filter(cluster=cluster).select_related("event").order_by("-event__starts_at")
+
+
+def event_calendar_item(event: Event, *, status_note: str = "") -> CalendarItem:
+    description = event.description
+    if status_note:
+        description = f"{status_note}\n\n{description}".strip()
+    return CalendarItem(
+        uid=f"event-{event.pk}",
+        summary=event.title,
+        start=event.starts_at,
+        end=event.ends_at,
+        description=description,
+        location=event.location,
+        url=absolute_url(event.get_absolute_url()),
+        cancelled=event.status == Event.Status.CANCELLED,
+    )
+
+
+def calendar_items_for_cluster(cluster: Cluster) -> list[CalendarItem]:
+    """The cluster's approved events (cancelled ones too, marked so, so calendars drop them), in one query."""
+    events = (
+        Event.objects.filter(
+            participations__cluster=cluster,
+            participations__status=Participation.Status.APPROVED,
+        )
+        .exclude(status=Event.Status.DRAFT)
+        .order_by("starts_at")
+    )
+    return [event_calendar_item(event) for event in events]
+
+
+@dataclass
+class FundingRow:
+    call: Event
+    cells: list = field(default_factory=list)  # one FundingIntent or None per column cluster
+
+
+def funding_table(*, include_closed: bool = False, now=None):
+    """Published funding calls × the clusters with an intent or a live programme agreement, in three queries."""
+    now = now or timezone.now()
+    calls = Event.objects.published().funding_calls().order_by("registration_deadline", "pk")
+    if not include_closed:
+        calls = calls.filter(ends_at__gte=now)
+    calls = list(calls)
+    intents = list(
+        FundingIntent.objects.filter(event__in=[c.pk for c in calls]).only(
+            "event_id", "cluster_id", "status", "submitted_on", "decided_on"
+        )
+    )
+    cluster_ids = {intent.cluster_id for intent in intents}
+    clusters = list(
+        Cluster.objects.filter(Q(pk__in=cluster_ids) | Q(agreements__terminated_on__isnull=True))
+        .distinct()
+        .order_by("name")
+        .only("pk", "name")
+    )
+    by_key = {(intent.event_id, intent.cluster_id): intent for intent in intents}
+    rows = [FundingRow(call=call, cells=[by_key.get((call.pk, c.pk)) for c in clusters]) for call in calls]
+    return clusters, rows
+
+
+def event_outcomes(event: Event):
+    """Approved applications of an event with their outcomes and leads (staff page)."""
+    return participation_with_details(
+        Participation.objects.filter(event=event, status=Participation.Status.APPROVED)
+    ).order_by("cluster__name")
+
+
+def events_for_staff_outcomes():
+    return Event.objects.exclude(status=Event.Status.DRAFT).order_by("-starts_at")

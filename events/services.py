@@ -1,0 +1,287 @@
+"""Every write of the events app, one function per action.
+
+Rule errors are raised as ``ValidationError`` (with a field when one is to blame), before anything is written.
+Functions that use up or free an event's places lock the event row first (one owner per transaction), re-count,
+then write: approvals never exceed the places, whatever runs at the same moment. Notification hooks (issue 5)
+go on ``transaction.on_commit`` inside these functions; the records they need (``Decision`` rows, with
+``notified_at`` empty) are written here already.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
+
+LOCK_TIMEOUT = "3s"
+
+
+@dataclass(frozen=True)
+class DelegateData:
+    full_name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class LeadData:
+    organisation: str
+    country: str
+    topic: str
+    next_step: str = ""
+
+
+def _lock_event(event_id: int) -> Event:
+    """Lock the event row for the rest of the transaction (a no-op on SQLite, whose writes are serialised)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    try:
+        return Event.objects.select_for_update().get(pk=event_id)
+    except OperationalError as error:
+        raise ValidationError(_("The event is busy with other changes. Please try again in a moment.")) from error
+
+
+def _approved_count(event: Event, *, excluding: int | None = None) -> int:
+    approved = Participation.objects.filter(event=event, status=Participation.Status.APPROVED)
+    if excluding is not None:
+        approved = approved.exclude(pk=excluding)
+    return approved.count()
+
+
+def _has_free_place(event: Event, *, excluding: int | None = None) -> bool:
+    return event.places is None or _approved_count(event, excluding=excluding) < event.places
+
+
+def check_can_apply(event: Event, *, now=None) -> None:
+    """Whether clusters may apply to the event now; raises a clear error when not."""
+    now = now or timezone.now()
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("This event has been cancelled."))
+    if event.status != Event.Status.PUBLISHED:
+        raise ValidationError(_("This event is not open for applications."))
+    if event.is_funding_call:
+        raise ValidationError(_("Funding calls take no applications here: mark your cluster's intent instead."))
+    if not event.is_open_for_applications(now):
+        raise ValidationError(_("The registration deadline for this event has passed."))
+
+
+def participation_apply(
+    *,
+    event: Event,
+    cluster,
+    user,
+    motivation: str,
+    delegates: Sequence[DelegateData],
+    support_needed: bool = False,
+    support_details: str = "",
+) -> Participation:
+    """A cluster applies to a published event before its deadline, once, naming 1 to the allowed delegates."""
+    check_can_apply(event)
+    delegates = [d for d in delegates if d.full_name.strip()]
+    if not delegates:
+        raise ValidationError(_("Name at least one delegate."))
+    if len(delegates) > event.delegates_per_cluster:
+        raise ValidationError(
+            _("This event takes at most %(count)s delegates per cluster.") % {"count": event.delegates_per_cluster}
+        )
+    if not motivation.strip():
+        raise ValidationError({"motivation": _("Tell us why your cluster wants to take part.")})
+    if Participation.objects.filter(event=event, cluster=cluster).exists():
+        raise ValidationError(_("Your cluster has already applied to this event."))
+    try:
+        with transaction.atomic():
+            participation = Participation.objects.create(
+                event=event,
+                cluster=cluster,
+                applied_by=user,
+                motivation=motivation.strip(),
+                support_needed=support_needed,
+                support_details=support_details.strip() if support_needed else "",
+            )
+            Delegate.objects.bulk_create(
+                Delegate(participation=participation, full_name=d.full_name.strip(), role=d.role.strip(), position=i)
+                for i, d in enumerate(delegates)
+            )
+    except IntegrityError as error:  # a second request from the same cluster won the race
+        raise ValidationError(_("Your cluster has already applied to this event.")) from error
+    return participation
+
+
+def _promote_from_waitlist(event: Event, *, now) -> Participation | None:
+    """Approve the first cluster on the waiting list when a place is free. The caller holds the event lock."""
+    if event.has_started(now) or not _has_free_place(event):
+        return None
+    first = (
+        Participation.objects.select_for_update()
+        .filter(event=event, status=Participation.Status.WAITLISTED)
+        .order_by(*Participation.WAITLIST_ORDER)
+        .first()
+    )
+    if first is None:
+        return None
+    first.status = Participation.Status.APPROVED
+    first.save(update_fields=["status"])
+    Decision.objects.create(
+        participation=first,
+        kind=Decision.Kind.PROMOTED,
+        note=_("A place became free and the cluster was first on the waiting list."),
+        decided_at=now,
+    )
+    return first
+
+
+def participation_withdraw(*, participation: Participation, user) -> Participation | None:
+    """The cluster withdraws a live application until the event starts.
+
+    When it held an approved place, the first waitlisted cluster is promoted; that one is returned.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        event = _lock_event(participation.event_id)
+        current = Participation.objects.select_for_update().get(pk=participation.pk)
+        if current.status == Participation.Status.WITHDRAWN:
+            raise ValidationError(_("This application has already been withdrawn."))
+        if current.status == Participation.Status.REJECTED:
+            raise ValidationError(_("A rejected application cannot be withdrawn."))
+        if event.has_started(now):
+            raise ValidationError(_("The event has already started: the application can no longer be withdrawn."))
+        held_a_place = current.status == Participation.Status.APPROVED
+        current.status = Participation.Status.WITHDRAWN
+        current.withdrawn_at = now
+        current.withdrawn_by = user
+        current.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
+        promoted = _promote_from_waitlist(event, now=now) if held_a_place else None
+    participation.refresh_from_db()
+    return promoted
+
+
+def participation_decide(*, participation: Participation, kind: str, user, note: str = "") -> Decision:
+    """Staff approve, waitlist or reject an application (a rejection needs a note).
+
+    Approval takes a place: the event is locked and its approved applications re-counted first.
+    """
+    if kind not in {Decision.Kind.APPROVED, Decision.Kind.WAITLISTED, Decision.Kind.REJECTED}:
+        raise ValidationError({"kind": _("Choose approve, waiting list or reject.")})
+    note = (note or "").strip()
+    if kind == Decision.Kind.REJECTED and not note:
+        raise ValidationError({"note": _("Give the cluster a reason for the rejection.")})
+    now = timezone.now()
+    result = Decision.RESULT[kind]
+    with transaction.atomic():
+        event = _lock_event(participation.event_id)
+        current = Participation.objects.select_for_update().get(pk=participation.pk)
+        if current.status == Participation.Status.WITHDRAWN:
+            raise ValidationError(
+                _("%(cluster)s has withdrawn this application: it cannot be decided.") % {"cluster": current.cluster}
+            )
+        if current.status == result:
+            raise ValidationError(
+                _("The application of %(cluster)s is already: %(status)s.")
+                % {"cluster": current.cluster, "status": current.get_status_display()}
+            )
+        if event.status == Event.Status.CANCELLED and kind != Decision.Kind.REJECTED:
+            raise ValidationError(_("The event has been cancelled: applications can only be rejected."))
+        if kind == Decision.Kind.APPROVED and not _has_free_place(event, excluding=current.pk):
+            raise ValidationError(
+                _("No places left for %(cluster)s: all %(places)s places are taken. Put it on the waiting list.")
+                % {"cluster": current.cluster, "places": event.places}
+            )
+        current.status = result
+        fields = ["status"]
+        if result == Participation.Status.WAITLISTED:
+            current.waitlisted_at = now
+            fields.append("waitlisted_at")
+        current.save(update_fields=fields)
+        decision = Decision.objects.create(participation=current, kind=kind, note=note, decided_by=user, decided_at=now)
+    participation.refresh_from_db()
+    return decision
+
+
+def participations_decide(*, participations: Iterable[Participation], kind: str, user, note: str = ""):
+    """Bulk decision: each application on its own (one lock per transaction). Returns (decisions, errors)."""
+    decisions, errors = [], []
+    for participation in participations:
+        try:
+            decisions.append(participation_decide(participation=participation, kind=kind, user=user, note=note))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    return decisions, errors
+
+
+def outcome_report(
+    *,
+    participation: Participation,
+    user,
+    attended: bool,
+    contacts_made: int,
+    notes: str = "",
+    new_leads: Sequence[LeadData] = (),
+) -> Outcome:
+    """After an event ends, the approved cluster reports what it brought back; later reports amend it and add leads."""
+    now = timezone.now()
+    with transaction.atomic():
+        current = Participation.objects.select_for_update().select_related("event").get(pk=participation.pk)
+        if current.status != Participation.Status.APPROVED:
+            raise ValidationError(_("Only an approved application can have an outcome."))
+        if not current.event.has_ended(now):
+            raise ValidationError(_("The outcome can be reported once the event has ended."))
+        if contacts_made < 0:
+            raise ValidationError({"contacts_made": _("The number of contacts cannot be negative.")})
+        outcome, created = Outcome.objects.get_or_create(
+            participation=current,
+            defaults={
+                "attended": attended,
+                "contacts_made": contacts_made,
+                "notes": notes.strip(),
+                "reported_by": user,
+                "reported_at": now,
+            },
+        )
+        if not created:
+            outcome.attended, outcome.contacts_made, outcome.notes = attended, contacts_made, notes.strip()
+            outcome.save(update_fields=["attended", "contacts_made", "notes", "updated_at"])
+        for lead in new_leads:
+            PartnershipLead.objects.create(
+                outcome=outcome,
+                organisation=lead.organisation.strip(),
+                country=lead.country,
+                topic=lead.topic.strip(),
+                next_step=lead.next_step.strip(),
+            )
+    return outcome
+
+
+def funding_intent_set(
+    *, event: Event, cluster, user, status: str, submitted_on=None, decided_on=None, note: str = ""
+) -> FundingIntent:
+    """A cluster marks where it stands with a published funding call; every change is kept in the history."""
+    if not event.is_funding_call:
+        raise ValidationError(_("Only funding calls take an intent."))
+    if event.status != Event.Status.PUBLISHED:
+        raise ValidationError(_("This funding call is not published."))
+    candidate = FundingIntent(
+        event=event,
+        cluster=cluster,
+        status=status,
+        submitted_on=submitted_on,
+        decided_on=decided_on,
+        note=(note or "").strip(),
+        updated_by=user,
+    )
+    candidate.full_clean(exclude=["event", "cluster", "updated_by"], validate_unique=False, validate_constraints=False)
+    intent, _created = FundingIntent.objects.update_or_create(
+        event=event,
+        cluster=cluster,
+        defaults={
+            "status": candidate.status,
+            "submitted_on": submitted_on,
+            "decided_on": decided_on,
+            "note": candidate.note,
+            "updated_by": user,
+        },
+    )
+    return intent

@@ -1,0 +1,187 @@
+import datetime
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import StaffFactory
+from events.models import Decision, Event, Participation
+
+from .factories import (
+    EventFactory,
+    FundingIntentFactory,
+    OutcomeFactory,
+    ParticipationFactory,
+    PartnershipLeadFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    return StaffFactory()
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def local(dt: datetime.datetime):
+    value = timezone.localtime(dt)
+    return {"0": value.strftime("%Y-%m-%d"), "1": value.strftime("%H:%M:%S")}
+
+
+def event_form(**overrides):
+    start = timezone.now() + datetime.timedelta(days=30)
+    times = {
+        "starts_at": start,
+        "ends_at": start + datetime.timedelta(hours=6),
+        "registration_deadline": start - datetime.timedelta(days=7),
+    }
+    times |= {k: overrides.pop(k) for k in list(overrides) if k in times}
+    data = {
+        "title": "Hannover Messe",
+        "kind": "exhibition",
+        "status": "published",
+        "organiser": "Deutsche Messe",
+        "description": "",
+        "external_url": "",
+        "country": "DE",
+        "city": "Hannover",
+        "venue": "",
+        "places": "3",
+        "delegates_per_cluster": "2",
+        "participations-TOTAL_FORMS": "0",
+        "participations-INITIAL_FORMS": "0",
+    }
+    for name, value in times.items():
+        data |= {f"{name}_{part}": text for part, text in local(value).items()}
+    return data | overrides
+
+
+def test_staff_create_and_publish_an_event(staff_client):
+    response = staff_client.post(reverse("admin:events_event_add"), event_form())
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Event.objects.get().status == Event.Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"ends_at": timezone.now() + datetime.timedelta(days=29)}, "ends_at", "must end after it starts"),
+        (
+            {"registration_deadline": timezone.now() + datetime.timedelta(days=31)},
+            "registration_deadline",
+            "cannot be after the event starts",
+        ),
+        ({"places": "0"}, "places", "greater than or equal to 1"),
+    ],
+)
+def test_impossible_events_get_a_message_at_the_field(staff_client, overrides, field, message):
+    response = staff_client.post(reverse("admin:events_event_add"), event_form(**overrides))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in " ".join(errors[field])
+    assert not Event.objects.exists()
+
+
+def decide(client, participation, kind, note=""):
+    return client.post(
+        reverse("admin:events_participation_decide", args=[participation.pk]), {"kind": kind, "note": note}
+    )
+
+
+def test_single_decision_from_the_decide_page(staff_client, staff):
+    participation = ParticipationFactory()
+    assert staff_client.get(reverse("admin:events_participation_decide", args=[participation.pk])).status_code == 200
+    response = decide(staff_client, participation, "approved")
+    assert response.status_code == 302
+    participation.refresh_from_db()
+    assert participation.status == Participation.Status.APPROVED
+    assert participation.decisions.get().decided_by == staff
+
+
+def test_the_decide_page_shows_rule_errors_at_the_field(staff_client):
+    participation = ParticipationFactory()
+    response = decide(staff_client, participation, "rejected")
+    assert "reason for the rejection" in " ".join(response.context["form"].errors["note"])
+    withdrawn = ParticipationFactory(status=Participation.Status.WITHDRAWN)
+    response = decide(staff_client, withdrawn, "approved")
+    assert response.status_code == 200
+    assert "has withdrawn" in response.content.decode()
+    full = EventFactory(places=1)
+    ParticipationFactory(event=full, status=Participation.Status.APPROVED)
+    response = decide(staff_client, ParticipationFactory(event=full), "approved")
+    assert "No places left" in response.content.decode()
+    assert Decision.objects.count() == 0
+
+
+def run_action(client, action, participations, note=""):
+    return client.post(
+        reverse("admin:events_participation_changelist"),
+        {"action": action, ACTION_CHECKBOX_NAME: [p.pk for p in participations], "note": note, "index": 0},
+        follow=True,
+    )
+
+
+def test_bulk_approval_stops_at_the_places_and_says_why(staff_client):
+    event = EventFactory(places=2)
+    applications = [ParticipationFactory(event=event) for _ in range(3)]
+    response = run_action(staff_client, "approve", applications)
+    page = response.content.decode()
+    assert "2 applications decided" in page and "No places left" in page
+    assert Participation.objects.filter(status=Participation.Status.APPROVED).count() == 2
+
+
+def test_bulk_rejection_needs_a_note(staff_client):
+    applications = [ParticipationFactory() for _ in range(2)]
+    run_action(staff_client, "reject", applications)
+    assert not Decision.objects.exists()
+    run_action(staff_client, "reject", applications, note="Outside the programme's scope")
+    assert Participation.objects.filter(status=Participation.Status.REJECTED).count() == 2
+    assert set(Decision.objects.values_list("note", flat=True)) == {"Outside the programme's scope"}
+
+
+def make_rows(n):
+    for _ in range(n):
+        lead = PartnershipLeadFactory()
+        ParticipationFactory(event=lead.outcome.participation.event, delegates=["A", "B"])
+        FundingIntentFactory()
+        OutcomeFactory()
+
+
+def admin_urls():
+    from events.models import FundingIntent, Outcome, PartnershipLead
+
+    urls = []
+    for model in (Event, Participation, Decision, Outcome, PartnershipLead, FundingIntent):
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        obj = model.objects.order_by("pk").first()
+        if obj is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+    urls.append(reverse("admin:events_participation_decide", args=[Participation.objects.order_by("pk").first().pk]))
+    return urls
+
+
+def count(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_admin_pages_stay_within_a_fixed_budget(staff_client):
+    make_rows(2)
+    small = {url: count(staff_client, url) for url in admin_urls()}
+    make_rows(8)
+    for url, queries in small.items():
+        assert queries <= 25, (url, queries)
+        assert count(staff_client, url) == queries, url

@@ -1,0 +1,87 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from clusters.tests.factories import ClusterFactory
+from events.models import Event, FundingIntent, Participation
+
+from .factories import EventFactory, FundingIntentFactory, ParticipationFactory, in_days
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"ends_at": in_days(29)},  # before the start
+        {"registration_deadline": in_days(31)},  # after the start
+        {"places": 0},
+        {"delegates_per_cluster": 0},
+        {"kind": "party"},
+        {"status": "live"},
+    ],
+)
+def test_event_constraints_refuse_impossible_rows(fields):
+    event = EventFactory()
+    for name, value in fields.items():
+        setattr(event, name, value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        event.save()
+
+
+def test_event_clean_puts_the_message_at_the_field():
+    event = EventFactory.build(starts_at=in_days(10), ends_at=in_days(9), registration_deadline=in_days(11))
+    with pytest.raises(ValidationError) as error:
+        event.clean()
+    assert set(error.value.message_dict) == {"ends_at", "registration_deadline"}
+
+
+def test_blank_places_mean_unlimited():
+    event = EventFactory(places=None)
+    assert event.places_left is None
+
+
+def test_places_left_counts_only_approved_applications():
+    event = EventFactory(places=3)
+    ParticipationFactory(event=event, status=Participation.Status.APPROVED)
+    ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    ParticipationFactory(event=event, status=Participation.Status.WITHDRAWN)
+    assert Event.objects.with_place_counts().get(pk=event.pk).places_left == 2
+    assert Event.objects.get(pk=event.pk).places_left == 2
+
+
+def test_open_for_applications_agrees_between_queryset_and_instance():
+    open_event = EventFactory()
+    closed = EventFactory(registration_deadline=in_days(-1), starts_at=in_days(1))
+    draft = EventFactory(status=Event.Status.DRAFT)
+    assert list(Event.objects.open_for_applications()) == [open_event]
+    assert open_event.is_open_for_applications()
+    assert not closed.is_open_for_applications()
+    assert not draft.is_open_for_applications()
+
+
+def test_one_application_per_cluster_per_event():
+    participation = ParticipationFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ParticipationFactory(event=participation.event, cluster=participation.cluster)
+
+
+def test_funding_intent_dates_follow_its_status():
+    intent = FundingIntentFactory.build(status=FundingIntent.Status.GRANTED, submitted_on=datetime.date(2027, 3, 1))
+    with pytest.raises(ValidationError) as error:
+        intent.clean()
+    assert "decided_on" in error.value.message_dict
+    intent = FundingIntentFactory(cluster=ClusterFactory())
+    intent.status = FundingIntent.Status.APPLIED
+    with pytest.raises(IntegrityError), transaction.atomic():
+        intent.save()
+
+
+def test_waitlist_position_follows_the_promotion_order():
+    event = EventFactory()
+    first = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    second = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    assert (first.waitlist_position(), second.waitlist_position()) == (1, 2)
+    assert ParticipationFactory(event=event).waitlist_position() is None

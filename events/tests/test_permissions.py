@@ -1,0 +1,136 @@
+"""Every URL of the events app, tried by the wrong people: another cluster's manager, an expert, anonymous."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import StaffFactory, UserFactory
+from clusters.tests.factories import ClusterFactory
+from consultations.tests.factories import ExpertFactory
+from events.models import Event, FundingIntent, Outcome, Participation
+
+from .factories import EventFactory, FundingCallFactory, ParticipationFactory, PastEventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    own_manager, other_manager = UserFactory(), UserFactory()
+    own, other = ClusterFactory(managers=[own_manager]), ClusterFactory(managers=[other_manager])
+    event = EventFactory()
+    past = PastEventFactory()
+    return {
+        "own_manager": own_manager,
+        "own": own,
+        "other": other,
+        "event": event,
+        "draft": EventFactory(status=Event.Status.DRAFT),
+        "call": FundingCallFactory(),
+        "open_application": ParticipationFactory(event=event, cluster=other),
+        "past_application": ParticipationFactory(event=past, cluster=other, status=Participation.Status.APPROVED),
+    }
+
+
+def other_cluster_object_urls(w):
+    """(method, url) of every object URL that belongs to the other cluster or to staff only."""
+    open_pk, past_pk = w["open_application"].pk, w["past_application"].pk
+    return [
+        ("get", reverse("events:participation-detail", args=[open_pk])),
+        ("get", reverse("events:participation-detail", args=[past_pk])),
+        ("post", reverse("events:participation-withdraw", args=[open_pk])),
+        ("get", reverse("events:outcome-report", args=[past_pk])),
+        ("post", reverse("events:outcome-report", args=[past_pk])),
+        ("get", reverse("events:event-detail", args=[w["draft"].pk])),
+        ("get", reverse("events:event-ics", args=[w["draft"].pk])),
+        ("get", reverse("events:participation-apply", args=[w["draft"].pk])),
+        ("get", reverse("events:funding-intent-edit", args=[w["draft"].pk])),
+        ("get", reverse("events:event-outcomes", args=[w["event"].pk])),
+        ("get", reverse("events:funding-table")),
+        ("get", reverse("events:participation-detail", args=[999999])),
+        ("get", reverse("events:event-detail", args=[999999])),
+    ]
+
+
+def snapshot():
+    return (
+        list(Participation.objects.values_list("pk", "status").order_by("pk")),
+        Outcome.objects.count(),
+        FundingIntent.objects.count(),
+    )
+
+
+def post_data():
+    return {
+        "attended": "yes",
+        "contacts_made": "3",
+        "leads-TOTAL_FORMS": "0",
+        "leads-INITIAL_FORMS": "0",
+    }
+
+
+def test_another_clusters_manager_gets_404_for_every_object_url(client, world):
+    client.force_login(world["own_manager"])
+    before = snapshot()
+    for method, url in other_cluster_object_urls(world):
+        response = getattr(client, method)(url, post_data() if method == "post" else None)
+        assert response.status_code == 404, (method, url, response.status_code)
+    assert snapshot() == before
+
+
+def test_an_expert_sees_the_catalogue_only(client, world):
+    expert = ExpertFactory()
+    client.force_login(expert.user)
+    assert client.get(reverse("events:event-list")).status_code == 200
+    assert client.get(reverse("events:event-detail", args=[world["event"].pk])).status_code == 200
+    assert client.get(reverse("events:event-ics", args=[world["event"].pk])).status_code == 200
+    before = snapshot()
+    urls = other_cluster_object_urls(world) + [
+        ("get", reverse("events:participation-apply", args=[world["event"].pk])),
+        ("post", reverse("events:participation-apply", args=[world["event"].pk])),
+        ("get", reverse("events:funding-intent-edit", args=[world["call"].pk])),
+        ("post", reverse("events:funding-intent-edit", args=[world["call"].pk])),
+    ]
+    for method, url in urls:
+        response = getattr(client, method)(url, {"status": "considering"} if method == "post" else None)
+        assert response.status_code == 404, (method, url, response.status_code)
+    assert snapshot() == before
+
+
+def test_anonymous_people_are_sent_to_sign_in(client, world):
+    urls = other_cluster_object_urls(world) + [
+        ("get", reverse("events:event-list")),
+        ("get", reverse("events:event-detail", args=[world["event"].pk])),
+        ("get", reverse("events:event-ics", args=[world["event"].pk])),
+        ("get", reverse("events:participation-apply", args=[world["event"].pk])),
+        ("get", reverse("events:funding-intent-edit", args=[world["call"].pk])),
+    ]
+    for method, url in urls:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("accounts:login")), url
+
+
+def test_staff_read_every_application_but_never_act_for_a_cluster(client, world):
+    client.force_login(StaffFactory())
+    before = snapshot()
+    assert client.get(reverse("events:participation-detail", args=[world["open_application"].pk])).status_code == 200
+    assert client.get(reverse("events:event-detail", args=[world["draft"].pk])).status_code == 200
+    assert client.get(reverse("events:event-outcomes", args=[world["event"].pk])).status_code == 200
+    assert client.get(reverse("events:funding-table")).status_code == 200
+    response = client.post(reverse("events:participation-withdraw", args=[world["open_application"].pk]))
+    assert response.status_code == 404
+    assert client.get(reverse("events:outcome-report", args=[world["past_application"].pk])).status_code == 404
+    assert snapshot() == before
+
+
+def test_a_manager_sees_their_own_application(client, world):
+    mine = ParticipationFactory(event=world["event"], cluster=world["own"])
+    client.force_login(world["own_manager"])
+    response = client.get(reverse("events:participation-detail", args=[mine.pk]))
+    assert response.status_code == 200
+    assert "Withdraw the application" in response.content.decode()
+
+
+def test_the_cluster_page_of_another_cluster_stays_hidden(client, world):
+    client.force_login(world["own_manager"])
+    assert client.get(world["other"].get_absolute_url()).status_code == 404

@@ -1,0 +1,264 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.tests.factories import StaffFactory, UserFactory
+from clusters.tests.factories import ClusterFactory
+from events import services
+from events.models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
+from events.services import DelegateData, LeadData
+
+from .factories import (
+    EventFactory,
+    FundingCallFactory,
+    ParticipationFactory,
+    PastEventFactory,
+    in_days,
+)
+
+pytestmark = pytest.mark.django_db
+
+ONE = [DelegateData("Ona Onaitė", "Cluster manager")]
+
+
+def apply(event, cluster=None, delegates=ONE, **kwargs):
+    return services.participation_apply(
+        event=event,
+        cluster=cluster or ClusterFactory(),
+        user=UserFactory(),
+        motivation=kwargs.pop("motivation", "Meet partners"),
+        delegates=delegates,
+        **kwargs,
+    )
+
+
+def refused(action, message):
+    with pytest.raises(ValidationError) as error:
+        action()
+    assert message in " ".join(error.value.messages)
+
+
+# Applying
+
+
+def test_a_cluster_applies_with_its_delegates():
+    participation = apply(EventFactory(), delegates=[DelegateData("A", "CEO"), DelegateData("B", "CTO")])
+    assert participation.status == Participation.Status.APPLIED
+    assert [d.full_name for d in participation.delegates.order_by("position")] == ["A", "B"]
+    assert participation.history.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("event_fields", "message"),
+    [
+        ({"registration_deadline": in_days(-1), "starts_at": in_days(2)}, "deadline"),
+        ({"status": Event.Status.DRAFT}, "not open"),
+        ({"status": Event.Status.CANCELLED}, "cancelled"),
+    ],
+)
+def test_applying_to_a_closed_event_changes_nothing(event_fields, message):
+    event = EventFactory(**event_fields)
+    refused(lambda: apply(event), message)
+    assert not Participation.objects.exists()
+
+
+def test_funding_calls_take_intents_not_applications():
+    refused(lambda: apply(FundingCallFactory()), "intent")
+
+
+def test_applying_twice_is_refused():
+    event, cluster = EventFactory(), ClusterFactory()
+    apply(event, cluster)
+    refused(lambda: apply(event, cluster), "already applied")
+    assert Participation.objects.count() == 1
+
+
+def test_delegates_between_one_and_the_limit():
+    event = EventFactory(delegates_per_cluster=2)
+    refused(lambda: apply(event, delegates=[]), "at least one delegate")
+    refused(lambda: apply(event, delegates=[DelegateData(str(i), "x") for i in range(3)]), "at most 2")
+    assert not Participation.objects.exists() and not Delegate.objects.exists()
+
+
+# Deciding
+
+
+def test_approvals_stop_at_the_places():
+    event = EventFactory(places=2)
+    staff = StaffFactory()
+    first, second, third = (ParticipationFactory(event=event) for _ in range(3))
+    services.participation_decide(participation=first, kind=Decision.Kind.APPROVED, user=staff)
+    services.participation_decide(participation=second, kind=Decision.Kind.APPROVED, user=staff)
+    refused(
+        lambda: services.participation_decide(participation=third, kind=Decision.Kind.APPROVED, user=staff),
+        "No places left",
+    )
+    third.refresh_from_db()
+    assert third.status == Participation.Status.APPLIED
+    assert Decision.objects.count() == 2
+
+
+def test_rejection_needs_a_note_and_is_recorded():
+    participation = ParticipationFactory()
+    staff = StaffFactory()
+    with pytest.raises(ValidationError) as error:
+        services.participation_decide(participation=participation, kind=Decision.Kind.REJECTED, user=staff)
+    assert "note" in error.value.message_dict
+    decision = services.participation_decide(
+        participation=participation, kind=Decision.Kind.REJECTED, user=staff, note="Not in scope"
+    )
+    assert participation.status == Participation.Status.REJECTED
+    assert (decision.decided_by, decision.note) == (staff, "Not in scope")
+
+
+def test_no_decision_on_a_withdrawn_application():
+    participation = ParticipationFactory(status=Participation.Status.WITHDRAWN)
+    refused(
+        lambda: services.participation_decide(
+            participation=participation, kind=Decision.Kind.APPROVED, user=StaffFactory()
+        ),
+        "withdrawn",
+    )
+    assert not Decision.objects.exists()
+
+
+def test_bulk_decision_reports_each_refusal():
+    event = EventFactory(places=1)
+    applications = [ParticipationFactory(event=event) for _ in range(3)]
+    decisions, errors = services.participations_decide(
+        participations=applications, kind=Decision.Kind.APPROVED, user=StaffFactory()
+    )
+    assert len(decisions) == 1 and len(errors) == 2
+    assert Participation.objects.filter(status=Participation.Status.APPROVED).count() == 1
+
+
+# Withdrawing and promotion
+
+
+def test_withdrawing_an_approved_place_promotes_the_first_on_the_waiting_list():
+    event = EventFactory(places=1)
+    staff = StaffFactory()
+    approved = ParticipationFactory(event=event, status=Participation.Status.APPROVED)
+    later, first = ParticipationFactory(event=event), ParticipationFactory(event=event)
+    services.participation_decide(participation=first, kind=Decision.Kind.WAITLISTED, user=staff)
+    services.participation_decide(participation=later, kind=Decision.Kind.WAITLISTED, user=staff)
+
+    promoted = services.participation_withdraw(participation=approved, user=UserFactory())
+
+    assert promoted == first
+    first.refresh_from_db(), later.refresh_from_db(), approved.refresh_from_db()
+    assert first.status == Participation.Status.APPROVED
+    assert later.status == Participation.Status.WAITLISTED
+    assert approved.status == Participation.Status.WITHDRAWN and approved.withdrawn_at
+    promotion = first.decisions.get(kind=Decision.Kind.PROMOTED)
+    assert promotion.decided_by is None and promotion.notified_at is None and promotion.decided_at
+
+
+def test_withdrawing_an_unapproved_application_promotes_nobody():
+    event = EventFactory(places=1)
+    ParticipationFactory(event=event, status=Participation.Status.APPROVED)
+    waiting = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    applied = ParticipationFactory(event=event)
+    assert services.participation_withdraw(participation=applied, user=UserFactory()) is None
+    waiting.refresh_from_db()
+    assert waiting.status == Participation.Status.WAITLISTED
+
+
+def test_no_withdrawal_after_the_start():
+    event = EventFactory(starts_at=in_days(-0.1), registration_deadline=in_days(-2))
+    participation = ParticipationFactory(event=event, status=Participation.Status.APPROVED)
+    refused(lambda: services.participation_withdraw(participation=participation, user=UserFactory()), "started")
+    participation.refresh_from_db()
+    assert participation.status == Participation.Status.APPROVED
+
+
+def test_no_withdrawal_twice():
+    participation = ParticipationFactory(status=Participation.Status.WITHDRAWN)
+    refused(lambda: services.participation_withdraw(participation=participation, user=UserFactory()), "already")
+
+
+# Outcomes
+
+
+def test_outcome_after_the_event_with_leads_and_amendments():
+    participation = ParticipationFactory(event=PastEventFactory(), status=Participation.Status.APPROVED)
+    user = UserFactory()
+    outcome = services.outcome_report(
+        participation=participation,
+        user=user,
+        attended=True,
+        contacts_made=7,
+        notes="Good",
+        new_leads=[LeadData("Partner Oy", "FI", "Joint project", "Call")],
+    )
+    services.outcome_report(
+        participation=participation,
+        user=user,
+        attended=True,
+        contacts_made=9,
+        new_leads=[LeadData("Partner AB", "SE", "Testing")],
+    )
+    outcome.refresh_from_db()
+    assert outcome.contacts_made == 9
+    assert PartnershipLead.objects.filter(outcome=outcome).count() == 2
+    assert outcome.history.count() == 2
+
+
+def test_no_outcome_before_the_event_ends():
+    participation = ParticipationFactory(status=Participation.Status.APPROVED)
+    refused(
+        lambda: services.outcome_report(
+            participation=participation, user=UserFactory(), attended=True, contacts_made=1
+        ),
+        "ended",
+    )
+    assert not Outcome.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Participation.Status.APPLIED, Participation.Status.REJECTED, "waitlisted"])
+def test_no_outcome_for_an_application_that_was_not_approved(status):
+    participation = ParticipationFactory(event=PastEventFactory(), status=status)
+    refused(
+        lambda: services.outcome_report(
+            participation=participation, user=UserFactory(), attended=True, contacts_made=1
+        ),
+        "approved",
+    )
+    assert not Outcome.objects.exists()
+
+
+# Funding intents
+
+
+def test_funding_intent_is_set_then_updated_with_dates():
+    call, cluster, user = FundingCallFactory(), ClusterFactory(), UserFactory()
+    services.funding_intent_set(event=call, cluster=cluster, user=user, status=FundingIntent.Status.CONSIDERING)
+    intent = services.funding_intent_set(
+        event=call,
+        cluster=cluster,
+        user=user,
+        status=FundingIntent.Status.APPLIED,
+        submitted_on=datetime.date(2027, 1, 5),
+    )
+    assert FundingIntent.objects.get() == intent
+    assert intent.status == FundingIntent.Status.APPLIED
+    assert intent.history.count() == 2
+
+
+def test_funding_intent_refuses_missing_dates_and_non_calls():
+    call, cluster, user = FundingCallFactory(), ClusterFactory(), UserFactory()
+    with pytest.raises(ValidationError) as error:
+        services.funding_intent_set(event=call, cluster=cluster, user=user, status=FundingIntent.Status.GRANTED)
+    assert {"submitted_on", "decided_on"} <= set(error.value.message_dict)
+    refused(
+        lambda: services.funding_intent_set(event=EventFactory(), cluster=cluster, user=user, status="considering"),
+        "funding calls",
+    )
+    refused(
+        lambda: services.funding_intent_set(
+            event=FundingCallFactory(status=Event.Status.DRAFT), cluster=cluster, user=user, status="considering"
+        ),
+        "not published",
+    )
+    assert not FundingIntent.objects.exists()

@@ -1,0 +1,359 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import StaffFactory, UserFactory
+from clusters.tests.factories import ClusterFactory
+from events.models import Event, FundingIntent, Outcome, Participation, PartnershipLead
+from events.selectors import calendar_items_for_cluster
+
+from .factories import (
+    EventFactory,
+    FundingCallFactory,
+    FundingIntentFactory,
+    OutcomeFactory,
+    ParticipationFactory,
+    PartnershipLeadFactory,
+    PastEventFactory,
+    in_days,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager():
+    user = UserFactory()
+    ClusterFactory(managers=[user], name="Our Cluster")
+    return user
+
+
+@pytest.fixture
+def cluster(manager):
+    return manager.managed_clusters.get()
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+def count_queries(client, url):
+    client.get(url)  # warm per-process caches so only the page's own queries count
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def apply_data(*delegates, motivation="Meet buyers", total=2, **extra):
+    data = {
+        "motivation": motivation,
+        "delegates-TOTAL_FORMS": str(total),
+        "delegates-INITIAL_FORMS": "0",
+        "delegates-MIN_NUM_FORMS": "0",
+        "delegates-MAX_NUM_FORMS": str(total),
+    }
+    for i, (name, role) in enumerate(delegates):
+        data |= {f"delegates-{i}-full_name": name, f"delegates-{i}-role": role}
+    return data | extra
+
+
+# The catalogue
+
+
+def make_catalogue_rows(n, cluster):
+    for i in range(n):
+        event = EventFactory(country=["DE", "FI", "LT"][i % 3])
+        ParticipationFactory(event=event, cluster=cluster, status=Participation.Status.APPROVED)
+        ParticipationFactory(event=event)
+        FundingIntentFactory(cluster=cluster)
+
+
+@pytest.mark.parametrize("who", ["manager", "staff"])
+def test_catalogue_does_the_same_number_of_queries_at_5_and_50_events(client, cluster, manager, who):
+    client.force_login(manager if who == "manager" else StaffFactory())
+    url = reverse("events:event-list") + "?past=on"
+    make_catalogue_rows(5, cluster)
+    small = count_queries(client, url)
+    make_catalogue_rows(45, cluster)
+    large = count_queries(client, url)
+    assert small == large, (small, large)
+    assert small <= 12
+
+
+def test_manager_sees_their_clusters_status_on_each_card(manager_client, cluster):
+    approved = EventFactory(title="Approved one")
+    ParticipationFactory(event=approved, cluster=cluster, status=Participation.Status.APPROVED)
+    waiting = EventFactory(title="Waiting one")
+    ParticipationFactory(event=waiting, cluster=cluster, status=Participation.Status.WAITLISTED)
+    EventFactory(title="Untouched one")
+    page = manager_client.get(reverse("events:event-list")).content.decode()
+    assert "Approved</span>" in page and "Waiting list</span>" in page
+    assert page.count("Your cluster can apply") == 1
+
+
+def test_catalogue_filters(manager_client):
+    fair = EventFactory(title="Fair in Finland", kind=Event.Kind.EXHIBITION, country="FI")
+    closed = EventFactory(
+        title="Closed in Germany", country="DE", registration_deadline=in_days(-1), starts_at=in_days(3)
+    )
+    later = EventFactory(title="Much later", country="LT", starts_at=in_days(200))
+    EventFactory(title="Secret draft", status=Event.Status.DRAFT)
+    PastEventFactory(title="Long gone")
+
+    def titles(query=""):
+        response = manager_client.get(reverse("events:event-list") + query)
+        return {event.title for event in response.context["page"].object_list}
+
+    assert titles() == {fair.title, closed.title, later.title}
+    assert titles("?kind=exhibition") == {fair.title}
+    assert titles("?country=DE") == {closed.title}
+    assert titles("?open=on") == {fair.title, later.title}
+    assert titles(f"?month={later.starts_at.astimezone(timezone.get_current_timezone()):%Y-%m}") == {later.title}
+    assert "Long gone" in titles("?past=on")
+    response = manager_client.get(reverse("events:event-list") + "?month=13-2027&kind=bogus")
+    assert response.status_code == 200
+    assert "YYYY-MM" in response.content.decode()
+
+
+def test_detail_shows_places_left(manager_client):
+    event = EventFactory(places=3)
+    ParticipationFactory(event=event, status=Participation.Status.APPROVED)
+    page = manager_client.get(event.get_absolute_url()).content.decode()
+    assert "2 of 3 places left" in page
+    assert "Apply for Our Cluster" in page
+
+
+def test_event_ics(manager_client):
+    event = EventFactory(title="Hannover Messe", city="Hannover")
+    response = manager_client.get(reverse("events:event-ics", args=[event.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert "SUMMARY:Hannover Messe" in body and f"UID:event-{event.pk}@inolink" in body
+
+
+# Applying and withdrawing
+
+
+def test_manager_applies_with_delegates(manager_client, cluster):
+    event = EventFactory(delegates_per_cluster=2)
+    response = manager_client.post(
+        reverse("events:participation-apply", args=[event.pk]),
+        apply_data(("Ona", "CEO"), ("Jonas", "CTO"), support_needed="on", support_details="Travel"),
+    )
+    participation = Participation.objects.get()
+    assert response.status_code == 302 and response.url == participation.get_absolute_url()
+    assert participation.cluster == cluster and participation.support_details == "Travel"
+    assert participation.delegates.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (apply_data(), "Name at least one delegate"),
+        (apply_data(("Ona", "CEO"), ("Jonas", "CTO"), ("Petras", "CFO"), total=3), "at most 2"),
+        (apply_data(("Ona", "")), "Give the delegate"),
+        (apply_data(("Ona", "CEO"), motivation=""), "This field is required"),
+        (apply_data(("Ona", "CEO"), support_needed="on"), "Say what support"),
+    ],
+)
+def test_bad_applications_get_a_clear_message_and_change_nothing(manager_client, data, message):
+    event = EventFactory(delegates_per_cluster=2)
+    response = manager_client.post(reverse("events:participation-apply", args=[event.pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Participation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"registration_deadline": in_days(-1), "starts_at": in_days(2)}, "deadline for this event has passed"),
+        ({"status": Event.Status.CANCELLED}, "cancelled"),
+    ],
+)
+def test_applying_to_a_closed_event_redirects_with_a_message(manager_client, fields, message):
+    event = EventFactory(**fields)
+    response = manager_client.post(
+        reverse("events:participation-apply", args=[event.pk]), apply_data(("Ona", "CEO")), follow=True
+    )
+    assert message in response.content.decode()
+    assert not Participation.objects.exists()
+
+
+def test_applying_to_a_draft_is_404(manager_client):
+    event = EventFactory(status=Event.Status.DRAFT)
+    response = manager_client.post(reverse("events:participation-apply", args=[event.pk]), apply_data(("A", "B")))
+    assert response.status_code == 404
+
+
+def test_applying_twice_sends_the_manager_to_their_application(manager_client, cluster):
+    event = EventFactory()
+    existing = ParticipationFactory(event=event, cluster=cluster)
+    response = manager_client.post(
+        reverse("events:participation-apply", args=[event.pk]), apply_data(("Ona", "CEO")), follow=True
+    )
+    assert response.redirect_chain[-1][0] == existing.get_absolute_url()
+    assert "already applied" in response.content.decode()
+    assert Participation.objects.count() == 1
+
+
+def test_withdrawing_and_the_promotion_it_causes(manager_client, cluster):
+    event = EventFactory(places=1)
+    mine = ParticipationFactory(event=event, cluster=cluster, status=Participation.Status.APPROVED)
+    waiting = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    response = manager_client.post(reverse("events:participation-withdraw", args=[mine.pk]), follow=True)
+    assert "has been withdrawn" in response.content.decode()
+    mine.refresh_from_db(), waiting.refresh_from_db()
+    assert mine.status == Participation.Status.WITHDRAWN
+    assert waiting.status == Participation.Status.APPROVED
+
+
+def test_withdrawing_after_the_start_is_refused(manager_client, cluster):
+    event = EventFactory(starts_at=in_days(-0.1), registration_deadline=in_days(-3))
+    mine = ParticipationFactory(event=event, cluster=cluster, status=Participation.Status.APPROVED)
+    response = manager_client.post(reverse("events:participation-withdraw", args=[mine.pk]), follow=True)
+    assert "can no longer be withdrawn" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.status == Participation.Status.APPROVED
+
+
+# Outcomes
+
+
+def outcome_data(*leads, attended="yes", contacts="4"):
+    data = {
+        "attended": attended,
+        "contacts_made": contacts,
+        "notes": "Useful",
+        "leads-TOTAL_FORMS": "3",
+        "leads-INITIAL_FORMS": "0",
+    }
+    for i, lead in enumerate(leads):
+        data |= {f"leads-{i}-{key}": value for key, value in lead.items()}
+    return data
+
+
+def test_manager_reports_an_outcome_with_leads(manager_client, cluster):
+    mine = ParticipationFactory(event=PastEventFactory(), cluster=cluster, status=Participation.Status.APPROVED)
+    lead = {"organisation": "Partner Oy", "country": "FI", "topic": "Photonics", "next_step": "Visit"}
+    response = manager_client.post(reverse("events:outcome-report", args=[mine.pk]), outcome_data(lead))
+    assert response.status_code == 302
+    outcome = Outcome.objects.get()
+    assert outcome.attended and outcome.contacts_made == 4
+    assert outcome.leads.get().organisation == "Partner Oy"
+
+
+def test_an_incomplete_lead_gets_a_field_message(manager_client, cluster):
+    mine = ParticipationFactory(event=PastEventFactory(), cluster=cluster, status=Participation.Status.APPROVED)
+    response = manager_client.post(
+        reverse("events:outcome-report", args=[mine.pk]), outcome_data({"organisation": "Partner Oy"})
+    )
+    assert response.status_code == 200
+    assert "Give the topic." in response.content.decode()
+    assert not Outcome.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("past", "status", "message"),
+    [
+        (False, Participation.Status.APPROVED, "once the event has ended"),
+        (True, Participation.Status.REJECTED, "Only an approved application"),
+        (True, Participation.Status.WITHDRAWN, "Only an approved application"),
+    ],
+)
+def test_outcomes_refused_before_the_end_or_without_approval(manager_client, cluster, past, status, message):
+    event = PastEventFactory() if past else EventFactory()
+    mine = ParticipationFactory(event=event, cluster=cluster, status=status)
+    response = manager_client.post(reverse("events:outcome-report", args=[mine.pk]), outcome_data(), follow=True)
+    assert message in response.content.decode()
+    assert not Outcome.objects.exists()
+
+
+# Funding intents and the staff table
+
+
+def test_manager_marks_an_intent_and_missing_dates_get_field_messages(manager_client, cluster):
+    call = FundingCallFactory()
+    url = reverse("events:funding-intent-edit", args=[call.pk])
+    response = manager_client.post(url, {"status": "granted"})
+    assert response.status_code == 200
+    assert "Give the date the application was submitted." in response.content.decode()
+    assert not FundingIntent.objects.exists()
+    response = manager_client.post(url, {"status": "applied", "submitted_on": "2027-01-10"})
+    assert response.status_code == 302
+    assert FundingIntent.objects.get().cluster == cluster
+
+
+def test_a_regular_event_takes_no_intent(manager_client):
+    assert manager_client.get(reverse("events:funding-intent-edit", args=[EventFactory().pk])).status_code == 404
+
+
+def make_calls(n, clusters):
+    for _ in range(n):
+        call = FundingCallFactory()
+        for cluster in clusters:
+            FundingIntentFactory(event=call, cluster=cluster, status=FundingIntent.Status.APPLYING)
+
+
+def test_funding_table_does_the_same_number_of_queries_at_5_and_50_calls(client):
+    client.force_login(StaffFactory())
+    clusters = [ClusterFactory() for _ in range(4)]
+    url = reverse("events:funding-table")
+    make_calls(5, clusters)
+    small = count_queries(client, url)
+    make_calls(45, clusters)
+    large = count_queries(client, url)
+    assert small == large, (small, large)
+    response = client.get(url)
+    assert len(response.context["rows"]) == 50
+    assert all(len(row.cells) == 4 for row in response.context["rows"])
+
+
+# Staff outcome page, the cluster page and the calendar
+
+
+def test_staff_see_outcomes_per_event(client):
+    client.force_login(StaffFactory())
+    lead = PartnershipLeadFactory(organisation="Fraunhofer test partner")
+    event = lead.outcome.participation.event
+    response = client.get(reverse("events:event-outcomes", args=[event.pk]))
+    assert "Fraunhofer test partner" in response.content.decode()
+
+
+def make_history(n, cluster):
+    for _ in range(n):
+        outcome = OutcomeFactory(participation__cluster=cluster)
+        PartnershipLeadFactory(outcome=outcome)
+        ParticipationFactory(cluster=cluster, delegates=["A", "B"])
+
+
+def test_cluster_page_shows_history_and_leads_in_a_fixed_number_of_queries(manager_client, cluster):
+    make_history(5, cluster)
+    small = count_queries(manager_client, cluster.get_absolute_url())
+    make_history(45, cluster)
+    large = count_queries(manager_client, cluster.get_absolute_url())
+    assert small == large
+    page = manager_client.get(cluster.get_absolute_url()).content.decode()
+    assert PartnershipLead.objects.first().organisation in page
+    assert reverse("events:event-ics", args=[Outcome.objects.first().participation.event_id]) in page
+
+
+def test_calendar_items_list_only_the_clusters_approved_events(cluster):
+    approved = ParticipationFactory(cluster=cluster, status=Participation.Status.APPROVED)
+    ParticipationFactory(cluster=cluster, status=Participation.Status.WAITLISTED)
+    ParticipationFactory(status=Participation.Status.APPROVED)
+    cancelled = EventFactory(status=Event.Status.CANCELLED)
+    ParticipationFactory(event=cancelled, cluster=cluster, status=Participation.Status.APPROVED)
+    items = calendar_items_for_cluster(cluster)
+    assert [item.uid for item in items] == [f"event-{approved.event_id}", f"event-{cancelled.pk}"] or sorted(
+        item.uid for item in items
+    ) == sorted([f"event-{approved.event_id}", f"event-{cancelled.pk}"])
+    assert {item.uid: item.cancelled for item in items}[f"event-{cancelled.pk}"] is True
+    assert all(isinstance(item.start, datetime.datetime) for item in items)
