@@ -28,8 +28,10 @@ The factory runs inside the test's database transaction. The matrix then checks,
 - every ``rightful`` user: ``rightful_status`` (200) for GET, which proves the refusals are not a broken URL.
 
 A POST-only view sets ``rightful_status=405`` (GET refused) and, if it should, ``rightful_post`` with
-valid data to show a rightful POST succeeds (any status below 400). A URL with parameters that is public by
-design (a password-reset link) is registered with ``exempt(name, reason)`` instead.
+valid data to show a rightful POST succeeds (any status below 400). A standard role that may open the URL
+by design (any cluster's manager applying to a published event) is named in ``open_to`` with the reason.
+A URL with parameters that is public by design (a password-reset link) is registered with
+``exempt(name, reason)`` instead.
 """
 
 from collections.abc import Callable
@@ -52,6 +54,9 @@ class Case:
     wrong: dict = field(default_factory=dict)
     rightful_status: int = 200
     rightful_post: dict | None = None
+    # Standard wrong roles that may open this URL by design (label -> why), e.g. any cluster's manager may
+    # apply to a published event for their own cluster.
+    open_to: dict = field(default_factory=dict)
 
 
 REGISTRY: dict[str, Callable[[], Case]] = {}

@@ -91,10 +91,12 @@ def test_wrong_roles_are_refused_and_rightful_users_let_in(client, settings, url
             f"anonymous {method.upper()} {url}: {response.status_code}"
         )
 
-    wrong = {**standard_wrong_users(), **case.wrong}
+    standard = {label: user for label, user in standard_wrong_users().items() if label not in case.open_to}
+    wrong = {**standard, **case.wrong}
     for label, user in wrong.items():
         client.force_login(user)
-        for method, allowed in (("get", {403, 404}), ("post", {403, 404, 405})):
+        refused_get = {403, 404, 405} if case.rightful_status == 405 else {403, 404}
+        for method, allowed in (("get", refused_get), ("post", {403, 404, 405})):
             status = getattr(client, method)(url).status_code
             assert status in allowed, f"{label} {method.upper()} {url}: {status}, expected one of {sorted(allowed)}"
         client.logout()
@@ -123,3 +125,12 @@ def test_wrong_roles_are_refused_and_rightful_users_let_in(client, settings, url
 def test_exemptions_say_why():
     for name, reason in matrix.EXEMPT.items():
         assert len(reason) > 10, name
+
+
+@pytest.mark.django_db
+def test_openings_name_standard_roles_and_say_why():
+    labels = set(standard_wrong_users())
+    for name, factory in matrix.REGISTRY.items():
+        case = factory()
+        assert set(case.open_to) <= labels, name
+        assert all(len(reason) > 10 for reason in case.open_to.values()), name
