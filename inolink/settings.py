@@ -247,6 +247,7 @@ CONTENT_SECURITY_POLICY = {
 # out for 30 minutes. Staff unlock people in the admin (Axes: access attempts) or with
 # `manage.py axes_reset_username <email>`.
 AXES_FAILURE_LIMIT = 5
+AXES_VERBOSE = False
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
