@@ -211,7 +211,9 @@ class Consultation(models.Model):
 
     LIVE_STATUSES = (Status.REQUESTED, Status.CONFIRMED)
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("cluster"))
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("cluster")
+    )
     agreement = models.ForeignKey(
         "agreements.Agreement", on_delete=models.PROTECT, related_name="consultations", verbose_name=_("agreement")
     )
@@ -369,10 +371,14 @@ class Rating(models.Model):
         Consultation, on_delete=models.PROTECT, related_name="rating", verbose_name=_("consultation")
     )
     score = models.PositiveSmallIntegerField(
-        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)], help_text=_("From 1 (poor) to 5 (excellent).")
+        _("rating"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("From 1 (poor) to 5 (excellent)."),
     )
     comment = models.TextField(_("comment"), blank=True)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("rated by"))
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("rated by")
+    )
     created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
 
     history = HistoricalRecords()

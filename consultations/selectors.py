@@ -36,7 +36,9 @@ def allocation_usage_annotations(now=None) -> dict:
     Held: see ``ConsultationQuerySet.holding_hours``. Two correlated subqueries, whatever the row count.
     """
     same_allocation = {"agreement_id": OuterRef("agreement_id"), "service_area_id": OuterRef("service_area_id")}
-    delivered = SessionOutcome.objects.filter(**{f"consultation__{key}": value for key, value in same_allocation.items()})
+    delivered = SessionOutcome.objects.filter(
+        **{f"consultation__{key}": value for key, value in same_allocation.items()}
+    )
     held = Consultation.objects.holding_hours(now).filter(**same_allocation)
     return {
         "hours_delivered": _sum_subquery(delivered, "hours_delivered", "consultation__agreement_id"),
@@ -78,6 +80,16 @@ def _subtract(intervals, start, end):
         if end < b:
             result.append((end, b))
     return result
+
+
+def _align(moment: datetime.datetime) -> datetime.datetime:
+    """Round up to the slot grid (:00 and :30 local time), so slots after a booking stay on the half hour."""
+    local = timezone.localtime(moment)
+    step = int(SLOT_STEP.total_seconds() // 60)
+    past = (local.minute % step) * 60 + local.second + local.microsecond / 1e6
+    if not past:
+        return moment
+    return moment + datetime.timedelta(seconds=step * 60 - past)
 
 
 def working_intervals(day, weekly, exceptions):
@@ -147,7 +159,7 @@ def free_slots(experts, *, first_day, days, length, exclude=None, now=None) -> l
                 intervals = _subtract(intervals, busy_start, busy_end)
             starts = []
             for a, b in intervals:
-                start = a
+                start = _align(a)
                 while start + duration <= b:
                     if start >= not_before:
                         starts.append(start)

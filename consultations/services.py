@@ -70,7 +70,10 @@ def _check_time(*, starts_at, hours, now=None) -> datetime.datetime:
         raise ValidationError({"starts_at": _("This time is in the past. Pick a time in the future.")})
     if starts_at < earliest_start(now):
         raise ValidationError(
-            {"starts_at": _("Book at least %(hours)s hours ahead.") % {"hours": int((earliest_start(now) - now).total_seconds() // 3600)}}
+            {
+                "starts_at": _("Book at least %(hours)s hours ahead.")
+                % {"hours": int((earliest_start(now) - now).total_seconds() // 3600)}
+            }
         )
     return starts_at + datetime.timedelta(hours=float(hours))
 
@@ -339,7 +342,10 @@ def outcome_save(
                 raise ValidationError({"hours_delivered": _("Give hours in quarter hours, e.g. 1.25 or 1.5.")})
             if hours_delivered > limit:
                 raise ValidationError(
-                    {"hours_delivered": _("At most %(limit)s hours: the booked length plus one hour.") % {"limit": f"{limit:g}"}}
+                    {
+                        "hours_delivered": _("At most %(limit)s hours: the booked length plus one hour.")
+                        % {"limit": f"{limit:g}"}
+                    }
                 )
         elif result == SessionOutcome.Result.NO_SHOW:
             hours_delivered = Decimal("0")
@@ -373,7 +379,9 @@ def rating_create(*, consultation: Consultation, by, score: int, comment: str = 
             raise ValidationError({"score": _("A session can be rated once the expert has logged it as held.")})
         if Rating.objects.filter(consultation=consultation).exists():
             raise ValidationError({"score": _("This session has already been rated.")})
-        rating = Rating.objects.create(consultation=consultation, score=score, comment=(comment or "").strip(), rated_by=by)
+        rating = Rating.objects.create(
+            consultation=consultation, score=score, comment=(comment or "").strip(), rated_by=by
+        )
         _announce("rated", consultation)
     return rating
 

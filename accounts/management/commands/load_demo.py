@@ -16,6 +16,7 @@ class Command(BaseCommand):
             registry = clusters_demo.load(manager=users["manager"])
             experts = consultations_demo.load(expert_user=users["expert"])
             agreements_demo.load(registry=registry)
+            consultations_demo.load_consultations(manager=users["manager"])
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data is loaded. Sign in as staff@example.com, manager@example.com or expert@example.com."
