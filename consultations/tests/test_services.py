@@ -278,7 +278,7 @@ def test_reassign_applies_the_area_and_overlap_rules(world):
     refused("expert", services.consultation_reassign, consultation=consultation, expert=outsider, by=world.manager)
     # The other expert is busy at that time with another cluster.
     busy = Consultation.objects.create(
-        **{k: v for k, v in world.book_kwargs(expert=other).items()}, agreement=world.agreement, ends_at=local_at(3, 11)
+        **world.book_kwargs(expert=other), agreement=world.agreement, ends_at=local_at(3, 11)
     )
     refused("starts_at", services.consultation_reassign, consultation=consultation, expert=other, by=world.manager)
     busy.status = Consultation.Status.CANCELLED
