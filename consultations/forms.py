@@ -212,9 +212,20 @@ class AvailabilityExceptionForm(forms.ModelForm):
         return date
 
 
+class ExpertRowsFormSet(forms.BaseModelFormSet):
+    """Rows of one expert; an id that is not among them (tampered or deleted meanwhile) is refused."""
+
+    def clean(self):
+        super().clean()
+        for form in self.initial_forms:
+            if form.instance.pk is None:
+                raise ValidationError(_("A row no longer exists; reload the page and try again."))
+
+
 WeeklyAvailabilityFormSet = forms.modelformset_factory(
     WeeklyAvailability,
     form=WeeklyAvailabilityForm,
+    formset=ExpertRowsFormSet,
     extra=2,
     can_delete=True,
     max_num=50,
@@ -223,6 +234,7 @@ WeeklyAvailabilityFormSet = forms.modelformset_factory(
 AvailabilityExceptionFormSet = forms.modelformset_factory(
     AvailabilityException,
     form=AvailabilityExceptionForm,
+    formset=ExpertRowsFormSet,
     extra=2,
     can_delete=True,
     max_num=100,

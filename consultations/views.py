@@ -137,7 +137,11 @@ def book_slots(request):
 
 
 def _expert_or_none(pk):
-    return Expert.objects.select_related("user").filter(pk=pk).first() if pk else None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return Expert.objects.select_related("user").filter(pk=pk).first()
 
 
 @login_required
