@@ -1,0 +1,66 @@
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from accounts.tests.factories import StaffFactory
+from consultations.models import Consultation, ServiceArea
+
+from .factories import ConsultationFactory, ExpertFactory, available_all_week, local_at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reassign_action_uses_the_service(client, world):
+    client.force_login(StaffFactory())
+    consultation = ConsultationFactory(
+        agreement=world.agreement, expert=world.expert, service_area=world.area, status="confirmed"
+    )
+    colleague = available_all_week(ExpertFactory(service_areas=[world.area]))
+    outsider = available_all_week(ExpertFactory(service_areas=[ServiceArea.objects.get(code="marketing")]))
+    url = reverse("admin:consultations_consultation_changelist")
+    page = client.post(url, {"action": "reassign", ACTION_CHECKBOX_NAME: [consultation.pk]})
+    assert page.status_code == 200
+    choices = [e.pk for e in page.context["form"].fields["expert"].queryset]
+    assert colleague.pk in choices and outsider.pk not in choices
+    # A tampered choice outside the area is refused by the form; nothing changes.
+    client.post(
+        url, {"action": "reassign", ACTION_CHECKBOX_NAME: [consultation.pk], "apply": "1", "expert": outsider.pk}
+    )
+    consultation.refresh_from_db()
+    assert consultation.expert == world.expert
+    # The colleague is busy then: the service refuses with a message.
+    ConsultationFactory(agreement=world.agreement, expert=colleague, starts_at=consultation.starts_at)
+    response = client.post(
+        url,
+        {"action": "reassign", ACTION_CHECKBOX_NAME: [consultation.pk], "apply": "1", "expert": colleague.pk},
+        follow=True,
+    )
+    assert "just taken" in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.expert == world.expert
+    free = available_all_week(ExpertFactory(service_areas=[world.area]))
+    client.post(url, {"action": "reassign", ACTION_CHECKBOX_NAME: [consultation.pk], "apply": "1", "expert": free.pk})
+    consultation.refresh_from_db()
+    assert consultation.expert == free and consultation.status == Consultation.Status.REQUESTED
+
+
+def test_changelist_filters_and_search(client, world):
+    client.force_login(StaffFactory())
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, topic="Findable topic")
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, topic="Old", starts_at=local_at(-40, 10))
+    url = reverse("admin:consultations_consultation_changelist")
+    for params in (
+        {"status__exact": "requested"},
+        {"service_area__id__exact": world.area.pk},
+        {"expert_id": world.expert.pk},
+        {"expert_id": "x"},
+        {"cluster__id__exact": world.cluster.pk},
+        {"starts_at__gte": local_at(-1, 0).date().isoformat()},
+        {"q": "Findable"},
+    ):
+        response = client.get(url, params)
+        assert response.status_code == 200, params
+    assert "Findable topic" in client.get(url, {"q": "Findable"}).content.decode()
+    consultation = Consultation.objects.first()
+    history = reverse("admin:consultations_consultation_history", args=[consultation.pk])
+    assert client.get(history).status_code == 200
