@@ -214,14 +214,19 @@ def book_new(request):
 @login_required
 @require_GET
 def consultation_list_view(request):
-    """The manager's consultations (all their clusters), filterable; the expert's when they manage none."""
+    """The manager's consultations (of all the clusters they manage), filterable."""
     consultations = consultations_managed_by(request.user)
-    if not Cluster.objects.managed_by(request.user).exists():
+    managed = Cluster.objects.managed_by(request.user).count()
+    if not managed:
         raise Http404
     experts = Expert.objects.filter(consultations__in=consultations).select_related("user").distinct()
     filters = ConsultationFilterForm(request.GET or None, experts=experts)
     rows = consultation_list(filters.apply(consultations))[:200]
-    return render(request, "consultations/consultation_list.html", {"filters": filters, "consultations": rows})
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {"filters": filters, "consultations": rows, "several_clusters": managed > 1},
+    )
 
 
 @login_required
@@ -445,7 +450,13 @@ def consultation_outcome(request, pk):
     return render(
         request,
         "consultations/outcome_form.html",
-        {"consultation": consultation, "form": form, "outcome": outcome, "locked": locked},
+        {
+            "consultation": consultation,
+            "form": form,
+            "outcome": outcome,
+            "locked": locked,
+            "hours_limit": consultation.hours + 1,
+        },
     )
 
 
