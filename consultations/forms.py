@@ -109,7 +109,7 @@ class ReasonForm(NoTagHelperMixin, forms.Form):
 
 class RescheduleForm(ReasonForm):
     starts_at = forms.DateTimeField(widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"])
-    hours = forms.TypedChoiceField(label=_("Length"), choices=length_choices, coerce=Decimal)
+    hours = forms.TypedChoiceField(label=_("Length"), choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
 
 
 class OutcomeForm(NoTagHelperMixin, forms.ModelForm):
