@@ -25,6 +25,11 @@ SLOT_TAKEN = _("This time was just taken by another booking. Please pick another
 QUARTER = Decimal("0.25")
 
 
+def _h(hours) -> str:
+    """Hours for a message: 1, 1.5, 2.25 (PostgreSQL keeps the column's two decimals, SQLite may not)."""
+    return format(Decimal(hours).normalize(), "f")
+
+
 def _announce(action: str, consultation: Consultation) -> None:
     pk = consultation.pk
     transaction.on_commit(lambda: consultation_changed.send(sender=Consultation, action=action, consultation_id=pk))
@@ -119,8 +124,8 @@ def _lock_and_check_hours(*, agreement, service_area, hours, releasing: Decimal 
     if remaining + releasing < hours:
         raise ValidationError(
             {
-                "hours": _("Only %(left)s hours are left in %(area)s; this booking needs %(hours)s.")
-                % {"left": f"{max(remaining + releasing, 0):g}", "area": service_area, "hours": f"{hours:g}"}
+                "hours": _("Only %(left)s h left in %(area)s; this booking needs %(hours)s h.")
+                % {"left": _h(max(remaining + releasing, 0)), "area": service_area, "hours": _h(hours)}
             }
         )
 
@@ -344,7 +349,7 @@ def outcome_save(
                 raise ValidationError(
                     {
                         "hours_delivered": _("At most %(limit)s hours: the booked length plus one hour.")
-                        % {"limit": f"{limit:g}"}
+                        % {"limit": _h(limit)}
                     }
                 )
         elif result == SessionOutcome.Result.NO_SHOW:
