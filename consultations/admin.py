@@ -112,7 +112,17 @@ class ConsultationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["expert", "booked_by", "status_changed_by"]
     raw_id_fields = ["cluster", "agreement"]
     readonly_fields = ["created_at", "updated_at", "confirmed_at", "declined_at", "cancelled_at"]
+    # Who, when and how many hours change only through the services (the reassign action, the
+    # managers' reschedule), so the overlap and hours rules always apply; staff may edit the rest.
+    scheduling_fields = ["cluster", "agreement", "service_area", "expert", "booked_by", "starts_at", "ends_at", "hours"]
     actions = ["reassign"]
+
+    def has_add_permission(self, request):
+        return False  # bookings are made by cluster managers, through the booking rules
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + self.scheduling_fields if obj is not None else fields
 
     @admin.action(description=_("Reassign to another expert of the same area"))
     def reassign(self, request, queryset):
@@ -164,6 +174,21 @@ class SessionOutcomeAdmin(SimpleHistoryAdmin):
     search_fields = ["summary", "consultation__topic", "consultation__cluster__name"]
     list_select_related = ["consultation__cluster", "consultation__expert__user"]
     raw_id_fields = ["consultation"]
+
+    def has_add_permission(self, request):
+        return False  # outcomes are logged by the session's expert
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["consultation", "created_at", "updated_at"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        """Staff corrections keep the consultation's status in step with the outcome's result."""
+        super().save_model(request, obj, form, change)
+        consultation = obj.consultation
+        if consultation.status != obj.result:
+            consultation.status = obj.result
+            consultation.status_changed_by = request.user
+            consultation.save(update_fields=["status", "status_changed_by", "updated_at"])
 
     @admin.display(description=_("cluster"), ordering="consultation__cluster__name")
     def cluster(self, obj):

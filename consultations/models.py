@@ -268,10 +268,14 @@ class Consultation(models.Model):
             models.CheckConstraint(
                 condition=Q(format="online", meeting_url__gt="") | Q(format="onsite", city__gt="", address__gt=""),
                 name="consultations_format_details",
+                violation_error_message=_(
+                    "An on-site consultation needs a city and an address; an online one needs a meeting link."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["declined", "cancelled"]) | Q(status_reason__gt=""),
                 name="consultations_reason_required",
+                violation_error_message=_("A declined or cancelled consultation needs a reason."),
             ),
             # The PostgreSQL exclusion constraint on an expert's live bookings is added by
             # migration 0004 on PostgreSQL only (see consultations.constraints).
@@ -349,6 +353,9 @@ class SessionOutcome(models.Model):
                 condition=(Q(result="held") & Q(hours_delivered__gt=0) & Q(hours_delivered__lte=Decimal("5")))
                 | (Q(result="no_show") & Q(hours_delivered=0)),
                 name="consultations_outcome_hours",
+                violation_error_message=_(
+                    "A held session delivers more than 0 and at most 5 hours; a no-show delivers 0 hours."
+                ),
             ),
         ]
 
@@ -388,7 +395,11 @@ class Rating(models.Model):
         verbose_name_plural = _("ratings")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="consultations_rating_score_range"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5),
+                name="consultations_rating_score_range",
+                violation_error_message=_("Give a rating from 1 to 5."),
+            ),
         ]
 
     def __str__(self):

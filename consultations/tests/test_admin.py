@@ -64,3 +64,35 @@ def test_changelist_filters_and_search(client, world):
     consultation = Consultation.objects.first()
     history = reverse("admin:consultations_consultation_history", args=[consultation.pk])
     assert client.get(history).status_code == 200
+
+
+def test_staff_edit_outcomes_and_cannot_bypass_the_booking_rules(client, world):
+    from consultations.models import SessionOutcome
+
+    from .factories import SessionOutcomeFactory
+
+    client.force_login(StaffFactory())
+    assert client.get(reverse("admin:consultations_consultation_add")).status_code == 403
+    outcome = SessionOutcomeFactory(consultation__agreement=world.agreement)
+    url = reverse("admin:consultations_sessionoutcome_change", args=[outcome.pk])
+    response = client.post(
+        url,
+        {
+            "result": "no_show",
+            "summary": "Nobody came",
+            "recommendations": "",
+            "follow_up_actions": "",
+            "hours_delivered": "0",
+        },
+    )
+    assert response.status_code == 302
+    outcome = SessionOutcome.objects.select_related("consultation").get(pk=outcome.pk)
+    assert outcome.result == "no_show" and outcome.consultation.status == "no_show"
+    # A held outcome with 0 hours breaks the database rule: a message at the form, not a 500.
+    response = client.post(
+        url,
+        {"result": "held", "summary": "x", "recommendations": "", "follow_up_actions": "", "hours_delivered": "0"},
+    )
+    assert response.status_code == 200
+    change = client.get(reverse("admin:consultations_consultation_change", args=[outcome.consultation.pk]))
+    assert change.status_code == 200 and 'name="starts_at"' not in change.content.decode()
