@@ -55,7 +55,7 @@ def test_changelist_filters_and_search(client, world):
         {"expert_id": world.expert.pk},
         {"expert_id": "x"},
         {"cluster__id__exact": world.cluster.pk},
-        {"starts_at__gte": local_at(-1, 0).date().isoformat()},
+        {"starts_at__year": local_at(0, 0).year},
         {"q": "Findable"},
     ):
         response = client.get(url, params)
