@@ -169,7 +169,7 @@ def free_slots(experts, *, first_day, days, length, exclude=None, now=None) -> l
     return result
 
 
-def slot_is_free(expert, *, starts_at, ends_at, exclude=None) -> bool:
+def slot_is_free(expert, *, starts_at, ends_at) -> bool:
     """Whether [starts_at, ends_at) lies inside the expert's working time (availability only, not bookings)."""
     day = timezone.localtime(starts_at).date()
     weekly = defaultdict(list)

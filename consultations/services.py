@@ -117,8 +117,12 @@ def _active_agreement(cluster) -> Agreement:
 
 def _lock_and_check_hours(*, agreement, service_area, hours, releasing: Decimal = Decimal("0")) -> None:
     """Lock the allocation row, then check the hours left (plus any hours this change gives back)."""
-    allocation = HourAllocation.objects.select_for_update().filter(agreement=agreement, service_area=service_area)
-    if not allocation.exists():
+    locked = list(
+        HourAllocation.objects.select_for_update()
+        .filter(agreement=agreement, service_area=service_area)
+        .values_list("pk", flat=True)
+    )
+    if not locked:
         raise ValidationError({"service_area": _("Your agreement has no hours in this service area.")})
     remaining = HourAllocation.objects.with_usage().get(agreement=agreement, service_area=service_area).hours_remaining
     if remaining + releasing < hours:
