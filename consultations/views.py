@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,6 +54,7 @@ from .selectors import (
 )
 
 SLOT_DAYS = 7
+LIST_PAGE_SIZE = 50
 
 
 def _manager_cluster(request) -> Cluster:
@@ -221,11 +223,19 @@ def consultation_list_view(request):
         raise Http404
     experts = Expert.objects.filter(consultations__in=consultations).select_related("user").distinct()
     filters = ConsultationFilterForm(request.GET or None, experts=experts)
-    rows = consultation_list(filters.apply(consultations))[:200]
+    page = Paginator(consultation_list(filters.apply(consultations)), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "consultations/consultation_list.html",
-        {"filters": filters, "consultations": rows, "several_clusters": managed > 1},
+        {
+            "filters": filters,
+            "consultations": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
+            "several_clusters": managed > 1,
+        },
     )
 
 
