@@ -84,7 +84,8 @@ def generate_chunk(chunk: int) -> None:
     if chunk == 0:
         managers[0] = bench_manager
     Cluster.managers.through.objects.bulk_create(
-        Cluster.managers.through(cluster_id=cluster.pk, user_id=manager.pk) for cluster, manager in zip(clusters, managers, strict=True)
+        Cluster.managers.through(cluster_id=cluster.pk, user_id=manager.pk)
+        for cluster, manager in zip(clusters, managers, strict=True)
     )
     agreements = Agreement.objects.bulk_create(
         Agreement(
@@ -97,12 +98,16 @@ def generate_chunk(chunk: int) -> None:
         for i, cluster in enumerate(clusters)
     )
     Signature.objects.bulk_create(
-        Signature(agreement=agreement, party=party, signer_name="Bench", signer_role="Director", signed_on=agreement.starts_on)
+        Signature(
+            agreement=agreement, party=party, signer_name="Bench", signer_role="Director", signed_on=agreement.starts_on
+        )
         for agreement in agreements
         for party in Party.values
     )
     HourAllocation.objects.bulk_create(
-        HourAllocation(agreement=agreement, service_area=area, hours_granted=Decimal("1000")) for agreement in agreements for area in areas
+        HourAllocation(agreement=agreement, service_area=area, hours_granted=Decimal("1000"))
+        for agreement in agreements
+        for area in areas
     )
     LabelAward.objects.bulk_create(
         LabelAward(

@@ -1,7 +1,22 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Expert, ServiceArea
+from . import services
+from .models import (
+    AvailabilityException,
+    CalendarFeed,
+    Consultation,
+    Expert,
+    Rating,
+    ServiceArea,
+    SessionOutcome,
+    WeeklyAvailability,
+)
 
 
 @admin.register(ServiceArea)
@@ -9,6 +24,34 @@ class ServiceAreaAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "position"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+
+
+def expert_filter(lookup: str):
+    """A list filter by expert, its choices in one query (the related filter would query each expert's user)."""
+
+    class ExpertFilter(admin.SimpleListFilter):
+        title = _("expert")
+        parameter_name = lookup.replace("__", "_")
+
+        def lookups(self, request, model_admin):
+            return [(str(e.pk), str(e)) for e in Expert.objects.select_related("user")]
+
+        def queryset(self, request, queryset):
+            if self.value() and self.value().isdigit():
+                return queryset.filter(**{lookup: self.value()})
+            return queryset
+
+    return ExpertFilter
+
+
+class WeeklyAvailabilityInline(admin.TabularInline):
+    model = WeeklyAvailability
+    extra = 0
+
+
+class AvailabilityExceptionInline(admin.TabularInline):
+    model = AvailabilityException
+    extra = 0
 
 
 @admin.register(Expert)
@@ -19,3 +62,167 @@ class ExpertAdmin(SimpleHistoryAdmin):
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["service_areas"]
+    inlines = [WeeklyAvailabilityInline, AvailabilityExceptionInline]
+
+
+@admin.register(WeeklyAvailability)
+class WeeklyAvailabilityAdmin(SimpleHistoryAdmin):
+    list_display = ["expert", "weekday", "start_time", "end_time"]
+    list_filter = ["weekday", expert_filter("expert_id")]
+    search_fields = ["expert__user__email", "expert__user__last_name"]
+    list_select_related = ["expert__user"]
+    autocomplete_fields = ["expert"]
+
+
+@admin.register(AvailabilityException)
+class AvailabilityExceptionAdmin(SimpleHistoryAdmin):
+    list_display = ["expert", "date", "kind", "start_time", "end_time", "note"]
+    list_filter = ["kind", ("date", admin.DateFieldListFilter), expert_filter("expert_id")]
+    search_fields = ["expert__user__email", "expert__user__last_name", "note"]
+    list_select_related = ["expert__user"]
+    autocomplete_fields = ["expert"]
+    date_hierarchy = "date"
+
+
+class ReassignForm(forms.Form):
+    expert = forms.ModelChoiceField(label=_("New expert"), queryset=Expert.objects.none())
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        experts = Expert.objects.filter(is_active=True).select_related("user")
+        for area in areas:
+            experts = experts.filter(service_areas=area)
+        self.fields["expert"].queryset = experts.distinct()
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(SimpleHistoryAdmin):
+    list_display = ["topic", "cluster", "service_area", "expert", "starts_at", "hours", "status"]
+    list_filter = [
+        "status",
+        "service_area",
+        expert_filter("expert_id"),
+        ("cluster", admin.RelatedOnlyFieldListFilter),
+        ("starts_at", admin.DateFieldListFilter),
+        "format",
+    ]
+    search_fields = ["topic", "agenda", "cluster__name", "expert__user__last_name", "expert__user__email"]
+    list_select_related = ["cluster", "service_area", "expert__user"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["expert", "booked_by", "status_changed_by"]
+    raw_id_fields = ["cluster", "agreement"]
+    readonly_fields = ["created_at", "updated_at", "confirmed_at", "declined_at", "cancelled_at"]
+    # Who, when and how many hours change only through the services (the reassign action, the
+    # managers' reschedule), so the overlap and hours rules always apply; staff may edit the rest.
+    scheduling_fields = ["cluster", "agreement", "service_area", "expert", "booked_by", "starts_at", "ends_at", "hours"]
+    actions = ["reassign"]
+
+    def has_add_permission(self, request):
+        return False  # bookings are made by cluster managers, through the booking rules
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + self.scheduling_fields if obj is not None else fields
+
+    @admin.action(description=_("Reassign to another expert of the same area"))
+    def reassign(self, request, queryset):
+        consultations = list(queryset.select_related("service_area", "expert__user", "cluster"))
+        areas = {c.service_area for c in consultations}
+        form = ReassignForm(request.POST if "apply" in request.POST else None, areas=areas)
+        if "apply" in request.POST and form.is_valid():
+            done = 0
+            for consultation in consultations:
+                try:
+                    services.consultation_reassign(
+                        consultation=consultation, expert=form.cleaned_data["expert"], by=request.user
+                    )
+                except ValidationError as error:
+                    self.message_user(request, f"{consultation}: {' '.join(error.messages)}", messages.ERROR)
+                else:
+                    done += 1
+            if done:
+                self.message_user(
+                    request,
+                    ngettext("%(n)d consultation reassigned.", "%(n)d consultations reassigned.", done) % {"n": done},
+                    messages.SUCCESS,
+                )
+            return None
+        return render(
+            request,
+            "admin/consultations/consultation/reassign.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reassign consultations"),
+                "consultations": consultations,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(SessionOutcome)
+class SessionOutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["consultation", "cluster", "expert", "result", "hours_delivered", "created_at"]
+    list_filter = [
+        "result",
+        ("consultation__service_area", admin.RelatedOnlyFieldListFilter),
+        expert_filter("consultation__expert_id"),
+        ("consultation__cluster", admin.RelatedOnlyFieldListFilter),
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["summary", "consultation__topic", "consultation__cluster__name"]
+    list_select_related = ["consultation__cluster", "consultation__expert__user"]
+    raw_id_fields = ["consultation"]
+
+    def has_add_permission(self, request):
+        return False  # outcomes are logged by the session's expert
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["consultation", "created_at", "updated_at"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        """Staff corrections keep the consultation's status in step with the outcome's result."""
+        super().save_model(request, obj, form, change)
+        consultation = obj.consultation
+        if consultation.status != obj.result:
+            consultation.status = obj.result
+            consultation.status_changed_by = request.user
+            consultation.save(update_fields=["status", "status_changed_by", "updated_at"])
+
+    @admin.display(description=_("cluster"), ordering="consultation__cluster__name")
+    def cluster(self, obj):
+        return obj.consultation.cluster
+
+    @admin.display(description=_("expert"))
+    def expert(self, obj):
+        return obj.consultation.expert
+
+
+@admin.register(Rating)
+class RatingAdmin(SimpleHistoryAdmin):
+    list_display = ["consultation", "cluster", "score", "rated_by", "created_at"]
+    list_filter = [
+        "score",
+        ("consultation__service_area", admin.RelatedOnlyFieldListFilter),
+        expert_filter("consultation__expert_id"),
+        ("consultation__cluster", admin.RelatedOnlyFieldListFilter),
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["comment", "consultation__topic", "consultation__cluster__name"]
+    list_select_related = ["consultation__cluster", "consultation__expert__user", "rated_by"]
+    raw_id_fields = ["consultation"]
+    autocomplete_fields = ["rated_by"]
+
+    @admin.display(description=_("cluster"), ordering="consultation__cluster__name")
+    def cluster(self, obj):
+        return obj.consultation.cluster
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["token"]
+    autocomplete_fields = ["user"]

@@ -1,8 +1,15 @@
-"""Demo experts: one per service area, plus the demo expert account."""
+"""Demo experts (one per service area, plus the demo expert account), their hours, and consultations."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
 
 from accounts.demo import demo_user
+from agreements.models import Agreement
+from clusters.models import Cluster
 
-from .models import Expert, ServiceArea
+from .models import Consultation, Expert, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
 
 DEMO_EXPERTS = [
     ("legal.expert@example.com", "Aistė", "Teisininkė", ["legal"], "Law firm (sample)", "Lithuanian, English"),
@@ -41,4 +48,182 @@ def load(*, expert_user) -> list[Expert]:
     for email, first, last, areas, organisation, languages in DEMO_EXPERTS:
         user = demo_user(email, first_name=first, last_name=last, language="lt")
         experts.append(expert(user, areas, organisation, languages))
+    load_availability(experts)
     return experts
+
+
+WEEKLY_HOURS = [(weekday, datetime.time(9), datetime.time(17)) for weekday in range(5)]
+
+
+def load_availability(experts) -> None:
+    """Monday to Friday, 9:00–17:00, for each demo expert who has no weekly hours yet."""
+    for profile in experts:
+        if not profile.weekly_hours.exists():
+            WeeklyAvailability.objects.bulk_create(
+                WeeklyAvailability(expert=profile, weekday=weekday, start_time=start, end_time=end)
+                for weekday, start, end in WEEKLY_HOURS
+            )
+
+
+def _weekday(offset: int) -> datetime.date:
+    """The day ``offset`` days from today, moved forward (future) or back (past) off the weekend."""
+    day = timezone.localdate() + datetime.timedelta(days=offset)
+    step = 1 if offset >= 0 else -1
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=step)
+    return day
+
+
+def _at(offset: int, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(_weekday(offset), datetime.time(hour)))
+
+
+# (days from today, hour, length, expert email, area, status, format, topic, agenda)
+DEMO_CONSULTATIONS = [
+    (
+        -24,
+        10,
+        "2",
+        "expert@example.com",
+        "strategy",
+        "held",
+        "onsite",
+        "Klasterio strategijos 2027–2030 m. gairės",
+        "1. Klasterio brandos įsivertinimo rezultatai.\n2. Strateginiai tikslai ir rodikliai.\n3. Narių įtraukimas.",
+    ),
+    (
+        -12,
+        13,
+        "1.5",
+        "marketing.expert@example.com",
+        "marketing",
+        "held",
+        "online",
+        "Bendro klasterio prekės ženklo pristatymas užsienio rinkose",
+        "Aptarti klasterio vertės pasiūlymą, svetainės turinį anglų kalba ir parodų komunikaciją.",
+    ),
+    (
+        -9,
+        10,
+        "1",
+        "legal.expert@example.com",
+        "legal",
+        "cancelled",
+        "online",
+        "Narystės sutarties ir įstatų pakeitimai",
+        "Peržiūrėti naujų narių priėmimo tvarką.",
+    ),
+    (
+        -2,
+        14,
+        "2",
+        "expert@example.com",
+        "international-partnership",
+        "confirmed",
+        "onsite",
+        "Partnerių paieška „Baltic Sea Region Innovation Express“ kvietimui",
+        "1. Tinkami partneriai Suomijoje ir Švedijoje.\n2. Projekto idėjos aprašas.\n3. Terminai.",
+    ),
+    (
+        3,
+        10,
+        "2",
+        "expert@example.com",
+        "strategy",
+        "requested",
+        "onsite",
+        "Pasirengimas Europos klasterių kompetencijos sidabro ženklui",
+        "Aptarti ESCA vertinimo kriterijus, trūkstamus įrodymus ir veiksmų planą iki paraiškos.",
+    ),
+    (
+        5,
+        11,
+        "1",
+        "finance.expert@example.com",
+        "financial",
+        "confirmed",
+        "online",
+        "Klasterio veiklos finansavimo modelis ir nario mokesčiai",
+        "Nario mokesčių struktūra, ES fondų bendrasis finansavimas, biudžetas 2027 m.",
+    ),
+    (
+        8,
+        13,
+        "1.5",
+        "partnership.expert@example.com",
+        "international-partnership",
+        "requested",
+        "online",
+        "Dalyvavimas tarptautinėje sveikatingumo parodoje",
+        "Parodos pasirinkimas, bendras stendas ir susitikimų planavimas.",
+    ),
+]
+
+DEMO_OUTCOMES = {
+    "Klasterio strategijos 2027–2030 m. gairės": (
+        "Aptarėme brandos įsivertinimo rezultatus ir suformulavome tris strateginius tikslus.",
+        "Parengti strategijos projektą ir pateikti jį narių susirinkimui.",
+        "Klasterio vadovė iki mėnesio pabaigos išsiunčia strategijos projektą nariams.",
+        "2",
+        (5, "Labai naudinga: aiškūs tikslai ir konkretūs žingsniai."),
+    ),
+    "Bendro klasterio prekės ženklo pristatymas užsienio rinkose": (
+        "Peržiūrėjome klasterio vertės pasiūlymą ir svetainės turinį anglų kalba.",
+        "Sutrumpinti vertės pasiūlymą iki trijų sakinių; paruošti vieną bendrą pristatymą parodoms.",
+        "Ekspertė atsiųs pristatymo šabloną; klasteris surinks narių sėkmės istorijas.",
+        "1.5",
+        None,
+    ),
+}
+
+
+def load_consultations(*, manager) -> int:
+    """Past and upcoming consultations of the manager's cluster (iVITA), once."""
+    cluster = Cluster.objects.managed_by(manager).order_by("name").first()
+    if cluster is None or Consultation.objects.filter(cluster=cluster).exists():
+        return 0
+    agreement = Agreement.objects.active().filter(cluster=cluster).first()
+    if agreement is None:
+        return 0
+    areas = {area.code: area for area in ServiceArea.objects.all()}
+    experts = {e.user.email: e for e in Expert.objects.select_related("user")}
+    created = 0
+    for offset, hour, length, email, area, status, fmt, topic, agenda in DEMO_CONSULTATIONS:
+        hours = Decimal(length)
+        starts_at = _at(offset, hour)
+        consultation = Consultation.objects.create(
+            cluster=cluster,
+            agreement=agreement,
+            service_area=areas[area],
+            expert=experts[email],
+            booked_by=manager,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=float(hours)),
+            hours=hours,
+            format=fmt,
+            city="Vilnius" if fmt == "onsite" else "",
+            address="Saulėtekio al. 15" if fmt == "onsite" else "",
+            meeting_url="https://teams.microsoft.com/l/meetup-join/inolink-demo" if fmt == "online" else "",
+            topic=topic,
+            agenda=agenda,
+            status=status,
+            status_reason="Pasikeitė klasterio valdybos posėdžio data." if status == "cancelled" else "",
+            status_changed_by=manager if status == "cancelled" else None,
+            confirmed_at=starts_at - datetime.timedelta(days=3) if status in ("confirmed", "held") else None,
+            cancelled_at=starts_at - datetime.timedelta(days=4) if status == "cancelled" else None,
+        )
+        created += 1
+        if topic in DEMO_OUTCOMES:
+            summary, recommendations, follow_up, delivered, rating = DEMO_OUTCOMES[topic]
+            outcome = SessionOutcome.objects.create(
+                consultation=consultation,
+                result=SessionOutcome.Result.HELD,
+                summary=summary,
+                recommendations=recommendations,
+                follow_up_actions=follow_up,
+                hours_delivered=Decimal(delivered),
+            )
+            SessionOutcome.objects.filter(pk=outcome.pk).update(created_at=consultation.ends_at)
+            if rating:
+                Rating.objects.create(consultation=consultation, score=rating[0], comment=rating[1], rated_by=manager)
+    return created

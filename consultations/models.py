@@ -1,7 +1,18 @@
+import datetime
+import secrets
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from clusters.models import Cluster
 
 
 class ServiceArea(models.Model):
@@ -47,3 +58,349 @@ class Expert(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private iCalendar feed: the secret token in its address is the only credential."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("user")
+    )
+    token = models.CharField(_("secret token"), max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("consultations:calendar-feed", args=[self.token])
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WeeklyAvailability(models.Model):
+    """Hours an expert works every week on one weekday (Europe/Vilnius wall time)."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="weekly_hours", verbose_name=_("expert"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("weekly hours")
+        verbose_name_plural = _("weekly hours")
+        ordering = ["expert", "weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="consultations_weekly_hours_order"
+            ),
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="consultations_weekday_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    def clean(self):
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("The end must be after the start.")})
+
+
+class AvailabilityException(models.Model):
+    """A dated change to the weekly hours: time off (all day when no times are given) or extra hours."""
+
+    class Kind(models.TextChoices):
+        TIME_OFF = "off", _("Time off")
+        EXTRA = "extra", _("Extra hours")
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="exceptions", verbose_name=_("expert"))
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.TIME_OFF)
+    start_time = models.TimeField(_("from"), null=True, blank=True, help_text=_("Leave empty for the whole day off."))
+    end_time = models.TimeField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("availability exception")
+        verbose_name_plural = _("availability exceptions")
+        ordering = ["expert", "date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True) & Q(kind="off"))
+                | (Q(start_time__isnull=False) & Q(end_time__isnull=False) & Q(end_time__gt=models.F("start_time"))),
+                name="consultations_exception_times",
+            ),
+        ]
+
+    def __str__(self):
+        if self.start_time:
+            return f"{self.date} {self.get_kind_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        return f"{self.date} {self.get_kind_display()}"
+
+    @property
+    def whole_day(self) -> bool:
+        return self.start_time is None
+
+    def clean(self):
+        if (self.start_time is None) != (self.end_time is None):
+            raise ValidationError({"end_time": _("Give both times, or neither for a whole day off.")})
+        if self.start_time is None and self.kind == self.Kind.EXTRA:
+            raise ValidationError({"start_time": _("Extra hours need a start and an end time.")})
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("The end must be after the start.")})
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def live(self):
+        """Bookings that take the expert's time: requested or confirmed."""
+        return self.filter(status__in=Consultation.LIVE_STATUSES)
+
+    def holding_hours(self, now=None):
+        """Bookings whose hours are held: requested ones not yet started, and confirmed ones until their outcome.
+
+        A confirmed session that has started keeps its hours until the expert logs what was delivered,
+        so the cluster cannot book the same hours twice in the meantime.
+        """
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=Consultation.Status.CONFIRMED) | Q(status=Consultation.Status.REQUESTED, starts_at__gt=now)
+        )
+
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gt=now or timezone.now())
+
+    def past(self, now=None):
+        return self.filter(ends_at__lte=now or timezone.now())
+
+    def outcome_due(self, now=None):
+        """Confirmed sessions that have started and have no outcome yet."""
+        return self.filter(status=Consultation.Status.CONFIRMED, starts_at__lte=now or timezone.now())
+
+
+class Consultation(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        HELD = "held", _("Held")
+        NO_SHOW = "no_show", _("No-show")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Format(models.TextChoices):
+        ONSITE = "onsite", _("On-site in Lithuania")
+        ONLINE = "online", _("Online")
+
+    LIVE_STATUSES = (Status.REQUESTED, Status.CONFIRMED)
+
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("cluster")
+    )
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.PROTECT, related_name="consultations", verbose_name=_("agreement")
+    )
+    service_area = models.ForeignKey(
+        ServiceArea, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("service area")
+    )
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("expert"))
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("booked by")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    hours = models.DecimalField(_("booked hours"), max_digits=4, decimal_places=2)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    meeting_url = models.URLField(_("meeting link"), blank=True)
+    topic = models.CharField(_("topic"), max_length=200)
+    agenda = models.TextField(_("agenda"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    status_reason = models.TextField(_("reason"), blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("status changed by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-starts_at"]
+        indexes = [
+            models.Index(fields=["expert", "starts_at"], name="consult_expert_start_idx"),
+            models.Index(fields=["cluster", "starts_at"], name="consult_cluster_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="consultations_period_order"),
+            models.CheckConstraint(
+                condition=Q(hours__gte=Decimal("1"), hours__lte=Decimal("4")), name="consultations_hours_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(format="online", meeting_url__gt="") | Q(format="onsite", city__gt="", address__gt=""),
+                name="consultations_format_details",
+                violation_error_message=_(
+                    "An on-site consultation needs a city and an address; an online one needs a meeting link."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["declined", "cancelled"]) | Q(status_reason__gt=""),
+                name="consultations_reason_required",
+                violation_error_message=_("A declined or cancelled consultation needs a reason."),
+            ),
+            # The PostgreSQL exclusion constraint on an expert's live bookings is added by
+            # migration 0004 on PostgreSQL only (see consultations.constraints).
+        ]
+
+    def __str__(self):
+        return f"{self.topic} ({self.expert}, {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("consultations:consultation-detail", args=[self.pk])
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def change_deadline(self) -> datetime.datetime:
+        """Reschedule and cancel are allowed until this moment."""
+        return self.starts_at - datetime.timedelta(hours=CHANGE_DEADLINE_HOURS)
+
+    @property
+    def can_be_changed(self) -> bool:
+        return self.is_live and timezone.now() < self.change_deadline
+
+    @property
+    def can_log_outcome(self) -> bool:
+        return self.status in (self.Status.CONFIRMED, self.Status.HELD, self.Status.NO_SHOW) and self.has_started
+
+    @property
+    def location(self) -> str:
+        if self.format == self.Format.ONLINE:
+            return self.meeting_url
+        return f"{self.address}, {self.city}"
+
+
+CHANGE_DEADLINE_HOURS = 24
+OUTCOME_EDIT_DAYS = 7
+
+
+class SessionOutcome(models.Model):
+    """What happened in a session, written by its expert; editable by them for a week, by staff always (admin)."""
+
+    class Result(models.TextChoices):
+        HELD = "held", _("Held")
+        NO_SHOW = "no_show", _("No-show")
+
+    consultation = models.OneToOneField(
+        Consultation, on_delete=models.PROTECT, related_name="outcome", verbose_name=_("consultation")
+    )
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.HELD)
+    summary = models.TextField(_("summary"))
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    follow_up_actions = models.TextField(_("agreed follow-up actions"), blank=True)
+    hours_delivered = models.DecimalField(
+        _("hours delivered"),
+        max_digits=4,
+        decimal_places=2,
+        help_text=_("In quarter hours, e.g. 1.75."),
+    )
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("session outcome")
+        verbose_name_plural = _("session outcomes")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(result="held") & Q(hours_delivered__gt=0) & Q(hours_delivered__lte=Decimal("5")))
+                | (Q(result="no_show") & Q(hours_delivered=0)),
+                name="consultations_outcome_hours",
+                violation_error_message=_(
+                    "A held session delivers more than 0 and at most 5 hours; a no-show delivers 0 hours."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.consultation)
+
+    @property
+    def editable_until(self) -> datetime.datetime:
+        return self.created_at + datetime.timedelta(days=OUTCOME_EDIT_DAYS)
+
+    @property
+    def is_locked(self) -> bool:
+        return timezone.now() >= self.editable_until
+
+
+class Rating(models.Model):
+    """A cluster manager's one-time rating of a held session."""
+
+    consultation = models.OneToOneField(
+        Consultation, on_delete=models.PROTECT, related_name="rating", verbose_name=_("consultation")
+    )
+    score = models.PositiveSmallIntegerField(
+        _("rating"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("From 1 (poor) to 5 (excellent)."),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("rated by")
+    )
+    created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5),
+                name="consultations_rating_score_range",
+                violation_error_message=_("Give a rating from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.score}/5 – {self.consultation}"

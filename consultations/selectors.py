@@ -1,14 +1,236 @@
+"""Reads for the consultation pages, each in a bounded number of queries."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Value
+from django.db.models import OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import AvailabilityException, Consultation, Expert, SessionOutcome, WeeklyAvailability
+
+HOURS = models.DecimalField(max_digits=8, decimal_places=2)
+SLOT_STEP = datetime.timedelta(minutes=30)
+BOOKING_LENGTHS = [Decimal(h) / 2 for h in range(2, 9)]  # 1 h to 4 h in half hours
 
 
-def allocation_usage_annotations() -> dict:
-    """Annotations for ``HourAllocation``: hours delivered by outcomes and held by upcoming bookings.
+def _sum_subquery(queryset, column, group):
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values(group).annotate(total=Sum(column)).values("total"),
+            output_field=HOURS,
+        ),
+        Value(Decimal("0.00"), output_field=HOURS),
+        output_field=HOURS,
+    )
 
-    Bookings and outcomes are not recorded yet, so both are zero; the booking
-    module replaces these with sums over its consultations.
+
+def allocation_usage_annotations(now=None) -> dict:
+    """Annotations for ``HourAllocation``: hours delivered by outcomes and held by live bookings.
+
+    Delivered: the hours of the outcomes logged for the agreement's consultations in the area.
+    Held: see ``ConsultationQuerySet.holding_hours``. Two correlated subqueries, whatever the row count.
     """
-    zero = Value(Decimal("0.00"), output_field=models.DecimalField(max_digits=8, decimal_places=2))
-    return {"hours_delivered": zero, "hours_held": zero}
+    same_allocation = {"agreement_id": OuterRef("agreement_id"), "service_area_id": OuterRef("service_area_id")}
+    delivered = SessionOutcome.objects.filter(
+        **{f"consultation__{key}": value for key, value in same_allocation.items()}
+    )
+    held = Consultation.objects.holding_hours(now).filter(**same_allocation)
+    return {
+        "hours_delivered": _sum_subquery(delivered, "hours_delivered", "consultation__agreement_id"),
+        "hours_held": _sum_subquery(held, "hours", "agreement_id"),
+    }
+
+
+# --- Free slots -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DaySlots:
+    date: datetime.date
+    starts: list = field(default_factory=list)
+
+
+@dataclass
+class ExpertSlots:
+    expert: Expert
+    days: list
+
+    @property
+    def has_slots(self) -> bool:
+        return any(day.starts for day in self.days)
+
+
+def _local(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, time), timezone.get_default_timezone())
+
+
+def _subtract(intervals, start, end):
+    result = []
+    for a, b in intervals:
+        if end <= a or start >= b:
+            result.append((a, b))
+            continue
+        if a < start:
+            result.append((a, start))
+        if end < b:
+            result.append((end, b))
+    return result
+
+
+def _align(moment: datetime.datetime) -> datetime.datetime:
+    """Round up to the slot grid (:00 and :30 local time), so slots after a booking stay on the half hour."""
+    local = timezone.localtime(moment)
+    step = int(SLOT_STEP.total_seconds() // 60)
+    past = (local.minute % step) * 60 + local.second + local.microsecond / 1e6
+    if not past:
+        return moment
+    return moment + datetime.timedelta(seconds=step * 60 - past)
+
+
+def working_intervals(day, weekly, exceptions):
+    """The expert's working time on ``day``: weekly hours, minus time off, plus extra hours."""
+    intervals = [(_local(day, rule.start_time), _local(day, rule.end_time)) for rule in weekly.get(day.weekday(), [])]
+    for exception in exceptions.get(day, []):
+        if exception.kind == AvailabilityException.Kind.TIME_OFF:
+            if exception.whole_day:
+                intervals = []
+            else:
+                intervals = _subtract(intervals, _local(day, exception.start_time), _local(day, exception.end_time))
+    for exception in exceptions.get(day, []):
+        if exception.kind == AvailabilityException.Kind.EXTRA:
+            intervals.append((_local(day, exception.start_time), _local(day, exception.end_time)))
+    # Merge overlapping intervals so a slot may span a weekly block and adjoining extra hours.
+    merged = []
+    for a, b in sorted(intervals):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def earliest_start(now=None) -> datetime.datetime:
+    return (now or timezone.now()) + datetime.timedelta(hours=settings.CONSULTATION_MIN_NOTICE_HOURS)
+
+
+def buffer() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.CONSULTATION_BUFFER_MINUTES)
+
+
+def free_slots(experts, *, first_day, days, length, exclude=None, now=None) -> list[ExpertSlots]:
+    """Free start times for each expert over ``days`` days from ``first_day``, for a session of ``length``.
+
+    Free = weekly hours and exceptions, minus live bookings widened by the buffer, not before the minimum
+    notice. Three queries for any number of experts and days: weekly hours, exceptions and bookings.
+    """
+    experts = list(experts)
+    ids = [expert.pk for expert in experts]
+    last_day = first_day + datetime.timedelta(days=days - 1)
+    weekly = defaultdict(lambda: defaultdict(list))
+    for rule in WeeklyAvailability.objects.filter(expert_id__in=ids):
+        weekly[rule.expert_id][rule.weekday].append(rule)
+    exceptions = defaultdict(lambda: defaultdict(list))
+    for exception in AvailabilityException.objects.filter(expert_id__in=ids, date__range=(first_day, last_day)):
+        exceptions[exception.expert_id][exception.date].append(exception)
+    pad = buffer()
+    window_start = _local(first_day, datetime.time.min) - pad
+    window_end = _local(last_day + datetime.timedelta(days=1), datetime.time.min) + pad
+    bookings = defaultdict(list)
+    live = Consultation.objects.live().filter(expert_id__in=ids, starts_at__lt=window_end, ends_at__gt=window_start)
+    if exclude is not None:
+        live = live.exclude(pk=exclude.pk)
+    for expert_id, starts_at, ends_at in live.values_list("expert_id", "starts_at", "ends_at"):
+        bookings[expert_id].append((starts_at - pad, ends_at + pad))
+
+    not_before = earliest_start(now)
+    duration = datetime.timedelta(hours=float(length))
+    result = []
+    for expert in experts:
+        expert_days = []
+        for offset in range(days):
+            day = first_day + datetime.timedelta(days=offset)
+            intervals = working_intervals(day, weekly[expert.pk], exceptions[expert.pk])
+            for busy_start, busy_end in bookings[expert.pk]:
+                intervals = _subtract(intervals, busy_start, busy_end)
+            starts = []
+            for a, b in intervals:
+                start = _align(a)
+                while start + duration <= b:
+                    if start >= not_before:
+                        starts.append(start)
+                    start += SLOT_STEP
+            expert_days.append(DaySlots(date=day, starts=starts))
+        result.append(ExpertSlots(expert=expert, days=expert_days))
+    return result
+
+
+def slot_is_free(expert, *, starts_at, ends_at) -> bool:
+    """Whether [starts_at, ends_at) lies inside the expert's working time (availability only, not bookings)."""
+    day = timezone.localtime(starts_at).date()
+    weekly = defaultdict(list)
+    for rule in WeeklyAvailability.objects.filter(expert=expert, weekday=day.weekday()):
+        weekly[rule.weekday].append(rule)
+    exceptions = defaultdict(list)
+    for exception in AvailabilityException.objects.filter(expert=expert, date=day):
+        exceptions[exception.date].append(exception)
+    return any(a <= starts_at and ends_at <= b for a, b in working_intervals(day, weekly, exceptions))
+
+
+def bookable_experts(service_area):
+    return (
+        Expert.objects.filter(is_active=True, service_areas=service_area)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+# --- Lists ------------------------------------------------------------------------------------------------
+
+
+def consultation_list(queryset):
+    """Consultations with what list rows show, in one query."""
+    return queryset.select_related("cluster", "service_area", "expert__user", "outcome", "rating")
+
+
+def consultation_detail_queryset(queryset):
+    return queryset.select_related(
+        "cluster", "agreement", "service_area", "expert__user", "booked_by", "status_changed_by", "outcome", "rating"
+    )
+
+
+def manager_dashboard(cluster, *, now=None):
+    now = now or timezone.now()
+    mine = consultation_list(Consultation.objects.filter(cluster=cluster))
+    return {
+        "upcoming": list(mine.live().upcoming(now).order_by("starts_at")[:10]),
+        "recent": list(mine.past(now).order_by("-starts_at")[:10]),
+        "to_rate": list(
+            mine.filter(status=Consultation.Status.HELD, outcome__isnull=False, rating__isnull=True).order_by(
+                "-starts_at"
+            )[:10]
+        ),
+    }
+
+
+def expert_schedule(expert, *, now=None):
+    now = now or timezone.now()
+    mine = consultation_list(Consultation.objects.filter(expert=expert))
+    return {
+        "requests": list(mine.filter(status=Consultation.Status.REQUESTED, starts_at__gt=now).order_by("starts_at")),
+        "upcoming": list(
+            mine.filter(status=Consultation.Status.CONFIRMED, starts_at__gt=now).order_by("starts_at")[:20]
+        ),
+        "outcome_due": list(mine.outcome_due(now).order_by("starts_at")),
+        "recent": list(
+            mine.filter(status__in=[Consultation.Status.HELD, Consultation.Status.NO_SHOW]).order_by("-starts_at")[:10]
+        ),
+    }
+
+
+def experts_with_areas():
+    return Expert.objects.select_related("user").prefetch_related(Prefetch("service_areas"))

@@ -6,5 +6,20 @@ app_name = "consultations"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("book/", views.book, name="book"),
+    path("book/slots/", views.book_slots, name="book-slots"),
+    path("book/new/", views.book_new, name="book-new"),
+    path("list/", views.consultation_list_view, name="consultation-list"),
+    path("<int:pk>/", views.consultation_detail, name="consultation-detail"),
+    path("<int:pk>/cancel/", views.consultation_cancel, name="consultation-cancel"),
+    path("<int:pk>/reschedule/", views.consultation_reschedule, name="consultation-reschedule"),
+    path("<int:pk>/rate/", views.consultation_rate, name="consultation-rate"),
+    path("<int:pk>/ics/", views.consultation_ics, name="consultation-ics"),
+    path("<int:pk>/confirm/", views.consultation_confirm, name="consultation-confirm"),
+    path("<int:pk>/decline/", views.consultation_decline, name="consultation-decline"),
+    path("<int:pk>/outcome/", views.consultation_outcome, name="consultation-outcome"),
     path("my-sessions/", views.my_sessions, name="my-sessions"),
+    path("availability/", views.availability, name="availability"),
+    path("calendar/", views.calendar_settings, name="calendar"),
+    path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
 ]

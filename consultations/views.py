@@ -1,35 +1,520 @@
+"""Thin views: parse, ask permissions, call a selector or a service, render."""
+
+import contextlib
+import datetime
+from decimal import Decimal
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from agreements.selectors import current_agreement
 from clusters.models import Cluster
 from clusters.permissions import current_cluster_for_manager
+from inolink.ical import calendar_response
 
-from .models import Expert
+from . import services
+from .calendar import consultation_item, feed_items
+from .forms import (
+    AreaForm,
+    AvailabilityExceptionFormSet,
+    BookingForm,
+    ConsultationFilterForm,
+    OutcomeForm,
+    RatingForm,
+    ReasonForm,
+    RescheduleForm,
+    SlotChoiceForm,
+    SlotQueryForm,
+    WeeklyAvailabilityFormSet,
+    attach_errors,
+)
+from .models import AvailabilityException, CalendarFeed, Consultation, Expert, WeeklyAvailability
+from .permissions import (
+    consultations_managed_by,
+    get_consultation_for,
+    get_consultation_for_expert,
+    get_consultation_for_manager,
+    require_expert,
+)
+from .selectors import (
+    BOOKING_LENGTHS,
+    bookable_experts,
+    consultation_list,
+    expert_schedule,
+    free_slots,
+    manager_dashboard,
+)
+
+SLOT_DAYS = 7
+LIST_PAGE_SIZE = 50
+
+
+def _manager_cluster(request) -> Cluster:
+    cluster = current_cluster_for_manager(request)
+    if cluster is None:
+        raise Http404
+    return cluster
+
+
+def _managed_clusters(request):
+    return Cluster.objects.managed_by(request.user).order_by("name").only("pk", "name")
+
+
+def _week_start(week: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=SLOT_DAYS * week)
+
+
+# --- Cluster manager -------------------------------------------------------------------------------------
 
 
 @login_required
 def dashboard(request):
-    """A cluster manager's start page: their cluster's agreement and hours."""
-    cluster = current_cluster_for_manager(request)
-    if cluster is None:
-        raise Http404
+    """A cluster manager's start page: agreement and hours, upcoming and recent sessions, ratings due."""
+    cluster = _manager_cluster(request)
+    context = {
+        "cluster": cluster,
+        "managed_clusters": _managed_clusters(request),
+        "agreement": current_agreement(cluster),
+        **manager_dashboard(cluster),
+    }
+    return render(request, "consultations/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def book(request):
+    """Step 1: the service area and the length."""
+    cluster = _manager_cluster(request)
     return render(
         request,
-        "consultations/dashboard.html",
+        "consultations/book_area.html",
+        {"cluster": cluster, "form": AreaForm(initial={"length": "1"}), "agreement": current_agreement(cluster)},
+    )
+
+
+@login_required
+@require_GET
+def book_slots(request):
+    """Step 2: the area's active experts with their free slots, a week at a time."""
+    cluster = _manager_cluster(request)
+    query = SlotQueryForm(request.GET)
+    if not query.is_valid() and "area" in query.errors:
+        messages.warning(request, _("Choose a service area first."))
+        return redirect("consultations:book")
+    area = query.cleaned_data["area"]
+    length = query.cleaned_data.get("length") or Decimal("1")
+    week = query.cleaned_data.get("week") or 0
+    first_day = _week_start(week)
+    slots = free_slots(bookable_experts(area), first_day=first_day, days=SLOT_DAYS, length=length)
+    allocation = None
+    agreement = current_agreement(cluster)
+    if agreement:
+        allocation = next((a for a in agreement.allocations.all() if a.service_area_id == area.pk), None)
+    return render(
+        request,
+        "consultations/book_slots.html",
         {
             "cluster": cluster,
-            "managed_clusters": Cluster.objects.managed_by(request.user).order_by("name").only("pk", "name"),
-            "agreement": current_agreement(cluster),
+            "area": area,
+            "length": length,
+            "week": week,
+            "days": [first_day + datetime.timedelta(days=n) for n in range(SLOT_DAYS)],
+            "expert_slots": slots,
+            "allocation": allocation,
+            "agreement": agreement,
+            "slot_url": reverse("consultations:book-new"),
+            "length_options": BOOKING_LENGTHS,
+            "prev_week": week - 1 if week > 0 else None,
+            "next_week": week + 1 if week < 12 else None,
+        },
+    )
+
+
+def _expert_or_none(pk):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return Expert.objects.select_related("user").filter(pk=pk).first()
+
+
+@login_required
+def book_new(request):
+    """Step 3: format, topic and agenda for the picked slot; the booking service decides."""
+    cluster = _manager_cluster(request)
+    area_code = request.GET.get("area") or request.POST.get("area")
+    query = SlotQueryForm({"area": area_code})
+    if not query.is_valid():
+        raise Http404
+    area = query.cleaned_data["area"]
+    if request.method == "POST":
+        form = BookingForm(request.POST)
+    else:
+        choice = SlotChoiceForm(request.GET)
+        if not choice.is_valid():
+            messages.warning(request, _("That slot could not be read. Please pick one of the free slots."))
+            return redirect(f"{reverse('consultations:book-slots')}?area={area.code}")
+        form = BookingForm(
+            initial={
+                "expert": choice.cleaned_data["expert"],
+                "starts_at": timezone.localtime(choice.cleaned_data["start"]).strftime("%Y-%m-%dT%H:%M"),
+                "hours": str(choice.cleaned_data["length"]),
+                "format": "onsite",
+            }
+        )
+    expert = _expert_or_none(form["expert"].value())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if expert is None:
+            form.add_error("expert", _("This expert does not consult in the chosen service area."))
+        else:
+            try:
+                consultation = services.consultation_book(
+                    cluster=cluster,
+                    service_area=area,
+                    expert=expert,
+                    starts_at=data["starts_at"],
+                    hours=data["hours"],
+                    format=data["format"],
+                    city=data["city"],
+                    address=data["address"],
+                    meeting_url=data["meeting_url"],
+                    topic=data["topic"],
+                    agenda=data["agenda"],
+                    booked_by=request.user,
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("Your request is sent. The expert will confirm it."))
+                return redirect(consultation)
+    starts_at = None
+    with contextlib.suppress(ValidationError):
+        starts_at = form.fields["starts_at"].clean(form["starts_at"].value())
+    return render(
+        request,
+        "consultations/book_form.html",
+        {
+            "cluster": cluster,
+            "area": area,
+            "expert": expert,
+            "starts_at": starts_at,
+            "form": form,
+            "back_url": f"{reverse('consultations:book-slots')}?area={area.code}",
         },
     )
 
 
 @login_required
-def my_sessions(request):
-    """An expert's start page."""
-    expert = Expert.objects.filter(user=request.user).prefetch_related("service_areas").first()
-    if expert is None:
+@require_GET
+def consultation_list_view(request):
+    """The manager's consultations (of all the clusters they manage), filterable."""
+    consultations = consultations_managed_by(request.user)
+    managed = Cluster.objects.managed_by(request.user).count()
+    if not managed:
         raise Http404
-    return render(request, "consultations/my_sessions.html", {"expert": expert})
+    experts = Expert.objects.filter(consultations__in=consultations).select_related("user").distinct()
+    filters = ConsultationFilterForm(request.GET or None, experts=experts)
+    page = Paginator(consultation_list(filters.apply(consultations)), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {
+            "filters": filters,
+            "consultations": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
+            "several_clusters": managed > 1,
+        },
+    )
+
+
+@login_required
+@require_GET
+def consultation_detail(request, pk):
+    consultation = get_consultation_for(request.user, pk)
+    is_manager = Cluster.objects.managed_by(request.user).filter(pk=consultation.cluster_id).exists()
+    is_expert = consultation.expert.user_id == request.user.pk
+    outcome = getattr(consultation, "outcome", None)
+    rating = getattr(consultation, "rating", None)
+    return render(
+        request,
+        "consultations/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "is_manager": is_manager,
+            "is_expert": is_expert,
+            "outcome": outcome,
+            "rating": rating,
+            "can_rate": is_manager and consultation.status == Consultation.Status.HELD and outcome and not rating,
+            "rating_form": RatingForm(),
+            "history": consultation.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
+
+
+@login_required
+def consultation_cancel(request, pk):
+    consultation = get_consultation_for_manager(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_cancel(consultation=consultation, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The consultation is cancelled and its hours are back in your balance."))
+            return redirect(consultation)
+    return render(
+        request,
+        "consultations/consultation_reason.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "title": _("Cancel the consultation"),
+            "intro": _("The booked hours return to your cluster's balance. The expert sees your reason."),
+            "button": _("Cancel the consultation"),
+            "danger": True,
+        },
+    )
+
+
+@login_required
+def consultation_reschedule(request, pk):
+    """Pick a new free slot of the same expert, then give the reason."""
+    consultation = get_consultation_for_manager(request.user, pk)
+    if request.method == "POST":
+        form = RescheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.consultation_reschedule(
+                    consultation=consultation,
+                    starts_at=form.cleaned_data["starts_at"],
+                    hours=form.cleaned_data["hours"],
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("The new time is sent to the expert to confirm."))
+                return redirect(consultation)
+        return _reschedule_confirm(request, consultation, form)
+    choice = SlotChoiceForm({**request.GET.dict(), "expert": consultation.expert_id})
+    if "start" in request.GET and choice.is_valid():
+        form = RescheduleForm(
+            initial={
+                "starts_at": timezone.localtime(choice.cleaned_data["start"]).strftime("%Y-%m-%dT%H:%M"),
+                "hours": str(choice.cleaned_data["length"]),
+            }
+        )
+        return _reschedule_confirm(request, consultation, form)
+    query = SlotQueryForm({"area": consultation.service_area.code, **request.GET.dict()})
+    query.is_valid()
+    length = query.cleaned_data.get("length") if request.GET.get("length") else consultation.hours.normalize()
+    week = query.cleaned_data.get("week") or 0
+    first_day = _week_start(week)
+    slots = free_slots([consultation.expert], first_day=first_day, days=SLOT_DAYS, length=length, exclude=consultation)
+    return render(
+        request,
+        "consultations/reschedule_slots.html",
+        {
+            "consultation": consultation,
+            "length": length,
+            "week": week,
+            "days": [first_day + datetime.timedelta(days=n) for n in range(SLOT_DAYS)],
+            "expert_slots": slots,
+            "slot_url": reverse("consultations:consultation-reschedule", args=[consultation.pk]),
+            "length_options": BOOKING_LENGTHS,
+            "prev_week": week - 1 if week > 0 else None,
+            "next_week": week + 1 if week < 12 else None,
+        },
+    )
+
+
+def _reschedule_confirm(request, consultation, form):
+    starts_at = None
+    with contextlib.suppress(ValidationError):
+        starts_at = form.fields["starts_at"].clean(form["starts_at"].value())
+    return render(
+        request,
+        "consultations/reschedule_form.html",
+        {"consultation": consultation, "form": form, "starts_at": starts_at},
+    )
+
+
+@login_required
+@require_POST
+def consultation_rate(request, pk):
+    consultation = get_consultation_for_manager(request.user, pk)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rating_create(
+                consultation=consultation,
+                by=request.user,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Thank you for rating the session."))
+            return redirect(consultation)
+    return render(request, "consultations/rating_form.html", {"consultation": consultation, "form": form}, status=200)
+
+
+@login_required
+@require_GET
+def consultation_ics(request, pk):
+    consultation = get_consultation_for(request.user, pk)
+    if consultation.status != Consultation.Status.CONFIRMED:
+        raise Http404
+    return calendar_response(
+        [consultation_item(consultation)],
+        name=consultation.topic,
+        filename=f"consultation-{consultation.pk}.ics",
+    )
+
+
+# --- Expert ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_sessions(request):
+    """An expert's start page: requests to answer, upcoming sessions, outcomes due."""
+    expert = require_expert(request.user)
+    return render(
+        request,
+        "consultations/my_sessions.html",
+        {"expert": expert, "decline_form": ReasonForm(), **expert_schedule(expert)},
+    )
+
+
+@login_required
+@require_POST
+def consultation_confirm(request, pk):
+    consultation = get_consultation_for_expert(request.user, pk)
+    try:
+        services.consultation_confirm(consultation=consultation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The session is confirmed."))
+    return redirect("consultations:my-sessions")
+
+
+@login_required
+def consultation_decline(request, pk):
+    consultation = get_consultation_for_expert(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_decline(
+                consultation=consultation, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The request is declined; the cluster sees your reason."))
+            return redirect("consultations:my-sessions")
+    return render(
+        request,
+        "consultations/consultation_reason.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "title": _("Decline the request"),
+            "intro": _("The cluster sees your reason and can book another time or another expert."),
+            "button": _("Decline"),
+            "danger": True,
+        },
+    )
+
+
+@login_required
+def consultation_outcome(request, pk):
+    consultation = get_consultation_for_expert(request.user, pk)
+    outcome = getattr(consultation, "outcome", None)
+    locked = outcome is not None and outcome.is_locked
+    form = OutcomeForm(
+        request.POST or None, instance=outcome, initial=None if outcome else {"hours_delivered": consultation.hours}
+    )
+    if request.method == "POST" and not locked and form.is_valid():
+        try:
+            services.outcome_save(consultation=consultation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The outcome is saved. You can edit it for 7 days."))
+            return redirect("consultations:my-sessions")
+    return render(
+        request,
+        "consultations/outcome_form.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "outcome": outcome,
+            "locked": locked,
+            "hours_limit": consultation.hours + 1,
+        },
+    )
+
+
+@login_required
+def availability(request):
+    """The expert's weekly hours and dated exceptions, edited together."""
+    expert = require_expert(request.user)
+    weekly_qs = WeeklyAvailability.objects.filter(expert=expert).order_by("weekday", "start_time")
+    exception_qs = AvailabilityException.objects.filter(expert=expert, date__gte=timezone.localdate()).order_by(
+        "date", "start_time"
+    )
+    weekly = WeeklyAvailabilityFormSet(request.POST or None, queryset=weekly_qs, prefix="weekly")
+    exceptions = AvailabilityExceptionFormSet(request.POST or None, queryset=exception_qs, prefix="exceptions")
+    if request.method == "POST" and weekly.is_valid() and exceptions.is_valid():
+        services.availability_save(expert=expert, weekly_formset=weekly, exception_formset=exceptions)
+        messages.success(request, _("Your availability is saved."))
+        return redirect("consultations:availability")
+    return render(
+        request, "consultations/availability.html", {"expert": expert, "weekly": weekly, "exceptions": exceptions}
+    )
+
+
+# --- Calendar feeds ----------------------------------------------------------------------------------------
+
+
+@login_required
+def calendar_settings(request):
+    """The person's private feed address, and a button to make a new one."""
+    if not (Cluster.objects.managed_by(request.user).exists() or Expert.objects.filter(user=request.user).exists()):
+        raise Http404
+    if request.method == "POST":
+        services.calendar_feed_regenerate(user=request.user)
+        messages.success(request, _("A new calendar address is ready; the old one no longer works."))
+        return redirect("consultations:calendar")
+    feed = services.calendar_feed_for(request.user)
+    return render(
+        request,
+        "consultations/calendar.html",
+        {"feed_url": request.build_absolute_uri(feed.get_absolute_url())},
+    )
+
+
+@require_GET
+def calendar_feed(request, token):
+    """The private feed: anyone with the secret address may read it (calendar apps cannot sign in)."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404
+    return calendar_response(feed_items(feed.user), name=_("InoLink"), filename="inolink.ics", attachment=False)

@@ -1,7 +1,12 @@
+import datetime
+from decimal import Decimal
+
 import factory
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from consultations.models import Expert, ServiceArea
+from agreements.tests.factories import ActiveAgreementFactory
+from consultations.models import Consultation, Expert, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
 
 
 class ServiceAreaFactory(factory.django.DjangoModelFactory):
@@ -26,3 +31,69 @@ class ExpertFactory(factory.django.DjangoModelFactory):
     def service_areas(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.service_areas.set(extracted)
+
+
+def local_at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """A Vilnius wall-clock time ``days`` days from today."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+class WeeklyAvailabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WeeklyAvailability
+
+    expert = factory.SubFactory(ExpertFactory)
+    weekday = 0
+    start_time = datetime.time(8)
+    end_time = datetime.time(20)
+
+
+def available_all_week(expert, start=datetime.time(8), end=datetime.time(20)):
+    WeeklyAvailability.objects.bulk_create(
+        WeeklyAvailability(expert=expert, weekday=weekday, start_time=start, end_time=end) for weekday in range(7)
+    )
+    return expert
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """A booking written straight to the database (tests of reads); services are tested on their own."""
+
+    class Meta:
+        model = Consultation
+
+    agreement = factory.SubFactory(ActiveAgreementFactory)
+    cluster = factory.LazyAttribute(lambda o: o.agreement.cluster)
+    service_area = factory.LazyFunction(lambda: ServiceArea.objects.get(code="legal"))
+    expert = factory.SubFactory(ExpertFactory)
+    booked_by = factory.SubFactory(UserFactory)
+    starts_at = factory.LazyFunction(lambda: local_at(3, 10))
+    hours = Decimal("1")
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=float(o.hours)))
+    format = Consultation.Format.ONLINE
+    meeting_url = "https://meet.example.com/abc"
+    topic = factory.Sequence(lambda n: f"Topic {n}")
+    status = Consultation.Status.REQUESTED
+
+
+class SessionOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionOutcome
+
+    consultation = factory.SubFactory(
+        ConsultationFactory, status=Consultation.Status.HELD, starts_at=factory.LazyFunction(lambda: local_at(-3, 10))
+    )
+    result = SessionOutcome.Result.HELD
+    summary = "Discussed the strategy."
+    hours_delivered = Decimal("1")
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    consultation = factory.SubFactory(
+        ConsultationFactory, status=Consultation.Status.HELD, starts_at=factory.LazyFunction(lambda: local_at(-3, 10))
+    )
+    score = 4
+    rated_by = factory.SubFactory(UserFactory)

@@ -1,0 +1,242 @@
+"""Forms validate what a person typed and show the errors; the services decide and write."""
+
+import datetime
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import AvailabilityException, Consultation, ServiceArea, SessionOutcome, WeeklyAvailability
+from .places import CITY_CHOICES
+from .selectors import BOOKING_LENGTHS
+
+
+def attach_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError at the form's fields, or above the form for fields it lacks."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+def length_choices():
+    return [(str(hours), _("%(hours)s h") % {"hours": f"{hours:g}"}) for hours in BOOKING_LENGTHS]
+
+
+class NoTagHelperMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class AreaForm(NoTagHelperMixin, forms.Form):
+    area = forms.ModelChoiceField(
+        label=_("Service area"), queryset=ServiceArea.objects.all(), to_field_name="code", empty_label=None
+    )
+    length = forms.TypedChoiceField(label=_("Length"), choices=length_choices, coerce=Decimal, initial="1")
+
+
+class SlotQueryForm(forms.Form):
+    """The slot picker's query string: area, length and week; bad values fall back to defaults."""
+
+    area = forms.ModelChoiceField(queryset=ServiceArea.objects.all(), to_field_name="code")
+    length = forms.TypedChoiceField(choices=length_choices, coerce=Decimal, required=False, empty_value=Decimal("1"))
+    week = forms.IntegerField(min_value=0, max_value=12, required=False)
+
+
+class SlotChoiceForm(forms.Form):
+    """A picked slot: which expert, when, how long (from hidden fields or the query string)."""
+
+    expert = forms.IntegerField(widget=forms.HiddenInput)
+    start = forms.DateTimeField(widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"])
+    length = forms.TypedChoiceField(choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
+
+
+class BookingForm(NoTagHelperMixin, forms.Form):
+    expert = forms.IntegerField(widget=forms.HiddenInput)
+    starts_at = forms.DateTimeField(widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"])
+    hours = forms.TypedChoiceField(label=_("Length"), choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
+    format = forms.ChoiceField(
+        label=_("Format"), choices=Consultation.Format.choices, widget=forms.RadioSelect, initial="onsite"
+    )
+    city = forms.ChoiceField(
+        label=_("City"), choices=[("", "—")] + CITY_CHOICES, required=False, help_text=_("On-site only.")
+    )
+    address = forms.CharField(label=_("Address"), max_length=255, required=False, help_text=_("On-site only."))
+    meeting_url = forms.URLField(
+        label=_("Meeting link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Online only, e.g. a Teams or Zoom link."),
+    )
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you would like to discuss, and who will attend."),
+    )
+
+    field_order = ["expert", "starts_at", "hours", "topic", "agenda", "format", "city", "address", "meeting_url"]
+
+    def clean(self):
+        cleaned = super().clean()
+        fmt = cleaned.get("format")
+        if fmt == Consultation.Format.ONSITE:
+            if not cleaned.get("city") and "city" not in self.errors:
+                self.add_error("city", _("Choose the city in Lithuania where the consultation takes place."))
+            if not (cleaned.get("address") or "").strip() and "address" not in self.errors:
+                self.add_error("address", _("Give the street address."))
+        elif fmt == Consultation.Format.ONLINE and not cleaned.get("meeting_url") and "meeting_url" not in self.errors:
+            self.add_error("meeting_url", _("Give the meeting link for an online consultation."))
+        return cleaned
+
+
+class ReasonForm(NoTagHelperMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Give a reason."))
+        return reason
+
+
+class RescheduleForm(ReasonForm):
+    starts_at = forms.DateTimeField(widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"])
+    hours = forms.TypedChoiceField(label=_("Length"), choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
+
+
+class OutcomeForm(NoTagHelperMixin, forms.ModelForm):
+    class Meta:
+        model = SessionOutcome
+        fields = ["result", "summary", "recommendations", "follow_up_actions", "hours_delivered"]
+        widgets = {
+            "result": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "recommendations": forms.Textarea(attrs={"rows": 4}),
+            "follow_up_actions": forms.Textarea(attrs={"rows": 3}),
+            "hours_delivered": forms.NumberInput(attrs={"step": "0.25", "min": "0"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hours_delivered"].required = False
+        self.fields["hours_delivered"].help_text = _("In quarter hours (e.g. 1.75). Leave empty for a no-show.")
+
+    def _post_clean(self):
+        # The service validates against the consultation; the model's own full_clean would run before it exists.
+        pass
+
+
+class RatingForm(NoTagHelperMixin, forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Rating"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("5 is excellent, 1 is poor."),
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConsultationFilterForm(forms.Form):
+    when = forms.ChoiceField(
+        label=_("When"),
+        choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status"))] + Consultation.Status.choices, required=False
+    )
+    area = forms.ModelChoiceField(
+        label=_("Service area"), queryset=ServiceArea.objects.all(), required=False, empty_label=_("Any area")
+    )
+    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, experts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].choices = [("", _("Any expert"))] + [(e.pk, str(e)) for e in experts]
+
+    def apply(self, queryset):
+        if not self.is_valid():
+            return queryset.upcoming().order_by("starts_at")
+        data = self.cleaned_data
+        when = data.get("when") or "upcoming"
+        if when == "upcoming":
+            queryset = queryset.upcoming().order_by("starts_at")
+        elif when == "past":
+            queryset = queryset.past().order_by("-starts_at")
+        else:
+            queryset = queryset.order_by("-starts_at")
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("area"):
+            queryset = queryset.filter(service_area=data["area"])
+        if data.get("expert"):
+            queryset = queryset.filter(expert_id=data["expert"])
+        return queryset
+
+
+class WeeklyAvailabilityForm(forms.ModelForm):
+    class Meta:
+        model = WeeklyAvailability
+        fields = ["weekday", "start_time", "end_time"]
+        widgets = {
+            "start_time": forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+        }
+
+
+class AvailabilityExceptionForm(forms.ModelForm):
+    class Meta:
+        model = AvailabilityException
+        fields = ["date", "kind", "start_time", "end_time", "note"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+        }
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date < timezone.localdate() and (not self.instance.pk or self.has_changed()):
+            raise ValidationError(_("The date is in the past."))
+        if date > timezone.localdate() + datetime.timedelta(days=730):
+            raise ValidationError(_("Give a date within the next two years."))
+        return date
+
+
+class ExpertRowsFormSet(forms.BaseModelFormSet):
+    """Rows of one expert; an id that is not among them (tampered or deleted meanwhile) is refused."""
+
+    def clean(self):
+        super().clean()
+        for form in self.initial_forms:
+            if form.instance.pk is None:
+                raise ValidationError(_("A row no longer exists; reload the page and try again."))
+
+
+WeeklyAvailabilityFormSet = forms.modelformset_factory(
+    WeeklyAvailability,
+    form=WeeklyAvailabilityForm,
+    formset=ExpertRowsFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+)
+AvailabilityExceptionFormSet = forms.modelformset_factory(
+    AvailabilityException,
+    form=AvailabilityExceptionForm,
+    formset=ExpertRowsFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+)

@@ -1,0 +1,74 @@
+"""Who may see or change which consultation. Views ask here, nowhere else.
+
+Every lookup answers 404 for a malformed id, a missing row and a row the person may not see alike,
+so nobody learns that another cluster's consultation exists.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from clusters.models import Cluster
+
+from .models import Consultation, Expert
+from .selectors import consultation_detail_queryset
+
+
+def _int(pk) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def expert_for(user) -> Expert | None:
+    if not user.is_authenticated:
+        return None
+    return Expert.objects.select_related("user").filter(user=user).first()
+
+
+def require_expert(user) -> Expert:
+    expert = expert_for(user)
+    if expert is None:
+        raise Http404
+    return expert
+
+
+def consultations_visible_to(user):
+    """A manager sees their clusters' consultations; an expert their own sessions."""
+    if not user.is_authenticated:
+        return Consultation.objects.none()
+    return Consultation.objects.filter(
+        Q(cluster__in=Cluster.objects.managed_by(user).values("pk")) | Q(expert__user=user)
+    )
+
+
+def consultations_managed_by(user):
+    if not user.is_authenticated:
+        return Consultation.objects.none()
+    return Consultation.objects.filter(cluster__in=Cluster.objects.managed_by(user).values("pk"))
+
+
+def consultations_of_expert(user):
+    if not user.is_authenticated:
+        return Consultation.objects.none()
+    return Consultation.objects.filter(expert__user=user)
+
+
+def get_consultation_for(user, pk) -> Consultation:
+    """For reading: the cluster's manager or the session's expert."""
+    return get_object_or_404(consultation_detail_queryset(consultations_visible_to(user)), pk=_int(pk))
+
+
+def get_consultation_for_manager(user, pk) -> Consultation:
+    """For the cluster's actions: reschedule, cancel, rate, .ics."""
+    return get_object_or_404(consultation_detail_queryset(consultations_managed_by(user)), pk=_int(pk))
+
+
+def get_consultation_for_expert(user, pk) -> Consultation:
+    """For the expert's actions: confirm, decline, outcome."""
+    return get_object_or_404(consultation_detail_queryset(consultations_of_expert(user)), pk=_int(pk))
+
+
+def can_manage(user, consultation) -> bool:
+    return user.is_authenticated and consultation.cluster.managers.filter(pk=user.pk).exists()

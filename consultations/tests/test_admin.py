@@ -1,0 +1,98 @@
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from accounts.tests.factories import StaffFactory
+from consultations.models import Consultation, ServiceArea
+
+from .factories import ConsultationFactory, ExpertFactory, available_all_week, local_at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reassign_action_uses_the_service(client, world):
+    client.force_login(StaffFactory())
+    consultation = ConsultationFactory(
+        agreement=world.agreement, expert=world.expert, service_area=world.area, status="confirmed"
+    )
+    colleague = available_all_week(ExpertFactory(service_areas=[world.area]))
+    outsider = available_all_week(ExpertFactory(service_areas=[ServiceArea.objects.get(code="marketing")]))
+    url = reverse("admin:consultations_consultation_changelist")
+    page = client.post(url, {"action": "reassign", ACTION_CHECKBOX_NAME: [consultation.pk]})
+    assert page.status_code == 200
+    choices = [e.pk for e in page.context["form"].fields["expert"].queryset]
+    assert colleague.pk in choices and outsider.pk not in choices
+    # A tampered choice outside the area is refused by the form; nothing changes.
+    client.post(
+        url, {"action": "reassign", ACTION_CHECKBOX_NAME: [consultation.pk], "apply": "1", "expert": outsider.pk}
+    )
+    consultation.refresh_from_db()
+    assert consultation.expert == world.expert
+    # The colleague is busy then: the service refuses with a message.
+    ConsultationFactory(agreement=world.agreement, expert=colleague, starts_at=consultation.starts_at)
+    response = client.post(
+        url,
+        {"action": "reassign", ACTION_CHECKBOX_NAME: [consultation.pk], "apply": "1", "expert": colleague.pk},
+        follow=True,
+    )
+    assert "just taken" in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.expert == world.expert
+    free = available_all_week(ExpertFactory(service_areas=[world.area]))
+    client.post(url, {"action": "reassign", ACTION_CHECKBOX_NAME: [consultation.pk], "apply": "1", "expert": free.pk})
+    consultation.refresh_from_db()
+    assert consultation.expert == free and consultation.status == Consultation.Status.REQUESTED
+
+
+def test_changelist_filters_and_search(client, world):
+    client.force_login(StaffFactory())
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, topic="Findable topic")
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, topic="Old", starts_at=local_at(-40, 10))
+    url = reverse("admin:consultations_consultation_changelist")
+    for params in (
+        {"status__exact": "requested"},
+        {"service_area__id__exact": world.area.pk},
+        {"expert_id": world.expert.pk},
+        {"expert_id": "x"},
+        {"cluster__id__exact": world.cluster.pk},
+        {"starts_at__year": local_at(0, 0).year},
+        {"q": "Findable"},
+    ):
+        response = client.get(url, params)
+        assert response.status_code == 200, params
+    assert "Findable topic" in client.get(url, {"q": "Findable"}).content.decode()
+    consultation = Consultation.objects.first()
+    history = reverse("admin:consultations_consultation_history", args=[consultation.pk])
+    assert client.get(history).status_code == 200
+
+
+def test_staff_edit_outcomes_and_cannot_bypass_the_booking_rules(client, world):
+    from consultations.models import SessionOutcome
+
+    from .factories import SessionOutcomeFactory
+
+    client.force_login(StaffFactory())
+    assert client.get(reverse("admin:consultations_consultation_add")).status_code == 403
+    outcome = SessionOutcomeFactory(consultation__agreement=world.agreement)
+    url = reverse("admin:consultations_sessionoutcome_change", args=[outcome.pk])
+    response = client.post(
+        url,
+        {
+            "result": "no_show",
+            "summary": "Nobody came",
+            "recommendations": "",
+            "follow_up_actions": "",
+            "hours_delivered": "0",
+        },
+    )
+    assert response.status_code == 302
+    outcome = SessionOutcome.objects.select_related("consultation").get(pk=outcome.pk)
+    assert outcome.result == "no_show" and outcome.consultation.status == "no_show"
+    # A held outcome with 0 hours breaks the database rule: a message at the form, not a 500.
+    response = client.post(
+        url,
+        {"result": "held", "summary": "x", "recommendations": "", "follow_up_actions": "", "hours_delivered": "0"},
+    )
+    assert response.status_code == 200
+    change = client.get(reverse("admin:consultations_consultation_change", args=[outcome.consultation.pk]))
+    assert change.status_code == 200 and 'name="starts_at"' not in change.content.decode()

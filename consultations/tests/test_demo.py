@@ -1,0 +1,41 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from agreements.models import HourAllocation
+from consultations.models import Consultation, Rating, SessionOutcome, WeeklyAvailability
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return [model.objects.count() for model in (Consultation, SessionOutcome, Rating, WeeklyAvailability)]
+
+
+def test_demo_consultations_load_once_and_show_every_state(client):
+    call_command("load_demo", stdout=None)
+    first = counts()
+    call_command("load_demo", stdout=None)
+    assert counts() == first
+    manager = User.objects.get(email="manager@example.com")
+    expert = User.objects.get(email="expert@example.com")
+    mine = Consultation.objects.filter(cluster__managers=manager)
+    assert mine.filter(status="requested", expert__user=expert).exists()
+    assert mine.filter(status="confirmed").upcoming().exists()
+    assert mine.outcome_due().filter(expert__user=expert).exists()
+    assert mine.filter(status="held", rating__isnull=True).exists()
+    assert mine.filter(status="held", rating__isnull=False).exists()
+    assert all(a.hours_remaining >= 0 for a in HourAllocation.objects.with_usage())
+    # The pages link to what is waiting (checked by address, so translations cannot break it).
+    client.force_login(manager)
+    response = client.get(reverse("consultations:dashboard"))
+    assert [c.pk for c in response.context["to_rate"]] == list(
+        mine.filter(status="held", rating__isnull=True).values_list("pk", flat=True)
+    )
+    client.force_login(expert)
+    page = client.get(reverse("consultations:my-sessions")).content.decode()
+    due = mine.outcome_due().get(expert__user=expert)
+    requested = mine.filter(status="requested", expert__user=expert).first()
+    assert reverse("consultations:consultation-outcome", args=[due.pk]) in page
+    assert reverse("consultations:consultation-confirm", args=[requested.pk]) in page

@@ -1,0 +1,139 @@
+"""Every URL of the app: the wrong manager and the wrong expert get 404, anonymous people the login page."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from consultations.models import Consultation
+
+from .factories import ConsultationFactory, SessionOutcomeFactory, local_at
+
+pytestmark = pytest.mark.django_db
+
+# (url name, method) for every object URL; each is valid for someone.
+OBJECT_URLS = [
+    ("consultations:consultation-detail", "get"),
+    ("consultations:consultation-cancel", "get"),
+    ("consultations:consultation-cancel", "post"),
+    ("consultations:consultation-reschedule", "get"),
+    ("consultations:consultation-reschedule", "post"),
+    ("consultations:consultation-rate", "post"),
+    ("consultations:consultation-ics", "get"),
+    ("consultations:consultation-confirm", "post"),
+    ("consultations:consultation-decline", "get"),
+    ("consultations:consultation-decline", "post"),
+    ("consultations:consultation-outcome", "get"),
+    ("consultations:consultation-outcome", "post"),
+]
+MANAGER_ONLY = {
+    "consultations:consultation-cancel",
+    "consultations:consultation-reschedule",
+    "consultations:consultation-rate",
+}
+EXPERT_ONLY = {
+    "consultations:consultation-confirm",
+    "consultations:consultation-decline",
+    "consultations:consultation-outcome",
+}
+PAGE_URLS = [
+    "consultations:dashboard",
+    "consultations:book",
+    "consultations:book-slots",
+    "consultations:book-new",
+    "consultations:consultation-list",
+    "consultations:my-sessions",
+    "consultations:availability",
+    "consultations:calendar",
+]
+
+
+@pytest.fixture
+def consultation(world):
+    return ConsultationFactory(
+        agreement=world.agreement, expert=world.expert, service_area=world.area, status=Consultation.Status.CONFIRMED
+    )
+
+
+def call(client, name, method, pk):
+    url = reverse(name, args=[pk])
+    data = {"reason": "x", "score": "5", "result": "held", "summary": "x", "hours_delivered": "1"}
+    return client.post(url, data) if method == "post" else client.get(url)
+
+
+@pytest.mark.parametrize(("name", "method"), OBJECT_URLS)
+def test_wrong_manager_gets_404(client, consultation, other_world, name, method):
+    client.force_login(other_world.manager)
+    assert call(client, name, method, consultation.pk).status_code == 404
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.Status.CONFIRMED
+
+
+@pytest.mark.parametrize(("name", "method"), OBJECT_URLS)
+def test_wrong_expert_gets_404(client, consultation, other_world, name, method):
+    client.force_login(other_world.expert.user)
+    assert call(client, name, method, consultation.pk).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "method"), [u for u in OBJECT_URLS if u[0] in MANAGER_ONLY])
+def test_the_sessions_expert_cannot_act_for_the_cluster(client, consultation, name, method):
+    client.force_login(consultation.expert.user)
+    assert call(client, name, method, consultation.pk).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "method"), [u for u in OBJECT_URLS if u[0] in EXPERT_ONLY])
+def test_the_manager_cannot_act_for_the_expert(client, consultation, world, name, method):
+    client.force_login(world.manager)
+    assert call(client, name, method, consultation.pk).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "method"), OBJECT_URLS)
+def test_malformed_and_missing_ids_are_404(client, world, name, method):
+    client.force_login(world.manager)
+    assert call(client, name, method, 999999).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "method"), OBJECT_URLS)
+def test_anonymous_goes_to_login(client, consultation, name, method):
+    response = call(client, name, method, consultation.pk)
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", PAGE_URLS)
+def test_pages_need_sign_in(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", PAGE_URLS)
+def test_people_without_the_role_get_404(client, name):
+    client.force_login(UserFactory())
+    assert client.get(reverse(name)).status_code == 404
+
+
+def test_manager_and_expert_see_the_detail(client, consultation, world):
+    for user in (world.manager, world.expert.user):
+        client.force_login(user)
+        assert client.get(consultation.get_absolute_url()).status_code == 200
+
+
+def test_rating_a_session_of_another_cluster_is_404(client, world, other_world):
+    outcome = SessionOutcomeFactory(consultation__agreement=world.agreement, consultation__starts_at=local_at(-3, 10))
+    client.force_login(other_world.manager)
+    response = client.post(reverse("consultations:consultation-rate", args=[outcome.consultation.pk]), {"score": "1"})
+    assert response.status_code == 404
+
+
+def test_calendar_feed_needs_the_right_token(client, consultation, world, other_world):
+    client.force_login(world.manager)
+    client.get(reverse("consultations:calendar"))
+    token = world.manager.calendar_feed.token
+    client.logout()
+    assert client.get(reverse("consultations:calendar-feed", args=["wrong-token"])).status_code == 404
+    response = client.get(reverse("consultations:calendar-feed", args=[token]))
+    assert response.status_code == 200
+    assert consultation.topic in response.content.decode()
+    # Another cluster's manager's feed does not show it.
+    client.force_login(other_world.manager)
+    client.get(reverse("consultations:calendar"))
+    other_feed = client.get(reverse("consultations:calendar-feed", args=[other_world.manager.calendar_feed.token]))
+    assert consultation.topic not in other_feed.content.decode()

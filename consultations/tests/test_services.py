@@ -1,0 +1,296 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from agreements.models import HourAllocation
+from consultations import services
+from consultations.models import AvailabilityException, Consultation, Rating, ServiceArea, SessionOutcome
+from consultations.signals import consultation_changed
+
+from .factories import ExpertFactory, available_all_week, local_at
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(field, call, *args, **kwargs):
+    before = Consultation.objects.count(), SessionOutcome.objects.count(), Rating.objects.count()
+    with pytest.raises(ValidationError) as raised:
+        call(*args, **kwargs)
+    assert field in raised.value.message_dict, raised.value.message_dict
+    assert (Consultation.objects.count(), SessionOutcome.objects.count(), Rating.objects.count()) == before
+    return raised.value.message_dict[field][0]
+
+
+def remaining(world):
+    return HourAllocation.objects.with_usage().get(pk=world.allocation.pk).hours_remaining
+
+
+def test_booking_starts_as_requested_and_holds_hours(world):
+    consultation = services.consultation_book(**world.book_kwargs(hours=Decimal("2")))
+    assert consultation.status == Consultation.Status.REQUESTED
+    assert consultation.ends_at - consultation.starts_at == datetime.timedelta(hours=2)
+    assert consultation.agreement == world.agreement
+    assert remaining(world) == Decimal("18")
+    assert consultation.history.count() == 1
+
+
+def test_booking_announces_on_commit(world, django_capture_on_commit_callbacks):
+    received = []
+
+    def receiver(sender, action, consultation_id, **kwargs):
+        received.append((action, consultation_id))
+
+    consultation_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            consultation = services.consultation_book(**world.book_kwargs())
+    finally:
+        consultation_changed.disconnect(receiver)
+    assert received == [("requested", consultation.pk)]
+
+
+@pytest.mark.parametrize(
+    ("field", "overrides"),
+    [
+        ("starts_at", {"starts_at": timezone.now() - datetime.timedelta(hours=1)}),
+        ("starts_at", {"starts_at": timezone.now() + datetime.timedelta(hours=5)}),
+        ("hours", {"hours": Decimal("5")}),
+        ("hours", {"hours": Decimal("0.5")}),
+        ("hours", {"hours": Decimal("-1")}),
+        ("city", {"format": "onsite", "city": "Riga", "address": "Brivibas 1", "meeting_url": ""}),
+        ("address", {"format": "onsite", "city": "Vilnius", "address": "  ", "meeting_url": ""}),
+        ("meeting_url", {"format": "online", "meeting_url": ""}),
+        ("topic", {"topic": " "}),
+    ],
+)
+def test_bad_booking_input_is_refused_at_its_field(world, field, overrides):
+    refused(field, services.consultation_book, **world.book_kwargs(**overrides))
+
+
+def test_expert_outside_the_area_or_inactive_is_refused(world):
+    outsider = available_all_week(ExpertFactory(service_areas=[ServiceArea.objects.get(code="financial")]))
+    assert "service area" in refused("expert", services.consultation_book, **world.book_kwargs(expert=outsider))
+    world.expert.is_active = False
+    world.expert.save()
+    refused("expert", services.consultation_book, **world.book_kwargs())
+
+
+def test_only_the_clusters_managers_book(world):
+    refused("service_area", services.consultation_book, **world.book_kwargs(booked_by=UserFactory()))
+
+
+def test_no_active_agreement_is_refused(world):
+    world.agreement.signatures.all().delete()
+    assert "no active agreement" in refused("service_area", services.consultation_book, **world.book_kwargs())
+
+
+def test_overlap_and_buffer_are_refused_with_the_taken_message(world, settings):
+    settings.CONSULTATION_BUFFER_MINUTES = 15
+    services.consultation_book(**world.book_kwargs(starts_at=local_at(3, 10)))
+    message = refused("starts_at", services.consultation_book, **world.book_kwargs(starts_at=local_at(3, 10, 30)))
+    assert "just taken" in message
+    # Right after the session, inside the buffer: refused; after the buffer: fine.
+    refused("starts_at", services.consultation_book, **world.book_kwargs(starts_at=local_at(3, 11, 0)))
+    services.consultation_book(**world.book_kwargs(starts_at=local_at(3, 11, 15)))
+
+
+def test_time_outside_working_hours_is_refused(world):
+    refused("starts_at", services.consultation_book, **world.book_kwargs(starts_at=local_at(3, 19, 30)))
+    AvailabilityException.objects.create(expert=world.expert, date=local_at(3, 0).date(), kind="off")
+    refused("starts_at", services.consultation_book, **world.book_kwargs())
+
+
+def test_extra_hours_open_time_outside_the_week(world):
+    day = local_at(4, 0).date()
+    AvailabilityException.objects.create(
+        expert=world.expert, date=day, kind="extra", start_time=datetime.time(20), end_time=datetime.time(22)
+    )
+    services.consultation_book(**world.book_kwargs(starts_at=local_at(4, 20)))
+
+
+def test_hours_never_go_below_zero(world):
+    world.allocation.hours_granted = Decimal("3")
+    world.allocation.save()
+    services.consultation_book(**world.book_kwargs(hours=Decimal("2")))
+    message = refused(
+        "hours", services.consultation_book, **world.book_kwargs(starts_at=local_at(4, 10), hours=Decimal("2"))
+    )
+    assert "Only 1 h left" in message
+    services.consultation_book(**world.book_kwargs(starts_at=local_at(4, 10), hours=Decimal("1")))
+    assert remaining(world) == 0
+
+
+def test_cancel_returns_hours_and_needs_a_reason_and_24_hours(world):
+    consultation = services.consultation_book(**world.book_kwargs())
+    refused("reason", services.consultation_cancel, consultation=consultation, by=world.manager, reason="  ")
+    services.consultation_cancel(consultation=consultation, by=world.manager, reason="Board meeting moved")
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.Status.CANCELLED
+    assert consultation.status_changed_by == world.manager
+    assert remaining(world) == Decimal("20")
+
+
+def test_cancel_and_reschedule_inside_24_hours_are_refused(world):
+    soon = Consultation.objects.create(
+        **{k: v for k, v in world.book_kwargs().items() if k not in ("starts_at",)},
+        agreement=world.agreement,
+        starts_at=timezone.now() + datetime.timedelta(hours=20),
+        ends_at=timezone.now() + datetime.timedelta(hours=21),
+    )
+    with pytest.raises(ValidationError, match="24 hours"):
+        services.consultation_cancel(consultation=soon, by=world.manager, reason="Ill")
+    with pytest.raises(ValidationError, match="24 hours"):
+        services.consultation_reschedule(
+            consultation=soon, starts_at=local_at(5, 10), hours=Decimal("1"), by=world.manager, reason="Ill"
+        )
+    soon.refresh_from_db()
+    assert soon.status == Consultation.Status.REQUESTED
+
+
+def test_reschedule_moves_to_a_free_slot_and_asks_again(world):
+    consultation = services.consultation_book(**world.book_kwargs(hours=Decimal("2")))
+    services.consultation_confirm(consultation=consultation, by=world.expert.user)
+    # Moving by half an hour overlaps the old time, which must not count against itself.
+    moved = services.consultation_reschedule(
+        consultation=consultation, starts_at=local_at(3, 10, 30), hours=Decimal("2"), by=world.manager, reason="Later"
+    )
+    assert moved.status == Consultation.Status.REQUESTED
+    assert moved.starts_at == local_at(3, 10, 30)
+    assert remaining(world) == Decimal("18")
+
+
+def test_reschedule_needs_the_hours(world):
+    world.allocation.hours_granted = Decimal("2")
+    world.allocation.save()
+    consultation = services.consultation_book(**world.book_kwargs(hours=Decimal("2")))
+    refused(
+        "hours",
+        services.consultation_reschedule,
+        consultation=consultation,
+        starts_at=local_at(4, 10),
+        hours=Decimal("3"),
+        by=world.manager,
+        reason="Longer",
+    )
+
+
+def test_expert_confirms_and_declines_with_a_reason(world):
+    first = services.consultation_book(**world.book_kwargs())
+    second = services.consultation_book(**world.book_kwargs(starts_at=local_at(4, 10)))
+    services.consultation_confirm(consultation=first, by=world.expert.user)
+    refused("reason", services.consultation_decline, consultation=second, by=world.expert.user, reason="")
+    services.consultation_decline(consultation=second, by=world.expert.user, reason="On leave")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("confirmed", "declined")
+    assert second.status_reason == "On leave"
+    with pytest.raises(ValidationError):
+        services.consultation_confirm(consultation=second, by=world.expert.user)
+
+
+def past_confirmed(world, hours=Decimal("2")):
+    start = timezone.now() - datetime.timedelta(hours=3)
+    return Consultation.objects.create(
+        **{k: v for k, v in world.book_kwargs(hours=hours).items() if k != "starts_at"},
+        agreement=world.agreement,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=float(hours)),
+        status=Consultation.Status.CONFIRMED,
+    )
+
+
+def test_outcome_counts_delivered_hours(world):
+    consultation = past_confirmed(world)
+    assert remaining(world) == Decimal("18")  # held until the outcome is logged
+    services.outcome_save(
+        consultation=consultation, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal("2.75")
+    )
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.Status.HELD
+    allocation = HourAllocation.objects.with_usage().get(pk=world.allocation.pk)
+    assert (allocation.hours_delivered, allocation.hours_held, allocation.hours_remaining) == (
+        Decimal("2.75"),
+        Decimal("0"),
+        Decimal("17.25"),
+    )
+
+
+@pytest.mark.parametrize("hours", [Decimal("0"), Decimal("-1"), Decimal("3.25"), Decimal("1.1"), None])
+def test_bad_hours_delivered_are_refused(world, hours):
+    consultation = past_confirmed(world)
+    refused(
+        "hours_delivered",
+        services.outcome_save,
+        consultation=consultation,
+        by=world.expert.user,
+        result="held",
+        summary="Done",
+        hours_delivered=hours,
+    )
+
+
+def test_outcome_before_the_start_is_refused(world):
+    consultation = services.consultation_book(**world.book_kwargs())
+    services.consultation_confirm(consultation=consultation, by=world.expert.user)
+    refused(
+        "result",
+        services.outcome_save,
+        consultation=consultation,
+        by=world.expert.user,
+        result="held",
+        summary="x",
+        hours_delivered=Decimal("1"),
+    )
+
+
+def test_outcome_locks_after_seven_days_and_no_show_has_no_hours(world):
+    consultation = past_confirmed(world)
+    outcome = services.outcome_save(
+        consultation=consultation, by=world.expert.user, result="no_show", summary="Nobody came", hours_delivered=None
+    )
+    assert outcome.hours_delivered == 0
+    SessionOutcome.objects.filter(pk=outcome.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    with pytest.raises(ValidationError, match="locked"):
+        services.outcome_save(
+            consultation=consultation, by=world.expert.user, result="held", summary="x", hours_delivered=Decimal("1")
+        )
+
+
+def test_rating_once_after_a_held_session(world):
+    consultation = past_confirmed(world)
+    refused("score", services.rating_create, consultation=consultation, by=world.manager, score=5)
+    services.outcome_save(
+        consultation=consultation, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal("2")
+    )
+    refused("score", services.rating_create, consultation=consultation, by=world.manager, score=6)
+    services.rating_create(consultation=consultation, by=world.manager, score=5, comment="Great")
+    assert "already" in refused("score", services.rating_create, consultation=consultation, by=world.manager, score=3)
+
+
+def test_reassign_applies_the_area_and_overlap_rules(world):
+    consultation = services.consultation_book(**world.book_kwargs())
+    other = available_all_week(ExpertFactory(service_areas=[world.area]))
+    outsider = available_all_week(ExpertFactory(service_areas=[ServiceArea.objects.get(code="marketing")]))
+    refused("expert", services.consultation_reassign, consultation=consultation, expert=outsider, by=world.manager)
+    # The other expert is busy at that time with another cluster.
+    busy = Consultation.objects.create(
+        **world.book_kwargs(expert=other), agreement=world.agreement, ends_at=local_at(3, 11)
+    )
+    refused("starts_at", services.consultation_reassign, consultation=consultation, expert=other, by=world.manager)
+    busy.status = Consultation.Status.CANCELLED
+    busy.status_reason = "x"
+    busy.save()
+    services.consultation_reassign(consultation=consultation, expert=other, by=world.manager)
+    consultation.refresh_from_db()
+    assert consultation.expert == other
+    assert consultation.history.count() == 2
+
+
+def test_calendar_token_regenerates(world):
+    feed = services.calendar_feed_for(world.manager)
+    old = feed.token
+    assert services.calendar_feed_regenerate(user=world.manager).token != old

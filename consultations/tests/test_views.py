@@ -1,0 +1,304 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.models import AvailabilityException, Consultation, Rating, ServiceArea, WeeklyAvailability
+
+from .factories import ConsultationFactory, ExpertFactory, SessionOutcomeFactory, available_all_week, local_at
+
+pytestmark = pytest.mark.django_db
+
+
+def slot_value(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def booking_data(world, **overrides):
+    data = {
+        "area": world.area.code,
+        "expert": world.expert.pk,
+        "starts_at": slot_value(local_at(3, 10)),
+        "hours": "1",
+        "format": "onsite",
+        "city": "Kaunas",
+        "address": "Laisvės al. 1",
+        "meeting_url": "",
+        "topic": "Sutarčių peržiūra",
+        "agenda": "Narystės sutartis",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_booking_flow(client, world):
+    client.force_login(world.manager)
+    assert client.get(reverse("consultations:book")).status_code == 200
+    response = client.get(reverse("consultations:book-slots"), {"area": world.area.code, "length": "2"})
+    assert response.status_code == 200
+    assert str(world.expert) in response.content.decode()
+    start = slot_value(local_at(3, 10))
+    assert f"start={start}" in response.content.decode()
+    response = client.get(
+        reverse("consultations:book-new"),
+        {"area": world.area.code, "expert": world.expert.pk, "start": start, "length": "2"},
+    )
+    assert response.status_code == 200
+    response = client.post(reverse("consultations:book-new"), booking_data(world, hours="2"))
+    consultation = Consultation.objects.get()
+    assert response.status_code == 302 and response.url == consultation.get_absolute_url()
+    assert consultation.status == "requested" and consultation.city == "Kaunas" and consultation.hours == 2
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "Requested" in page
+
+
+def field_error(response, field):
+    assert response.status_code == 200
+    return " ".join(response.context["form"].errors.get(field, []))
+
+
+@pytest.mark.parametrize(
+    ("field", "overrides", "text"),
+    [
+        ("city", {"city": "Riga"}, "valid choice"),
+        ("city", {"city": ""}, "city"),
+        ("address", {"address": ""}, "address"),
+        ("meeting_url", {"format": "online", "meeting_url": ""}, "link"),
+        ("starts_at", {"starts_at": slot_value(timezone.now() - datetime.timedelta(hours=2))}, "past"),
+        ("starts_at", {"starts_at": slot_value(timezone.now() + datetime.timedelta(hours=3))}, "ahead"),
+        ("hours", {"hours": "5"}, "valid choice"),
+        ("topic", {"topic": ""}, "required"),
+    ],
+)
+def test_bad_booking_input_shows_at_the_field(client, world, field, overrides, text):
+    client.force_login(world.manager)
+    response = client.post(reverse("consultations:book-new"), booking_data(world, **overrides))
+    assert text in field_error(response, field)
+    assert not Consultation.objects.exists()
+
+
+def test_tampered_expert_id_is_refused(client, world, other_world):
+    client.force_login(world.manager)
+    outsider = available_all_week(ExpertFactory(service_areas=[ServiceArea.objects.get(code="marketing")]))
+    for pk in (outsider.pk, 999999, "abc"):
+        response = client.post(reverse("consultations:book-new"), booking_data(world, expert=pk))
+        assert response.status_code == 200
+        assert response.context["form"].errors
+    assert not Consultation.objects.exists()
+
+
+def test_tampered_area_is_404(client, world):
+    client.force_login(world.manager)
+    response = client.post(reverse("consultations:book-new"), booking_data(world, area="nope"))
+    assert response.status_code == 404
+
+
+def test_stale_form_after_someone_took_the_slot(client, world):
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, starts_at=local_at(3, 10))
+    client.force_login(world.manager)
+    response = client.post(reverse("consultations:book-new"), booking_data(world))
+    assert "just taken" in field_error(response, "starts_at")
+    assert "just taken" in response.content.decode()
+    assert Consultation.objects.count() == 1
+
+
+def test_too_few_hours_is_shown(client, world):
+    world.allocation.hours_granted = Decimal("1")
+    world.allocation.save()
+    client.force_login(world.manager)
+    response = client.post(reverse("consultations:book-new"), booking_data(world, hours="2"))
+    assert "left" in field_error(response, "hours")
+
+
+def test_no_active_agreement_is_shown(client, world):
+    world.agreement.signatures.all().delete()
+    client.force_login(world.manager)
+    response = client.post(reverse("consultations:book-new"), booking_data(world))
+    assert "no active agreement" in " ".join(response.context["form"].non_field_errors())
+
+
+def test_cancel_needs_a_reason(client, world):
+    consultation = ConsultationFactory(agreement=world.agreement, expert=world.expert)
+    client.force_login(world.manager)
+    url = reverse("consultations:consultation-cancel", args=[consultation.pk])
+    response = client.post(url, {"reason": "   "})
+    assert response.context["form"].errors["reason"]
+    response = client.post(url, {"reason": "Posėdis perkeltas"})
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.status == "cancelled"
+
+
+def test_cancel_inside_24_hours_shows_the_rule(client, world):
+    consultation = ConsultationFactory(
+        agreement=world.agreement, expert=world.expert, starts_at=timezone.now() + datetime.timedelta(hours=10)
+    )
+    client.force_login(world.manager)
+    response = client.post(reverse("consultations:consultation-cancel", args=[consultation.pk]), {"reason": "Ill"})
+    assert "24 hours" in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.status == "requested"
+
+
+def test_reschedule_flow(client, world):
+    consultation = ConsultationFactory(agreement=world.agreement, expert=world.expert, service_area=world.area)
+    client.force_login(world.manager)
+    url = reverse("consultations:consultation-reschedule", args=[consultation.pk])
+    assert client.get(url).status_code == 200
+    new = slot_value(local_at(4, 15))
+    assert client.get(url, {"start": new, "length": "1"}).status_code == 200
+    response = client.post(url, {"starts_at": new, "hours": "1", "reason": ""})
+    assert response.context["form"].errors["reason"]
+    response = client.post(url, {"starts_at": new, "hours": "1", "reason": "Vėliau"})
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.starts_at == local_at(4, 15)
+
+
+def test_expert_confirms_declines_and_logs_outcome(client, world):
+    first = ConsultationFactory(agreement=world.agreement, expert=world.expert)
+    second = ConsultationFactory(agreement=world.agreement, expert=world.expert, starts_at=local_at(5, 10))
+    client.force_login(world.expert.user)
+    page = client.get(reverse("consultations:my-sessions")).content.decode()
+    assert first.topic in page and second.topic in page
+    client.post(reverse("consultations:consultation-confirm", args=[first.pk]))
+    response = client.post(reverse("consultations:consultation-decline", args=[second.pk]), {"reason": ""})
+    assert response.context["form"].errors["reason"]
+    client.post(reverse("consultations:consultation-decline", args=[second.pk]), {"reason": "Atostogos"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("confirmed", "declined")
+    # The outcome form refuses before the start.
+    response = client.post(
+        reverse("consultations:consultation-outcome", args=[first.pk]),
+        {"result": "held", "summary": "x", "hours_delivered": "1"},
+    )
+    assert "started" in " ".join(response.context["form"].errors["result"])
+
+
+@pytest.mark.parametrize(("hours", "text"), [("0", "more than 0"), ("-1", "more than 0"), ("3", "At most 2")])
+def test_outcome_hours_errors_show_at_the_field(client, world, hours, text):
+    start = timezone.now() - datetime.timedelta(hours=2)
+    consultation = ConsultationFactory(
+        agreement=world.agreement, expert=world.expert, status="confirmed", starts_at=start
+    )
+    client.force_login(world.expert.user)
+    response = client.post(
+        reverse("consultations:consultation-outcome", args=[consultation.pk]),
+        {"result": "held", "summary": "Aptarėme", "hours_delivered": hours},
+    )
+    assert text in " ".join(response.context["form"].errors["hours_delivered"])
+    response = client.post(
+        reverse("consultations:consultation-outcome", args=[consultation.pk]),
+        {"result": "held", "summary": "Aptarėme", "hours_delivered": "1.75"},
+    )
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.status == "held" and consultation.outcome.hours_delivered == Decimal("1.75")
+
+
+def test_rating_once(client, world):
+    outcome = SessionOutcomeFactory(consultation__agreement=world.agreement, consultation__expert=world.expert)
+    consultation = outcome.consultation
+    client.force_login(world.manager)
+    assert "Rate this session" in client.get(consultation.get_absolute_url()).content.decode()
+    url = reverse("consultations:consultation-rate", args=[consultation.pk])
+    assert client.post(url, {"score": "9"}).context["form"].errors["score"]
+    assert client.post(url, {"score": "4", "comment": "Naudinga"}).status_code == 302
+    response = client.post(url, {"score": "1"})
+    assert "already" in " ".join(response.context["form"].errors["score"])
+    assert Rating.objects.get().score == 4
+
+
+def test_ics_for_a_confirmed_consultation(client, world):
+    consultation = ConsultationFactory(agreement=world.agreement, expert=world.expert, status="confirmed")
+    client.force_login(world.manager)
+    response = client.get(reverse("consultations:consultation-ics", args=[consultation.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in response.content and consultation.topic.encode() in response.content
+    requested = ConsultationFactory(agreement=world.agreement, expert=world.expert, starts_at=local_at(6, 10))
+    assert client.get(reverse("consultations:consultation-ics", args=[requested.pk])).status_code == 404
+
+
+def formset_data(prefix, rows, initial=0):
+    data = {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": initial}
+    data.update({f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_availability_editor(client, world):
+    client.force_login(world.expert.user)
+    url = reverse("consultations:availability")
+    assert client.get(url).status_code == 200
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    data = {
+        **formset_data("weekly", [{"weekday": "0", "start_time": "10:00", "end_time": "12:00"}]),
+        **formset_data("exceptions", [{"date": tomorrow, "kind": "off", "start_time": "", "end_time": ""}]),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert WeeklyAvailability.objects.filter(expert=world.expert).count() == 8
+    assert AvailabilityException.objects.filter(expert=world.expert, date=tomorrow).exists()
+
+
+def test_availability_bad_input_and_tampered_ids(client, world, other_world):
+    client.force_login(world.expert.user)
+    url = reverse("consultations:availability")
+    others = WeeklyAvailability.objects.filter(expert=other_world.expert).first()
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    data = {
+        **formset_data("weekly", [{"weekday": "0", "start_time": "12:00", "end_time": "10:00"}]),
+        **formset_data("exceptions", [{"date": yesterday, "kind": "extra", "start_time": "", "end_time": ""}]),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["weekly"].forms[0].errors["end_time"]
+    assert response.context["exceptions"].forms[0].errors["date"]
+    # Posting another expert's row id: refused, nothing of theirs changes.
+    data = {
+        **formset_data(
+            "weekly", [{"id": others.pk, "weekday": "3", "start_time": "09:00", "end_time": "10:00"}], initial=1
+        ),
+        **formset_data("exceptions", []),
+    }
+    before = WeeklyAvailability.objects.count()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "no longer exists" in " ".join(response.context["weekly"].non_form_errors())
+    assert WeeklyAvailability.objects.count() == before
+    others.refresh_from_db()
+    assert (others.weekday, others.expert) == (0, other_world.expert)
+
+
+def test_list_filters(client, world):
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, topic="Alpha")
+    ConsultationFactory(
+        agreement=world.agreement, expert=world.expert, topic="Beta", status="confirmed", starts_at=local_at(5, 10)
+    )
+    ConsultationFactory(
+        agreement=world.agreement, expert=world.expert, topic="Gamma", starts_at=local_at(-5, 10), status="held"
+    )
+    client.force_login(world.manager)
+    url = reverse("consultations:consultation-list")
+    page = client.get(url).content.decode()
+    assert "Alpha" in page and "Beta" in page and "Gamma" not in page
+    page = client.get(url, {"when": "upcoming", "status": "confirmed"}).content.decode()
+    assert "Beta" in page and "Alpha" not in page
+    page = client.get(url, {"when": "past"}).content.decode()
+    assert "Gamma" in page and "Alpha" not in page
+    assert client.get(url, {"when": "bogus", "expert": "x", "area": "999"}).status_code == 200
+
+
+def test_dashboard_shows_hours_and_sessions(client, world):
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, topic="Upcoming one", hours=Decimal("2"))
+    SessionOutcomeFactory(consultation__agreement=world.agreement, consultation__topic="Rate me")
+    client.force_login(world.manager)
+    response = client.get(reverse("consultations:dashboard"))
+    page = response.content.decode()
+    assert "Upcoming one" in page and "Rate me" in page and "waiting for your rating" in page
+    allocation = response.context["agreement"].allocations.all()[0]
+    assert allocation.hours_held == 2 and allocation.hours_delivered == 1 and allocation.hours_remaining == 17
