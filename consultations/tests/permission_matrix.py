@@ -1,0 +1,90 @@
+"""Permission-matrix entries of consultations (see inolink/tests/matrix.py)."""
+
+from accounts.tests.factories import UserFactory
+from clusters.tests.factories import ClusterFactory
+from consultations.models import Consultation
+from consultations.tests.factories import ConsultationFactory, ExpertFactory, SessionOutcomeFactory, local_at
+from inolink.tests.matrix import Case, exempt, register
+
+exempt(
+    "consultations:calendar-feed",
+    "calendar apps cannot sign in: the secret, regenerable token in the address is the permission",
+)
+
+
+def consultation_of_manager(**fields):
+    """A consultation of a cluster with its own manager, plus another expert of the same area as a wrong user."""
+    manager = UserFactory()
+    consultation = ConsultationFactory(agreement__cluster=ClusterFactory(managers=[manager]), **fields)
+    other_expert = ExpertFactory(service_areas=[consultation.service_area]).user
+    return consultation, manager, {"another expert of the same area": other_expert}
+
+
+def manager_and_expert_case(**fields):
+    consultation, manager, wrong = consultation_of_manager(**fields)
+    return Case(kwargs={"pk": consultation.pk}, rightful=[manager, consultation.expert.user], wrong=wrong)
+
+
+def manager_case(**fields):
+    consultation, manager, wrong = consultation_of_manager(**fields)
+    wrong["the session's own expert"] = consultation.expert.user
+    return Case(kwargs={"pk": consultation.pk}, rightful=[manager], wrong=wrong)
+
+
+def expert_case(**fields):
+    consultation, manager, wrong = consultation_of_manager(**fields)
+    wrong["the cluster's manager"] = manager
+    return Case(kwargs={"pk": consultation.pk}, rightful=[consultation.expert.user], wrong=wrong)
+
+
+@register("consultations:consultation-detail")
+def consultation_detail():
+    return manager_and_expert_case()
+
+
+@register("consultations:consultation-ics")
+def consultation_ics():
+    return manager_and_expert_case(status=Consultation.Status.CONFIRMED)
+
+
+@register("consultations:consultation-cancel")
+def consultation_cancel():
+    return manager_case(starts_at=local_at(5, 10))
+
+
+@register("consultations:consultation-reschedule")
+def consultation_reschedule():
+    return manager_case(starts_at=local_at(5, 10))
+
+
+@register("consultations:consultation-rate")
+def consultation_rate():
+    outcome = SessionOutcomeFactory()
+    consultation = outcome.consultation
+    manager = UserFactory()
+    consultation.cluster.managers.add(manager)
+    return Case(
+        kwargs={"pk": consultation.pk},
+        rightful=[manager],
+        rightful_status=405,
+        rightful_post={"score": 5, "comment": "Useful"},
+        wrong={"the session's own expert": consultation.expert.user},
+    )
+
+
+@register("consultations:consultation-confirm")
+def consultation_confirm():
+    case = expert_case(starts_at=local_at(5, 10))
+    case.rightful_status = 405
+    case.rightful_post = {}
+    return case
+
+
+@register("consultations:consultation-decline")
+def consultation_decline():
+    return expert_case(starts_at=local_at(5, 10))
+
+
+@register("consultations:consultation-outcome")
+def consultation_outcome():
+    return expert_case(starts_at=local_at(-1, 10), status=Consultation.Status.CONFIRMED)
