@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from clusters.models import Cluster
@@ -111,17 +111,27 @@ def event_calendar_item(event: Event, *, status_note: str = "") -> CalendarItem:
     )
 
 
-def calendar_items_for_cluster(cluster: Cluster) -> list[CalendarItem]:
-    """The cluster's approved events (cancelled ones too, marked so, so calendars drop them), in one query."""
-    events = (
+def approved_events(clusters) -> "QuerySet[Event]":
+    """Events these clusters are approved for (cancelled ones too, so calendars drop them); no drafts."""
+    return (
         Event.objects.filter(
-            participations__cluster=cluster,
+            participations__cluster__in=clusters,
             participations__status=Participation.Status.APPROVED,
         )
         .exclude(status=Event.Status.DRAFT)
+        .distinct()
         .order_by("starts_at")
     )
-    return [event_calendar_item(event) for event in events]
+
+
+def calendar_items_for_cluster(cluster: Cluster) -> list[CalendarItem]:
+    """The cluster's approved events, in one query."""
+    return [event_calendar_item(event) for event in approved_events([cluster])]
+
+
+def calendar_items_for_manager(user) -> list[CalendarItem]:
+    """For a person's private calendar feed: the approved events of every cluster they manage, in one query."""
+    return [event_calendar_item(event) for event in approved_events(Cluster.objects.managed_by(user).values("pk"))]
 
 
 @dataclass

@@ -357,3 +357,18 @@ def test_calendar_items_list_only_the_clusters_approved_events(cluster):
     ) == sorted([f"event-{approved.event_id}", f"event-{cancelled.pk}"])
     assert {item.uid: item.cancelled for item in items}[f"event-{cancelled.pk}"] is True
     assert all(isinstance(item.start, datetime.datetime) for item in items)
+
+
+def test_managers_calendar_feed_lists_their_approved_events(client):
+    from consultations.models import CalendarFeed
+    from events.tests.factories import ParticipationFactory
+
+    manager = UserFactory()
+    cluster = ClusterFactory(managers=[manager])
+    approved = ParticipationFactory(cluster=cluster, status=Participation.Status.APPROVED)
+    ParticipationFactory(cluster=cluster, status=Participation.Status.APPLIED)
+    ParticipationFactory(status=Participation.Status.APPROVED)  # another cluster's
+    feed = CalendarFeed.objects.create(user=manager)
+    body = client.get(reverse("consultations:calendar-feed", args=[feed.token])).content.decode()
+    assert body.count("BEGIN:VEVENT") == 1
+    assert f"event-{approved.event.pk}@inolink" in body
