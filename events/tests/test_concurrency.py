@@ -15,7 +15,7 @@ from .factories import EventFactory, ParticipationFactory
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="SQLite serialises every write and has no row locks: the race cannot happen there",

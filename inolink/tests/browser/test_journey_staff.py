@@ -12,7 +12,8 @@ from clusters.tests.factories import ClusterFactory
 
 from .conftest import assert_accessible, choose_in_autocomplete, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback keeps the rows data migrations made (service areas, schedules) for the tests after this one.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_staff_sign_an_agreement_and_award_a_label(page):
