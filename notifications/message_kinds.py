@@ -37,8 +37,10 @@ register(
         key="agreement_ending",
         model="agreements.Agreement",
         verbose_name=_("Agreement period ending"),
-        subject=lambda obj, ctx: _("Agreement %(number)s with %(cluster)s ends on %(date)s")
-        % {"number": obj.number, "cluster": obj.cluster, "date": obj.ends_on.isoformat()},
+        subject=lambda obj, ctx: (
+            _("Agreement %(number)s with %(cluster)s ends on %(date)s")
+            % {"number": obj.number, "cluster": obj.cluster, "date": obj.ends_on.isoformat()}
+        ),
         template="notifications/emails/agreement_ending",
         recipients=lambda obj: [*active_staff(), *obj.cluster.managers.all()],
         context=lambda obj, message: {"days_left": _days_left(obj.ends_on)},
@@ -78,8 +80,10 @@ register(
         key="label_expiring",
         model="clusters.LabelAward",
         verbose_name=_("Excellence label expiring"),
-        subject=lambda obj, ctx: _("The %(level)s label of %(cluster)s expires on %(date)s")
-        % {"level": obj.get_level_display(), "cluster": obj.cluster, "date": obj.valid_until.isoformat()},
+        subject=lambda obj, ctx: (
+            _("The %(level)s label of %(cluster)s expires on %(date)s")
+            % {"level": obj.get_level_display(), "cluster": obj.cluster, "date": obj.valid_until.isoformat()}
+        ),
         template="notifications/emails/label_expiring",
         recipients=lambda obj: [*active_staff(), *obj.cluster.managers.all()],
         context=lambda obj, message: {

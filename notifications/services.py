@@ -101,7 +101,9 @@ def messages_create(*, kind: str, rows: Iterable[tuple]) -> int:
             seen.add(user.pk)
             reason = _skip_reason(user)
             if reason:
-                logger.warning("Not sending %s about %s #%s to user %s: %s", kind, spec.model, row.obj.pk, user.pk, reason)
+                logger.warning(
+                    "Not sending %s about %s #%s to user %s: %s", kind, spec.model, row.obj.pk, user.pk, reason
+                )
             records.append(
                 OutgoingMessage(
                     kind=kind,

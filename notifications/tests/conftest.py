@@ -37,5 +37,8 @@ def cluster(manager, manager_lt):
 def ending_agreement(cluster):
     starts = timezone.localdate() - datetime.timedelta(days=300)
     return ActiveAgreementFactory(
-        cluster=cluster, number="AGR-ENDING", starts_on=starts, ends_on=timezone.localdate() + datetime.timedelta(days=20)
+        cluster=cluster,
+        number="AGR-ENDING",
+        starts_on=starts,
+        ends_on=timezone.localdate() + datetime.timedelta(days=20),
     )

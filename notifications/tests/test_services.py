@@ -35,7 +35,9 @@ def run_sweep_and_send(name="agreement_ending", now=None):
 # Creating ----------------------------------------------------------------------------------------
 
 
-def test_agreement_ending_goes_to_staff_and_managers_once_in_their_language(staff, manager, manager_lt, ending_agreement):
+def test_agreement_ending_goes_to_staff_and_managers_once_in_their_language(
+    staff, manager, manager_lt, ending_agreement
+):
     for _ in range(3):
         run_sweep_and_send()
 
@@ -78,13 +80,22 @@ def test_agreement_outside_the_window_draft_or_terminated_gets_nothing(staff, cl
 
 def test_label_expiring_in_90_days_but_not_when_renewed(staff, cluster, manager):
     today = timezone.localdate()
-    expiring = LabelAwardFactory(cluster=cluster, awarded_on=today - datetime.timedelta(days=600),
-                                 valid_until=today + datetime.timedelta(days=80))
+    expiring = LabelAwardFactory(
+        cluster=cluster,
+        awarded_on=today - datetime.timedelta(days=600),
+        valid_until=today + datetime.timedelta(days=80),
+    )
     renewed_cluster = ClusterFactory()
-    LabelAwardFactory(cluster=renewed_cluster, awarded_on=today - datetime.timedelta(days=600),
-                      valid_until=today + datetime.timedelta(days=30))
-    LabelAwardFactory(cluster=renewed_cluster, awarded_on=today - datetime.timedelta(days=5),
-                      valid_until=today + datetime.timedelta(days=700))
+    LabelAwardFactory(
+        cluster=renewed_cluster,
+        awarded_on=today - datetime.timedelta(days=600),
+        valid_until=today + datetime.timedelta(days=30),
+    )
+    LabelAwardFactory(
+        cluster=renewed_cluster,
+        awarded_on=today - datetime.timedelta(days=5),
+        valid_until=today + datetime.timedelta(days=700),
+    )
     LabelAwardFactory(cluster=ClusterFactory(), valid_until=today + datetime.timedelta(days=91))
 
     for _ in range(2):
@@ -190,8 +201,10 @@ def test_smtp_failure_retries_with_backoff_then_shows_as_failed(settings, staff,
 def test_a_failing_message_does_not_stop_the_batch(settings, staff, ending_agreement):
     broken = OutgoingMessageFactory(kind="agreement_ending", about=ending_agreement, recipient=staff)
     fine = OutgoingMessageFactory(about=ending_agreement)
-    with mock.patch("notifications.services.render_message", wraps=__import__(
-        "notifications.services", fromlist=["render_message"]).render_message) as render:
+    with mock.patch(
+        "notifications.services.render_message",
+        wraps=__import__("notifications.services", fromlist=["render_message"]).render_message,
+    ) as render:
         original = render._mock_wraps
 
         def flaky(message, *args):
