@@ -5,3 +5,20 @@ import pytest
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files in tests land in a throwaway folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _celery_tasks_in_process(request):
+    """Tasks run in-process even when CELERY_BROKER_URL is set (as in CI), so tests never leave work in Redis.
+
+    Only tests marked ``worker`` talk to a real broker and worker.
+    """
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    from inolink.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -1,7 +1,6 @@
 """Celery tasks: thin, take ids, idempotent (so ``acks_late`` is safe: a redelivered task sends nothing twice)."""
 
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
 from .services import messages_send
@@ -12,7 +11,7 @@ from .sweeps import sweeps_run
 def send_messages(self, message_ids: list[int]):
     """Send these messages if they are still due; retry the failed ones after their backoff."""
     result = messages_send(ids=message_ids)
-    if result.retry_at and not settings.CELERY_TASK_ALWAYS_EAGER and self.request.retries < self.max_retries:
+    if result.retry_at and not self.request.is_eager and self.request.retries < self.max_retries:
         # Bounded by the record's own attempt count too; the periodic send_due_messages is the safety net.
         countdown = max((result.retry_at - timezone.now()).total_seconds(), 1)
         raise self.retry(countdown=countdown)
