@@ -303,3 +303,29 @@ def test_two_workers_at_once_send_each_email_once(settings):
     assert len(mail.outbox) == 8
     assert len({(email.to[0], email.extra_headers["X-InoLink-Message"]) for email in mail.outbox}) == 8
     assert set(OutgoingMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_real_unreachable_broker_fails_fast_and_the_message_waits(
+    monkeypatch, staff, ending_agreement, django_capture_on_commit_callbacks
+):
+    import time
+
+    from inolink.celery import app
+
+    dead = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=dead, task_always_eager=False)
+    app.close()
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            ids = message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="dead", recipients=[staff])
+        assert time.monotonic() - started < 15
+    finally:
+        monkeypatch.undo()
+        app.conf.update(saved)
+        app.close()
+    assert OutgoingMessage.objects.get(pk__in=ids).status == Status.PENDING
+    messages_send()
+    assert OutgoingMessage.objects.get(pk__in=ids).status == Status.SENT
