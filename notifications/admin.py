@@ -30,15 +30,15 @@ class KindFilter(admin.SimpleListFilter):
 @admin.register(OutgoingMessage)
 class OutgoingMessageAdmin(admin.ModelAdmin):
     list_display = [
-        "created_at",
+        "status_badge",
         "kind_label",
         "recipient_email",
         "occasion",
-        "status_badge",
         "attempts",
-        "sent_at",
         "error_excerpt",
+        "created_at",
     ]
+    list_display_links = ["kind_label"]
     list_filter = ["status", KindFilter, "language", "created_at"]
     search_fields = ["recipient_email", "occasion", "subject", "last_error"]
     list_select_related = ["content_type"]

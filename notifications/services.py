@@ -17,11 +17,13 @@ commit, the row is still pending and is sent again: the only window for a duplic
 
 import datetime
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -48,7 +50,7 @@ def max_attempts() -> int:
 
 def retry_delay(attempts: int) -> datetime.timedelta:
     """Exponential backoff after the n-th failed attempt: 1, 4, 16, 64 minutes… capped at 6 hours."""
-    base = getattr(settings, "NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+    base = max(getattr(settings, "NOTIFICATIONS_RETRY_BASE_SECONDS", 60), 1)  # never "due again at once"
     return datetime.timedelta(seconds=min(base * 4 ** max(attempts - 1, 0), 6 * 3600))
 
 
@@ -174,8 +176,10 @@ class SendResult:
     failed: int = 0
     skipped: int = 0
     retry_at: datetime.datetime | None = None
+    out_of_time: bool = False
 
     def add(self, other: "SendResult") -> None:
+        self.out_of_time = self.out_of_time or other.out_of_time
         self.sent += other.sent
         self.failed += other.failed
         self.skipped += other.skipped
@@ -189,16 +193,21 @@ def due_messages(now: datetime.datetime):
     )
 
 
-def messages_send(*, ids: Iterable[int] | None = None, now=None, batch_size: int = SEND_BATCH_SIZE) -> SendResult:
+def messages_send(
+    *, ids: Iterable[int] | None = None, now=None, batch_size: int = SEND_BATCH_SIZE, time_budget: float | None = None
+) -> SendResult:
     """Send the due messages (all of them, or those among ``ids``), batch by batch.
 
     Each batch is claimed and marked in one transaction; rows another worker holds
-    are skipped, rows already sent no longer match.
+    are skipped, rows already sent no longer match. With ``time_budget`` (seconds) no
+    new batch starts after it is spent, so a task stops well inside its time limit
+    instead of being killed mid-batch (which would roll back the "sent" marks).
     """
     now = now or timezone.now()
     ids = None if ids is None else list(ids)
     result = SendResult()
-    while True:
+    stop_at = time.monotonic() + time_budget if time_budget else None
+    while stop_at is None or time.monotonic() < stop_at:
         with transaction.atomic():
             claim = due_messages(now).select_for_update(skip_locked=True).order_by("pk")
             if ids is not None:
@@ -207,7 +216,7 @@ def messages_send(*, ids: Iterable[int] | None = None, now=None, batch_size: int
             if not batch:
                 break
             result.add(_send_batch(batch, now))
-        if len(batch) < batch_size:
+        if len(batch) < batch_size or result.out_of_time:
             break
     return result
 
@@ -256,6 +265,11 @@ def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
                 email.send()
             except Exception as exc:
                 message.last_error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
+                if isinstance(exc, SoftTimeLimitExceeded):
+                    # Commit what was sent so far (the rest stays pending) before the hard limit kills us.
+                    message.next_attempt_at = now + retry_delay(message.attempts)
+                    result.out_of_time = True
+                    break
                 if message.attempts >= max_attempts():
                     logger.error("Message %s (%s) failed for good: %s", message.pk, message.kind, message.last_error)
                     message.status, message.next_attempt_at = OutgoingMessage.Status.FAILED, None

@@ -329,3 +329,26 @@ def test_a_real_unreachable_broker_fails_fast_and_the_message_waits(
     assert OutgoingMessage.objects.get(pk__in=ids).status == Status.PENDING
     messages_send()
     assert OutgoingMessage.objects.get(pk__in=ids).status == Status.SENT
+
+
+def test_soft_time_limit_mid_batch_keeps_what_was_sent(staff):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from notifications import services
+
+    first, second, third = OutgoingMessageFactory.create_batch(3)
+    real = services.render_message
+
+    def render(message, *args):
+        if message.pk == second.pk:
+            raise SoftTimeLimitExceeded()
+        return real(message, *args)
+
+    with mock.patch.object(services, "render_message", side_effect=render):
+        result = messages_send()
+    assert result.out_of_time and result.sent == 1
+    statuses = dict(OutgoingMessage.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: Status.SENT, second.pk: Status.PENDING, third.pk: Status.PENDING}
+    assert recipients_of(mail.outbox) == [first.recipient_email]
+    messages_send()
+    assert len(mail.outbox) == 2  # the third now; the second after its short backoff
