@@ -32,6 +32,16 @@ def _days_left(day: datetime.date) -> int:
 
 # An agreement's period ends in 30 days ------------------------------------------------------------
 
+
+def _agreement_still_ending(agreement, message) -> bool:
+    """Not terminated meanwhile, and (for sweep occasions, which name the date) the end date has not moved."""
+    if agreement.terminated_on is not None:
+        return False
+    if message.occasion.startswith("ends-"):
+        return message.occasion == f"ends-{agreement.ends_on.isoformat()}"
+    return True
+
+
 register(
     MessageKind(
         key="agreement_ending",
@@ -44,6 +54,7 @@ register(
         template="notifications/emails/agreement_ending",
         recipients=lambda obj: [*active_staff(), *obj.cluster.managers.all()],
         context=lambda obj, message: {"days_left": _days_left(obj.ends_on)},
+        still_relevant=lambda obj, message: _agreement_still_ending(obj, message),
         select_related=("cluster", "programme"),
     )
 )
@@ -91,6 +102,11 @@ register(
             # A label has no page of its own: link to its cluster.
             "object_url": absolute_url(obj.cluster.get_absolute_url()),
         },
+        still_relevant=lambda obj, message: (
+            not LabelAward.objects.filter(
+                cluster=obj.cluster_id, level__gte=obj.level, valid_until__gt=obj.valid_until
+            ).exists()
+        ),
         select_related=("cluster",),
     )
 )

@@ -14,6 +14,7 @@ which ``NotificationsConfig.ready`` imports)::
         recipients=lambda obj: obj.cluster.managers.all(),          # default recipients
         context=lambda obj, message: {"ics_url": ...},              # optional extra context
         attachments=lambda obj, message: [("session.ics", data, "text/calendar")],  # optional
+        still_relevant=lambda obj, message: obj.status == Consultation.Status.CONFIRMED,  # checked at send time
         select_related=("cluster", "expert__user"),                 # optional, for batch loading
     ))
 
@@ -46,6 +47,8 @@ class MessageKind:
     recipients: Callable[[Any], Iterable] = lambda obj: ()
     context: Callable[[Any, Any], dict] = lambda obj, message: {}
     attachments: Callable[[Any, Any], list[Attachment]] | None = None
+    # Checked just before sending: False marks the message skipped (e.g. the session was cancelled meanwhile).
+    still_relevant: Callable[[Any, Any], bool] = lambda obj, message: True
     select_related: tuple[str, ...] = field(default_factory=tuple)
     verbose_name: str = ""
 

@@ -253,6 +253,8 @@ def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
             user = users.get(message.recipient_id)
             obj = objects.get((message.kind, message.object_id))
             reason = _skip_reason(user) or ("" if obj is not None else "The object no longer exists.")
+            if not reason and not get_kind(message.kind).still_relevant(obj, message):
+                reason = "No longer relevant: the object changed after the message was created."
             if reason:
                 logger.warning("Skipping message %s (%s): %s", message.pk, message.kind, reason)
                 message.status, message.last_error = OutgoingMessage.Status.SKIPPED, reason

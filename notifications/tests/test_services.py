@@ -352,3 +352,26 @@ def test_soft_time_limit_mid_batch_keeps_what_was_sent(staff):
     assert recipients_of(mail.outbox) == [first.recipient_email]
     messages_send()
     assert len(mail.outbox) == 2  # the third now; the second after its short backoff
+
+
+def test_nothing_is_sent_when_the_cause_went_away_before_sending(staff, ending_agreement, cluster):
+    sweep_run(get_sweep("agreement_ending"), dispatch=False)
+    today = timezone.localdate()
+    label = LabelAwardFactory(
+        cluster=cluster,
+        awarded_on=today - datetime.timedelta(days=600),
+        valid_until=today + datetime.timedelta(days=60),
+    )
+    sweep_run(get_sweep("label_expiring"), dispatch=False)
+    # Meanwhile: the agreement is terminated and the label renewed.
+    ending_agreement.terminated_on = today
+    ending_agreement.termination_reason = "Cluster dissolved"
+    ending_agreement.save()
+    LabelAwardFactory(
+        cluster=cluster, level=label.level, awarded_on=today, valid_until=today + datetime.timedelta(days=700)
+    )
+
+    messages_send()
+    assert mail.outbox == []
+    assert set(OutgoingMessage.objects.values_list("status", flat=True)) == {Status.SKIPPED}
+    assert OutgoingMessage.objects.filter(last_error__startswith="No longer relevant").count() == 6
