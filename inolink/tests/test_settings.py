@@ -51,10 +51,12 @@ def test_healthz_ok(client):
 
 
 @pytest.mark.django_db
-def test_healthz_names_the_broker_when_it_is_down(client, settings):
+def test_healthz_names_the_broker_when_it_is_down(client, settings, monkeypatch):
     from inolink.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Celery reads the CELERY_BROKER_URL environment variable (set in CI) before its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     original = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
