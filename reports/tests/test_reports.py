@@ -211,3 +211,17 @@ def test_monthly_statement_goes_to_each_clusters_managers_with_only_their_data(p
         text = str([list(sheet.iter_rows(values_only=True)) for sheet in workbook])
         other = next(c for c in clusters if c != cluster)
         assert cluster.name in text and other.name not in text
+
+
+def test_chart_widths_are_valid_svg_in_lithuanian(client, programme):
+    import re
+
+    from accounts.tests.factories import StaffFactory
+
+    make_programme_clusters(programme, 1)  # bronze 1/6 = 16.7 %
+    client.force_login(StaffFactory(language="lt"))
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    assert '<html lang="lt">' in html
+    widths = re.findall(r'width="([^"]+)"', html.split('id="kpi-heading"')[1].split("</section>")[0])
+    assert "16.7%" in widths
+    assert all(re.fullmatch(r"\d+(\.\d+)?%", width) for width in widths), widths
