@@ -239,6 +239,15 @@ def _load_objects(batch) -> dict[tuple[str, int], object]:
     return objects
 
 
+def _still_relevant(message, obj) -> bool:
+    try:
+        return get_kind(message.kind).still_relevant(obj, message)
+    except Exception:
+        # A broken check must not block the batch; sending is the safer default for a notice.
+        logger.exception("Relevance check of message %s (%s) failed; sending it.", message.pk, message.kind)
+        return True
+
+
 def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
     result = SendResult()
     users = get_user_model().objects.in_bulk({m.recipient_id for m in batch if m.recipient_id})
@@ -253,7 +262,7 @@ def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
             user = users.get(message.recipient_id)
             obj = objects.get((message.kind, message.object_id))
             reason = _skip_reason(user) or ("" if obj is not None else "The object no longer exists.")
-            if not reason and not get_kind(message.kind).still_relevant(obj, message):
+            if not reason and not _still_relevant(message, obj):
                 reason = "No longer relevant: the object changed after the message was created."
             if reason:
                 logger.warning("Skipping message %s (%s): %s", message.pk, message.kind, reason)
@@ -281,7 +290,7 @@ def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
                     message.next_attempt_at = now + retry_delay(message.attempts)
                     result.add(SendResult(retry_at=message.next_attempt_at))
             else:
-                message.status, message.sent_at, message.last_error = OutgoingMessage.Status.SENT, now, ""
+                message.status, message.sent_at, message.last_error = OutgoingMessage.Status.SENT, timezone.now(), ""
                 message.subject = email.subject[:255]
                 result.sent += 1
     finally:
