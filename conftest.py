@@ -11,3 +11,20 @@ def _media_in_tmp(settings, tmp_path):
 def _fast_password_hashing(settings):
     """Real hashing costs ~0.3 s per user; tests create hundreds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_tasks_in_process(request):
+    """Tasks run in-process even when CELERY_BROKER_URL is set (as in CI), so tests never leave work in Redis.
+
+    Only tests marked ``worker`` talk to a real broker and worker.
+    """
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    from inolink.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "consultations",
     "events",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,20 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# One queue name per deployment (tests use their own so they never meet a production worker).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "inolink")
+# acks_late is switched on per task, only where the task is idempotent; then prefetch one at a time.
+CELERY_TASK_ACKS_LATE = False
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker that is down must not hold a web request for long: try once more, then the caller logs it
+# and the periodic sweep sends the waiting record later.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Outgoing messages: attempts before a message is marked failed, and the first backoff step.
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "5"))
+NOTIFICATIONS_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "60"))
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Security: production behind a TLS-terminating proxy that sets X-Forwarded-Proto and appends the

@@ -6,3 +6,9 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        # Each app registers its report tables in ``<app>/report_tables.py`` (see reports.tables).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("report_tables")

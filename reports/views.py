@@ -1,9 +1,54 @@
 from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from agreements.selectors import programmes_with_progress
+from . import selectors
+from .exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
+from .forms import ReportFilterForm
+from .tables import STAFF, build_tables, get_table_spec
+
+
+def _filters(request) -> ReportFilterForm:
+    date_from, date_to = ReportFilterForm.default_period()
+    return ReportFilterForm(request.GET or None, initial={"date_from": date_from, "date_to": date_to})
+
+
+def _filename(stem: str, scope, extension: str) -> str:
+    cluster = f"-cluster{scope.cluster.pk}" if scope.cluster else ""
+    return f"inolink-{stem}{cluster}-{scope.date_from.isoformat()}-{scope.date_to.isoformat()}.{extension}"
 
 
 @staff_member_required
 def dashboard(request):
-    return render(request, "reports/dashboard.html", {"programmes": programmes_with_progress()})
+    form = _filters(request)
+    scope = form.scope()
+    context = {"form": form, "scope": scope, "query": request.GET.urlencode(), **selectors.dashboard(scope)}
+    return render(request, "reports/dashboard.html", context)
+
+
+@staff_member_required
+def table_download(request, key: str, fmt: str):
+    try:
+        spec = get_table_spec(key)
+    except KeyError:
+        raise Http404 from None
+    if STAFF not in spec.audiences:
+        raise Http404
+    scope = _filters(request).scope()
+    table = spec.build(scope)
+    if fmt == "csv":
+        response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(workbook_bytes([table], title=table.title), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(key, scope, fmt)}"'
+    return response
+
+
+@staff_member_required
+def workbook_download(request):
+    scope = _filters(request).scope()
+    tables = build_tables(scope, STAFF)
+    response = HttpResponse(workbook_bytes(tables, title=_("InoLink programme report")), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename("report", scope, "xlsx")}"'
+    return response

@@ -1,0 +1,335 @@
+"""Writing and sending outgoing messages, exactly once.
+
+Creating: ``message_enqueue`` (one object, from a service) and ``messages_create``
+(many, from a sweep) insert records under the unique key (kind, object, recipient,
+occasion) with ON CONFLICT DO NOTHING, so causing the same message twice creates
+one record. Sending is handed to Celery only after the surrounding transaction
+commits; if the broker is down the record simply waits for the next
+``send_due_messages`` run.
+
+Sending: ``messages_send`` claims due records with ``select_for_update(skip_locked=True)``,
+sends them and marks them sent in the same transaction, so a task that runs twice,
+or two workers at once, send each email once. A failure is recorded on the row with
+a backoff; after ``NOTIFICATIONS_MAX_ATTEMPTS`` attempts the row is ``failed`` and
+shows in the admin with its error. (If a worker dies between the SMTP hand-off and the
+commit, the row is still pending and is sent again: the only window for a duplicate.)
+"""
+
+import datetime
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from inolink.ical import absolute_url
+
+from .models import OutgoingMessage
+from .registry import MessageKind, get_kind
+
+logger = logging.getLogger(__name__)
+
+SEND_BATCH_SIZE = 50
+ERROR_MAX_LENGTH = 2000
+
+
+def max_attempts() -> int:
+    return getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", 5)
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential backoff after the n-th failed attempt: 1, 4, 16, 64 minutes… capped at 6 hours."""
+    base = max(getattr(settings, "NOTIFICATIONS_RETRY_BASE_SECONDS", 60), 1)  # never "due again at once"
+    return datetime.timedelta(seconds=min(base * 4 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def dispatch_task(task, *args) -> None:
+    """Hand work to Celery, never failing the caller: the database row is the source of truth.
+
+    When the broker is unreachable the message stays pending and the periodic
+    ``send_due_messages`` picks it up once the broker is back.
+    """
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.exception("Could not enqueue %s%r; the next sweep will do it.", task.name, args)
+
+
+def _skip_reason(user) -> str:
+    if user is None:
+        return "The recipient no longer exists."
+    if not user.is_active:
+        return "The recipient's account is inactive."
+    if not (user.email or "").strip():
+        return "The recipient has no email address."
+    return ""
+
+
+@dataclass
+class _Row:
+    obj: object
+    recipients: Iterable
+    occasion: str
+    context: dict = field(default_factory=dict)
+
+
+def messages_create(*, kind: str, rows: Iterable[tuple]) -> int:
+    """Insert the messages for many (obj, recipients, occasion, context) rows; existing ones are left alone.
+
+    A recipient who cannot receive email (inactive, no address) gets a ``skipped``
+    record with the reason, logged, so staff can see why nobody was told. Returns
+    the number of rows offered (existing ones included).
+    """
+    spec = get_kind(kind)
+    records = []
+    for row in rows:
+        row = _Row(*row)
+        content_type = ContentType.objects.get_for_model(row.obj)
+        seen = set()
+        for user in row.recipients:
+            if user.pk in seen:
+                continue
+            seen.add(user.pk)
+            reason = _skip_reason(user)
+            if reason:
+                logger.warning(
+                    "Not sending %s about %s #%s to user %s: %s", kind, spec.model, row.obj.pk, user.pk, reason
+                )
+            records.append(
+                OutgoingMessage(
+                    kind=kind,
+                    content_type=content_type,
+                    object_id=row.obj.pk,
+                    recipient=user,
+                    recipient_email=(user.email or "").strip(),
+                    language=user.preferred_language,
+                    occasion=row.occasion,
+                    context=row.context or {},
+                    status=OutgoingMessage.Status.SKIPPED if reason else OutgoingMessage.Status.PENDING,
+                    last_error=reason,
+                )
+            )
+    if records:
+        OutgoingMessage.objects.bulk_create(records, ignore_conflicts=True, batch_size=500)
+    return len(records)
+
+
+def message_enqueue(*, kind: str, obj, occasion: str, recipients: Iterable | None = None, context=None) -> list[int]:
+    """Record one message per recipient for this occasion (idempotent) and send them after commit.
+
+    ``recipients`` defaults to the kind's own recipients for the object;
+    ``context`` (JSON-serialisable) is stored on the record and given to the templates.
+    Returns the ids of the pending records for this occasion.
+    """
+    from .tasks import send_messages
+
+    spec = get_kind(kind)
+    if recipients is None:
+        recipients = spec.recipients(obj)
+    messages_create(kind=kind, rows=[(obj, recipients, occasion, context or {})])
+    ids = list(
+        OutgoingMessage.objects.filter(
+            kind=kind,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=obj.pk,
+            occasion=occasion,
+            status=OutgoingMessage.Status.PENDING,
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        transaction.on_commit(partial(dispatch_task, send_messages, ids))
+    return ids
+
+
+def messages_retry(*, ids: Iterable[int]) -> int:
+    """Give failed (or skipped) messages a fresh set of attempts, e.g. after fixing an address; staff only."""
+    from .tasks import send_messages
+
+    ids = list(ids)
+    count = (
+        OutgoingMessage.objects.filter(pk__in=ids)
+        .exclude(status=OutgoingMessage.Status.SENT)
+        .update(status=OutgoingMessage.Status.PENDING, attempts=0, next_attempt_at=None, last_error="")
+    )
+    if count:
+        transaction.on_commit(partial(dispatch_task, send_messages, ids))
+    return count
+
+
+# Sending ---------------------------------------------------------------------
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    retry_at: datetime.datetime | None = None
+    out_of_time: bool = False
+
+    def add(self, other: "SendResult") -> None:
+        self.out_of_time = self.out_of_time or other.out_of_time
+        self.sent += other.sent
+        self.failed += other.failed
+        self.skipped += other.skipped
+        if other.retry_at and (self.retry_at is None or other.retry_at < self.retry_at):
+            self.retry_at = other.retry_at
+
+
+def due_messages(now: datetime.datetime):
+    return OutgoingMessage.objects.filter(status=OutgoingMessage.Status.PENDING).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def messages_send(
+    *, ids: Iterable[int] | None = None, now=None, batch_size: int = SEND_BATCH_SIZE, time_budget: float | None = None
+) -> SendResult:
+    """Send the due messages (all of them, or those among ``ids``), batch by batch.
+
+    Each batch is claimed and marked in one transaction; rows another worker holds
+    are skipped, rows already sent no longer match. With ``time_budget`` (seconds) no
+    new batch starts after it is spent, so a task stops well inside its time limit
+    instead of being killed mid-batch (which would roll back the "sent" marks).
+    """
+    now = now or timezone.now()
+    ids = None if ids is None else list(ids)
+    result = SendResult()
+    stop_at = time.monotonic() + time_budget if time_budget else None
+    while stop_at is None or time.monotonic() < stop_at:
+        with transaction.atomic():
+            claim = due_messages(now).select_for_update(skip_locked=True).order_by("pk")
+            if ids is not None:
+                claim = claim.filter(pk__in=ids)
+            batch = list(claim[:batch_size])
+            if not batch:
+                break
+            result.add(_send_batch(batch, now))
+        if len(batch) < batch_size or result.out_of_time:
+            break
+    return result
+
+
+def _load_objects(batch) -> dict[tuple[str, int], object]:
+    """The objects the batch is about: one query per kind in the batch."""
+    wanted = defaultdict(set)
+    for message in batch:
+        wanted[message.kind].add(message.object_id)
+    objects = {}
+    for key, pks in wanted.items():
+        try:
+            spec = get_kind(key)
+        except LookupError:
+            logger.error("Messages of unknown kind %r cannot be sent.", key)
+            continue
+        queryset = spec.model_class()._default_manager.select_related(*spec.select_related)
+        for pk, obj in queryset.in_bulk(pks).items():
+            objects[(key, pk)] = obj
+    return objects
+
+
+def _still_relevant(message, obj) -> bool:
+    try:
+        return get_kind(message.kind).still_relevant(obj, message)
+    except Exception:
+        # A broken check must not block the batch; sending is the safer default for a notice.
+        logger.exception("Relevance check of message %s (%s) failed; sending it.", message.pk, message.kind)
+        return True
+
+
+def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
+    result = SendResult()
+    users = get_user_model().objects.in_bulk({m.recipient_id for m in batch if m.recipient_id})
+    objects = _load_objects(batch)
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:
+        logger.exception("Could not open the mail connection; each message will try on its own.")
+    try:
+        for message in batch:
+            user = users.get(message.recipient_id)
+            obj = objects.get((message.kind, message.object_id))
+            reason = _skip_reason(user) or ("" if obj is not None else "The object no longer exists.")
+            if not reason and not _still_relevant(message, obj):
+                reason = "No longer relevant: the object changed after the message was created."
+            if reason:
+                logger.warning("Skipping message %s (%s): %s", message.pk, message.kind, reason)
+                message.status, message.last_error = OutgoingMessage.Status.SKIPPED, reason
+                result.skipped += 1
+                continue
+            message.attempts += 1
+            try:
+                email = render_message(message, get_kind(message.kind), obj, user)
+                email.connection = connection
+                email.send()
+            except Exception as exc:
+                message.last_error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
+                if isinstance(exc, SoftTimeLimitExceeded):
+                    # Commit what was sent so far (the rest stays pending) before the hard limit kills us.
+                    message.next_attempt_at = now + retry_delay(message.attempts)
+                    result.out_of_time = True
+                    break
+                if message.attempts >= max_attempts():
+                    logger.error("Message %s (%s) failed for good: %s", message.pk, message.kind, message.last_error)
+                    message.status, message.next_attempt_at = OutgoingMessage.Status.FAILED, None
+                    result.failed += 1
+                else:
+                    logger.warning("Message %s (%s) failed, will retry: %s", message.pk, message.kind, exc)
+                    message.next_attempt_at = now + retry_delay(message.attempts)
+                    result.add(SendResult(retry_at=message.next_attempt_at))
+            else:
+                message.status, message.sent_at, message.last_error = OutgoingMessage.Status.SENT, timezone.now(), ""
+                message.subject = email.subject[:255]
+                result.sent += 1
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            logger.warning("Could not close the mail connection.", exc_info=True)
+    OutgoingMessage.objects.bulk_update(
+        batch, ["status", "attempts", "next_attempt_at", "last_error", "sent_at", "subject"]
+    )
+    return result
+
+
+def render_message(message: OutgoingMessage, spec: MessageKind, obj, user) -> EmailMultiAlternatives:
+    """The email in the recipient's language: plain text, HTML alternative, the kind's attachments."""
+    with translation.override(message.language or settings.LANGUAGE_CODE):
+        object_url = absolute_url(obj.get_absolute_url()) if hasattr(obj, "get_absolute_url") else settings.SITE_URL
+        context = {
+            "obj": obj,
+            "recipient": user,
+            "message": message,
+            "site_url": settings.SITE_URL,
+            "object_url": object_url,
+            **(message.context or {}),
+            **spec.context(obj, message),
+        }
+        subject = " ".join(str(spec.subject(obj, context)).split())
+        context["subject"] = subject
+        text = render_to_string(f"{spec.template}.txt", context)
+        html = render_to_string(f"{spec.template}.html", context)
+        attachments = spec.attachments(obj, message) if spec.attachments else []
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={"Auto-Submitted": "auto-generated", "X-InoLink-Message": str(message.pk)},
+    )
+    email.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        email.attach(filename, content, mimetype)
+    return email

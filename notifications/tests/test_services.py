@@ -1,0 +1,390 @@
+import datetime
+import threading
+from unittest import mock
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.tests.factories import StaffFactory, UserFactory
+from agreements.models import Agreement
+from agreements.tests.factories import ActiveAgreementFactory, AgreementFactory
+from clusters.tests.factories import ClusterFactory, LabelAwardFactory
+from inolink.ical import absolute_url
+from notifications.message_kinds import agreements_ending
+from notifications.models import OutgoingMessage
+from notifications.services import message_enqueue, messages_send
+from notifications.sweeps import get_sweep, sweep_run
+
+from .factories import OutgoingMessageFactory
+
+Status = OutgoingMessage.Status
+QUERY_COUNTS: dict[str, set[int]] = {}  # filled by the parametrised query-count tests (5 and 50 rows)
+
+
+def recipients_of(outbox):
+    return sorted(address for email in outbox for address in email.to)
+
+
+def run_sweep_and_send(name="agreement_ending", now=None):
+    sweep_run(get_sweep(name), now=now, dispatch=False)
+    return messages_send(now=now)
+
+
+# Creating ----------------------------------------------------------------------------------------
+
+
+def test_agreement_ending_goes_to_staff_and_managers_once_in_their_language(
+    staff, manager, manager_lt, ending_agreement
+):
+    for _ in range(3):
+        run_sweep_and_send()
+
+    assert recipients_of(mail.outbox) == sorted([staff.email, manager.email, manager_lt.email])
+    by_address = {email.to[0]: email for email in mail.outbox}
+    english = by_address[manager.email]
+    assert "AGR-ENDING" in english.subject and "ends on" in english.subject
+    link = absolute_url(ending_agreement.get_absolute_url())
+    assert link in english.body
+    html, mimetype = english.alternatives[0]
+    assert mimetype == "text/html" and link in html and '<html lang="en">' in html
+    # An empty language preference means Lithuanian.
+    assert '<html lang="lt">' in by_address[manager_lt.email].alternatives[0][0]
+    assert OutgoingMessage.objects.get(recipient=manager_lt).language == "lt"
+    assert set(OutgoingMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_changed_end_date_is_a_new_occasion(staff, ending_agreement):
+    run_sweep_and_send()
+    ending_agreement.ends_on += datetime.timedelta(days=5)
+    ending_agreement.save()
+    run_sweep_and_send()
+    assert OutgoingMessage.objects.filter(recipient=staff).count() == 2
+
+
+def test_agreement_outside_the_window_draft_or_terminated_gets_nothing(staff, cluster):
+    today = timezone.localdate()
+    ActiveAgreementFactory(starts_on=today - datetime.timedelta(days=10), ends_on=today + datetime.timedelta(days=31))
+    AgreementFactory(starts_on=today - datetime.timedelta(days=10), ends_on=today + datetime.timedelta(days=5))
+    ActiveAgreementFactory(
+        starts_on=today - datetime.timedelta(days=10),
+        ends_on=today + datetime.timedelta(days=5),
+        terminated_on=today,
+        termination_reason="Left the programme",
+    )
+    run_sweep_and_send()
+    assert OutgoingMessage.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_label_expiring_in_90_days_but_not_when_renewed(staff, cluster, manager):
+    today = timezone.localdate()
+    expiring = LabelAwardFactory(
+        cluster=cluster,
+        awarded_on=today - datetime.timedelta(days=600),
+        valid_until=today + datetime.timedelta(days=80),
+    )
+    renewed_cluster = ClusterFactory()
+    LabelAwardFactory(
+        cluster=renewed_cluster,
+        awarded_on=today - datetime.timedelta(days=600),
+        valid_until=today + datetime.timedelta(days=30),
+    )
+    LabelAwardFactory(
+        cluster=renewed_cluster,
+        awarded_on=today - datetime.timedelta(days=5),
+        valid_until=today + datetime.timedelta(days=700),
+    )
+    LabelAwardFactory(cluster=ClusterFactory(), valid_until=today + datetime.timedelta(days=91))
+
+    for _ in range(2):
+        run_sweep_and_send("label_expiring")
+
+    assert set(OutgoingMessage.objects.values_list("object_id", flat=True)) == {expiring.pk}
+    assert staff.email in recipients_of(mail.outbox) and manager.email in recipients_of(mail.outbox)
+    assert len(mail.outbox) == 3
+    assert absolute_url(cluster.get_absolute_url()) in mail.outbox[0].body
+
+
+def test_enqueue_is_idempotent_and_sends_after_commit(staff, ending_agreement, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="manual", recipients=[staff])
+        message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="manual", recipients=[staff])
+    # Nothing is sent before the transaction commits.
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert OutgoingMessage.objects.filter(occasion="manual").count() == 1
+    assert recipients_of(mail.outbox) == [staff.email]
+
+
+def test_unreachable_broker_keeps_the_request_alive_and_the_sweep_sends_later(
+    staff, ending_agreement, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch("notifications.tasks.send_messages.delay", side_effect=ConnectionError("Redis is down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ids = message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="manual", recipients=[staff])
+    assert OutgoingMessage.objects.get(pk__in=ids).status == Status.PENDING
+    assert mail.outbox == []
+
+    call_command("send_due_messages", "--no-sweeps", stdout=mock.MagicMock())
+    assert OutgoingMessage.objects.get(pk__in=ids).status == Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_recipients_without_address_or_inactive_are_skipped_and_the_rest_sent(staff, ending_agreement, cluster):
+    no_address = UserFactory(email="")
+    gone = UserFactory(email="gone@example.com", is_active=False)
+    cluster.managers.add(no_address, gone)
+    run_sweep_and_send()
+
+    skipped = OutgoingMessage.objects.filter(status=Status.SKIPPED)
+    assert {m.recipient_id for m in skipped} == {no_address.pk, gone.pk}
+    assert all(m.last_error for m in skipped)
+    assert recipients_of(mail.outbox) == sorted(["manager@example.com", "vadove@example.com", staff.email])
+
+
+def test_user_deactivated_after_enqueue_and_deleted_object_are_skipped(staff):
+    leaver = OutgoingMessageFactory()
+    leaver.recipient.is_active = False
+    leaver.recipient.save()
+    orphan = OutgoingMessageFactory()
+    OutgoingMessage.objects.filter(pk=orphan.pk).update(object_id=999_999)
+    fine = OutgoingMessageFactory()
+    messages_send()
+    leaver.refresh_from_db()
+    orphan.refresh_from_db()
+    assert (leaver.status, orphan.status) == (Status.SKIPPED, Status.SKIPPED)
+    assert "no longer exists" in orphan.last_error
+    assert recipients_of(mail.outbox) == [fine.recipient_email]
+
+
+# Sending: retries and failure --------------------------------------------------------------------
+
+
+def test_smtp_failure_retries_with_backoff_then_shows_as_failed(settings, staff, ending_agreement):
+    settings.EMAIL_BACKEND = "notifications.tests.backends.FailingBackend"
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
+    message = OutgoingMessageFactory(about=ending_agreement, recipient=staff)
+    now = timezone.now()
+
+    messages_send(now=now)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.PENDING, 1)
+    assert "SMTPServerDisconnected" in message.last_error
+    assert message.next_attempt_at > now
+
+    # Not due again before the backoff has passed.
+    messages_send(now=now + datetime.timedelta(seconds=30))
+    message.refresh_from_db()
+    assert message.attempts == 1
+
+    later = message.next_attempt_at
+    messages_send(now=later)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.PENDING, 2)
+    assert message.next_attempt_at - later > later - now  # the backoff grows
+
+    messages_send(now=message.next_attempt_at)
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.next_attempt_at) == (Status.FAILED, 3, None)
+    assert "Connection unexpectedly closed" in message.last_error
+
+    messages_send(now=now + datetime.timedelta(days=30))
+    message.refresh_from_db()
+    assert message.attempts == 3
+
+
+def test_a_failing_message_does_not_stop_the_batch(settings, staff, ending_agreement):
+    broken = OutgoingMessageFactory(kind="agreement_ending", about=ending_agreement, recipient=staff)
+    fine = OutgoingMessageFactory(about=ending_agreement)
+    with mock.patch(
+        "notifications.services.render_message",
+        wraps=__import__("notifications.services", fromlist=["render_message"]).render_message,
+    ) as render:
+        original = render._mock_wraps
+
+        def flaky(message, *args):
+            if message.pk == broken.pk:
+                raise ValueError("template exploded")
+            return original(message, *args)
+
+        render.side_effect = flaky
+        messages_send()
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert broken.status == Status.PENDING and "template exploded" in broken.last_error
+    assert fine.status == Status.SENT
+    assert recipients_of(mail.outbox) == [fine.recipient_email]
+
+
+# Batches and query counts ------------------------------------------------------------------------
+
+
+def _agreements_ending(count):
+    today = timezone.localdate()
+    for _ in range(count):
+        ActiveAgreementFactory(
+            cluster=ClusterFactory(managers=[UserFactory()]),
+            starts_on=today - datetime.timedelta(days=100),
+            ends_on=today + datetime.timedelta(days=10),
+        )
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_sweep_query_count_does_not_grow_with_rows(staff, count, monkeypatch):
+    _agreements_ending(count)
+    sweep = get_sweep("agreement_ending")
+    ContentType.objects.get_for_model(Agreement)  # the content type cache is process-wide: warm it for both sizes
+    with CaptureQueriesContext(connection) as queries:
+        sweep_run(sweep, dispatch=False)
+    assert OutgoingMessage.objects.count() == 2 * count
+    # Reads: candidates, managers prefetch, staff (+ savepoints) — the same at 5 and 50 rows. Writes: the INSERTs
+    # of the messages created, in chunks of the database's parameter limit (SQLite: ~70 rows each).
+    reads = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("INSERT")]
+    inserts = len(queries) - len(reads)
+    assert len(reads) <= 6 and inserts <= 1 + (2 * count) // 50
+    QUERY_COUNTS.setdefault("sweep", set()).add(len(reads))
+    assert len(QUERY_COUNTS["sweep"]) == 1
+
+
+def test_sweep_walks_in_batches(staff):
+    from dataclasses import replace
+
+    _agreements_ending(7)
+    sweep = replace(get_sweep("agreement_ending"), batch_size=3)
+    with CaptureQueriesContext(connection) as queries:
+        sweep_run(sweep, dispatch=False)
+    assert OutgoingMessage.objects.count() == 14
+    candidate_queries = [q for q in queries if 'FROM "agreements_agreement"' in q["sql"]]
+    assert len(candidate_queries) == 3
+    assert agreements_ending(timezone.now()).count() == 7
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_send_query_count_per_batch_is_bounded(staff, count):
+    _agreements_ending(count)
+    sweep_run(get_sweep("agreement_ending"), dispatch=False)
+    ContentType.objects.get_for_model(Agreement)
+    with CaptureQueriesContext(connection) as queries:
+        result = messages_send(batch_size=200)
+    assert result.sent == 2 * count
+    # claim, users, objects, update (+ an empty claim to finish): the same at 5 and 50
+    assert len(queries) <= 10
+    QUERY_COUNTS.setdefault("send", set()).add(len(queries))
+    assert len(QUERY_COUNTS["send"]) == 1
+
+
+# Two workers at once ----------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_email_once(settings):
+    if not settings.IS_POSTGRES:
+        pytest.skip("needs PostgreSQL row locks")
+    settings.EMAIL_BACKEND = "notifications.tests.backends.SlowBackend"
+    StaffFactory()
+    _agreements_ending(4)
+    sweep = get_sweep("agreement_ending")
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait()
+            sweep_run(sweep, dispatch=False)
+            messages_send(batch_size=3)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert OutgoingMessage.objects.count() == 8
+    assert len(mail.outbox) == 8
+    assert len({(email.to[0], email.extra_headers["X-InoLink-Message"]) for email in mail.outbox}) == 8
+    assert set(OutgoingMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_real_unreachable_broker_fails_fast_and_the_message_waits(
+    monkeypatch, staff, ending_agreement, django_capture_on_commit_callbacks
+):
+    import time
+
+    from inolink.celery import app
+
+    dead = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=dead, task_always_eager=False)
+    app.close()
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            ids = message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="dead", recipients=[staff])
+        assert time.monotonic() - started < 15
+    finally:
+        monkeypatch.undo()
+        app.conf.update(saved)
+        app.close()
+    assert OutgoingMessage.objects.get(pk__in=ids).status == Status.PENDING
+    messages_send()
+    assert OutgoingMessage.objects.get(pk__in=ids).status == Status.SENT
+
+
+def test_soft_time_limit_mid_batch_keeps_what_was_sent(staff):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from notifications import services
+
+    first, second, third = OutgoingMessageFactory.create_batch(3)
+    real = services.render_message
+
+    def render(message, *args):
+        if message.pk == second.pk:
+            raise SoftTimeLimitExceeded()
+        return real(message, *args)
+
+    with mock.patch.object(services, "render_message", side_effect=render):
+        result = messages_send()
+    assert result.out_of_time and result.sent == 1
+    statuses = dict(OutgoingMessage.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: Status.SENT, second.pk: Status.PENDING, third.pk: Status.PENDING}
+    assert recipients_of(mail.outbox) == [first.recipient_email]
+    messages_send()
+    assert len(mail.outbox) == 2  # the third now; the second after its short backoff
+
+
+def test_nothing_is_sent_when_the_cause_went_away_before_sending(staff, ending_agreement, cluster):
+    sweep_run(get_sweep("agreement_ending"), dispatch=False)
+    today = timezone.localdate()
+    label = LabelAwardFactory(
+        cluster=cluster,
+        awarded_on=today - datetime.timedelta(days=600),
+        valid_until=today + datetime.timedelta(days=60),
+    )
+    sweep_run(get_sweep("label_expiring"), dispatch=False)
+    # Meanwhile: the agreement is terminated and the label renewed.
+    ending_agreement.terminated_on = today
+    ending_agreement.termination_reason = "Cluster dissolved"
+    ending_agreement.save()
+    LabelAwardFactory(
+        cluster=cluster, level=label.level, awarded_on=today, valid_until=today + datetime.timedelta(days=700)
+    )
+
+    messages_send()
+    assert mail.outbox == []
+    assert set(OutgoingMessage.objects.values_list("status", flat=True)) == {Status.SKIPPED}
+    assert OutgoingMessage.objects.filter(last_error__startswith="No longer relevant").count() == 6

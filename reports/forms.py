@@ -1,0 +1,57 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Programme
+from clusters.models import Cluster
+
+from .tables import ReportScope
+
+
+class ReportFilterForm(forms.Form):
+    """Period and cluster filters of the dashboard and its downloads (GET parameters)."""
+
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.order_by("-starts_on"), required=False, empty_label=_("All")
+    )
+    cluster = forms.ModelChoiceField(
+        label=_("Cluster"),
+        queryset=Cluster.objects.order_by("name").only("pk", "name"),
+        required=False,
+        empty_label=_("All clusters"),
+    )
+
+    MAX_DAYS = 366 * 10
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the period must not be before its start."))
+        elif start and end and (end - start).days > self.MAX_DAYS:
+            self.add_error("date_to", _("Choose a period of at most ten years."))
+        return cleaned
+
+    @staticmethod
+    def default_period() -> tuple[datetime.date, datetime.date]:
+        today = timezone.localdate()
+        return today.replace(month=1, day=1), today.replace(month=12, day=31)
+
+    def scope(self) -> ReportScope:
+        """The chosen scope; invalid or missing values fall back to the current calendar year and no filter."""
+        default_from, default_to = self.default_period()
+        data = self.cleaned_data if self.is_valid() else {}
+        return ReportScope(
+            date_from=data.get("date_from") or default_from,
+            date_to=data.get("date_to") or default_to,
+            programme=data.get("programme"),
+            cluster=data.get("cluster"),
+        )

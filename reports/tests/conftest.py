@@ -1,0 +1,47 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.tests.factories import StaffFactory, UserFactory
+from agreements.tests.factories import ActiveAgreementFactory, HourAllocationFactory, ProgrammeFactory
+from clusters.models import LabelLevel
+from clusters.tests.factories import ClusterFactory, LabelAwardFactory
+from consultations.models import ServiceArea
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory(email="staff@example.com")
+
+
+@pytest.fixture
+def programme(db):
+    today = timezone.localdate()
+    return ProgrammeFactory(name="InoLink", starts_on=today - datetime.timedelta(days=400))
+
+
+def make_programme_clusters(programme, count, *, hours=("10.50", "20", "7.25")):
+    """``count`` programme clusters, each with a manager, an active agreement, allocations and a bronze label."""
+    today = timezone.localdate()
+    areas = list(ServiceArea.objects.order_by("position")[: len(hours)])
+    clusters = []
+    for index in range(count):
+        cluster = ClusterFactory(managers=[UserFactory()])
+        agreement = ActiveAgreementFactory(
+            programme=programme,
+            cluster=cluster,
+            starts_on=today - datetime.timedelta(days=60),
+            ends_on=today + datetime.timedelta(days=600),
+        )
+        for area, value in zip(areas, hours, strict=False):
+            HourAllocationFactory(agreement=agreement, service_area=area, hours_granted=Decimal(value))
+        LabelAwardFactory(cluster=cluster, level=LabelLevel.SILVER if index == 0 else LabelLevel.BRONZE)
+        clusters.append(cluster)
+    return clusters

@@ -1,0 +1,227 @@
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.tests.factories import UserFactory
+from agreements.models import HourAllocation
+from clusters.tests.factories import ClusterFactory
+from notifications.models import OutgoingMessage
+from notifications.services import messages_send
+from reports.exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
+from reports.services import monthly_period, report_send_weekly, weekly_period
+from reports.tables import CLUSTER, ReportScope, build_tables, get_table_spec
+
+from .conftest import make_programme_clusters
+
+
+def this_year():
+    today = timezone.localdate()
+    return ReportScope(date_from=today.replace(month=1, day=1), date_to=today.replace(month=12, day=31))
+
+
+def sheet_rows(workbook, title):
+    return list(workbook[title].iter_rows(values_only=True))
+
+
+# XLSX and CSV ------------------------------------------------------------------------------------
+
+
+def test_workbook_opens_with_one_typed_sheet_per_table_and_totals_equal_the_database(programme):
+    make_programme_clusters(programme, 3)
+    tables = build_tables(this_year())
+    workbook = load_workbook(io.BytesIO(workbook_bytes(tables)))
+
+    assert workbook.sheetnames == [table.title[:31] for table in tables]
+    for table in tables:
+        sheet = workbook[table.title[:31]]
+        assert sheet.freeze_panes == "A2"
+        assert [cell.value for cell in sheet[1]] == [str(column.label) for column in table.columns]
+
+    hours = workbook["Consultancy hours by cluster an"]
+    header = [cell.value for cell in hours[1]]
+    granted_col = header.index("Hours granted") + 1
+    last = hours.max_row
+    assert hours.cell(last, 1).value == "Total"
+    assert (
+        Decimal(str(hours.cell(last, granted_col).value))
+        == HourAllocation.objects.aggregate(s=Sum("hours_granted"))["s"]
+    )
+    assert hours.cell(2, granted_col).number_format == "#,##0.00"
+    assert sum(Decimal(str(hours.cell(r, granted_col).value)) for r in range(2, last)) == Decimal("113.25")
+
+    agreements = workbook["Agreements"]
+    header = [cell.value for cell in agreements[1]]
+    start_col = header.index("Period starts") + 1
+    assert isinstance(agreements.cell(2, start_col).value, datetime.datetime)
+    assert agreements.cell(2, start_col).number_format == "yyyy-mm-dd"
+    assert agreements.cell(agreements.max_row, header.index("Hours granted") + 1).value == pytest.approx(113.25)
+
+    kpi = sheet_rows(workbook, workbook.sheetnames[2])
+    assert kpi[1][2:6] == (3, 6, 1, 1)
+
+
+def test_text_never_becomes_a_formula(programme):
+    make_programme_clusters(programme, 1)
+    ClusterFactory.reset_sequence()
+    cluster = programme.agreements.get().cluster
+    cluster.name = '=HYPERLINK("http://evil.example","x")'
+    cluster.save()
+    table = get_table_spec("agreements").build(this_year())
+    workbook = load_workbook(io.BytesIO(workbook_bytes([table])))
+    assert workbook.active.cell(2, 2).value.startswith("'=")
+    assert "'=HYPERLINK" in table_csv(table)
+
+
+def test_csv_has_header_rows_and_totals(programme):
+    make_programme_clusters(programme, 2)
+    text = table_csv(get_table_spec("hours_by_area").build(this_year()))
+    lines = text.lstrip("\ufeff").strip().splitlines()
+    assert lines[0].startswith("Cluster,Service area")
+    assert len(lines) == 1 + 6 + 1
+    assert lines[-1].startswith("Total") and "75.50" in lines[-1]
+
+
+def test_cluster_scope_only_holds_that_cluster(programme):
+    mine, other = make_programme_clusters(programme, 2)
+    scope = ReportScope(**{**this_year().__dict__, "cluster": mine})
+    for table in build_tables(scope, CLUSTER):
+        names = {row[0] if table.key != "agreements" else row[1] for row in table.rows}
+        assert names <= {mine.name}, table.key
+        assert other.name not in str(table.rows)
+
+
+# The dashboard -----------------------------------------------------------------------------------
+
+
+def test_dashboard_is_for_staff_only(client, programme):
+    client.force_login(UserFactory())
+    assert client.get(reverse("reports:dashboard")).status_code == 302
+    assert client.get(reverse("reports:table-csv", args=["agreements"])).status_code == 302
+
+
+def test_dashboard_shows_kpis_hours_tables_and_downloads(client, staff, programme):
+    make_programme_clusters(programme, 2)
+    client.force_login(staff)
+    response = client.get(reverse("reports:dashboard"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2 / 6" in html and "1 / 1" in html
+    assert "<svg" in html and "<script>" not in html.split("</main>")[0]
+    assert reverse("reports:table-xlsx", args=["hours_by_area"]) in html
+    assert reverse("reports:table-csv", args=["labels"]) in html
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_dashboard_query_count_is_fixed(client, staff, programme, count, django_assert_max_num_queries):
+    make_programme_clusters(programme, count)
+    ClusterFactory.create_batch(3)  # registry clusters outside the programme
+    client.force_login(staff)
+    with django_assert_max_num_queries(12) as queries:
+        response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr") > count
+    DASHBOARD_QUERIES[count] = len(queries)
+    print(f"dashboard queries at {count} clusters: {len(queries)}")
+    assert len(set(DASHBOARD_QUERIES.values())) == 1, DASHBOARD_QUERIES
+
+
+DASHBOARD_QUERIES: dict[int, int] = {}
+
+
+def test_filters_by_cluster_and_period_and_reject_bad_input(client, staff, programme):
+    mine, other = make_programme_clusters(programme, 2)
+    client.force_login(staff)
+    response = client.get(reverse("reports:dashboard"), {"cluster": mine.pk})
+    results = response.content.decode().split('id="kpi-heading"')[1]  # after the filter's cluster list
+    assert mine.name in results and other.name not in results
+
+    past = client.get(reverse("reports:dashboard"), {"date_from": "2001-01-01", "date_to": "2001-12-31"})
+    assert mine.name not in past.content.decode().split("Cluster excellence labels")[0].split("Agreements")[1]
+
+    bad = client.get(reverse("reports:dashboard"), {"date_from": "2026-05-01", "date_to": "2026-01-01", "cluster": "x"})
+    assert bad.status_code == 200
+    assert "must not be before its start" in bad.content.decode()
+
+    junk = client.get(reverse("reports:table-csv", args=["agreements"]), {"date_from": "31/31/31", "cluster": "999999"})
+    assert junk.status_code == 200
+    assert client.get(reverse("reports:table-csv", args=["no-such-table"])).status_code == 404
+
+
+def test_downloads(client, staff, programme):
+    make_programme_clusters(programme, 2)
+    client.force_login(staff)
+    xlsx = client.get(reverse("reports:table-xlsx", args=["hours_by_area"]))
+    assert xlsx["Content-Type"] == XLSX_CONTENT_TYPE
+    assert "attachment" in xlsx["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 1 + 6 + 1
+    everything = client.get(reverse("reports:workbook-download"))
+    assert len(load_workbook(io.BytesIO(everything.content)).sheetnames) == len(build_tables(this_year()))
+    csv = client.get(reverse("reports:table-csv", args=["labels"]))
+    assert csv["Content-Type"].startswith("text/csv") and csv.content.decode().count("\n") == 3
+
+
+# The periodic reports ----------------------------------------------------------------------------
+
+
+def test_periods():
+    assert weekly_period(datetime.date(2026, 11, 25)) == (datetime.date(2026, 11, 16), datetime.date(2026, 11, 22))
+    assert monthly_period(datetime.date(2026, 1, 1)) == (datetime.date(2025, 12, 1), datetime.date(2025, 12, 31))
+
+
+def test_weekly_report_goes_once_to_each_staff_member_with_summary_and_xlsx(staff, programme):
+    make_programme_clusters(programme, 3)
+    for _ in range(3):
+        report_send_weekly()
+        messages_send()
+
+    assert [email.to for email in mail.outbox] == [[staff.email]]
+    email = mail.outbox[0]
+    assert "weekly report" in email.subject
+    assert "bronze 3 / 6, silver 1 / 1" in email.body
+    assert "113.25" in email.body  # hours granted, in the summary
+    assert reverse("reports:dashboard") in email.body
+    filename, content, mimetype = email.attachments[0]
+    assert filename.endswith(".xlsx") and mimetype == XLSX_CONTENT_TYPE
+    workbook = load_workbook(io.BytesIO(content))
+    assert "Agreements" in workbook.sheetnames
+
+
+def test_monthly_statement_goes_to_each_clusters_managers_with_only_their_data(programme):
+    clusters = make_programme_clusters(programme, 2)
+    ClusterFactory(managers=[UserFactory()])  # not in the programme: nothing
+    for _ in range(2):
+        call_command("send_report", "monthly", stdout=io.StringIO())
+
+    assert OutgoingMessage.objects.filter(kind="monthly_statement").count() == 2
+    assert len(mail.outbox) == 2
+    for cluster in clusters:
+        manager = cluster.managers.get()
+        (email,) = [e for e in mail.outbox if e.to == [manager.email]]
+        assert cluster.name in email.subject
+        workbook = load_workbook(io.BytesIO(email.attachments[0][1]))
+        text = str([list(sheet.iter_rows(values_only=True)) for sheet in workbook])
+        other = next(c for c in clusters if c != cluster)
+        assert cluster.name in text and other.name not in text
+
+
+def test_chart_widths_are_valid_svg_in_lithuanian(client, programme):
+    import re
+
+    from accounts.tests.factories import StaffFactory
+
+    make_programme_clusters(programme, 1)  # bronze 1/6 = 16.7 %
+    client.force_login(StaffFactory(language="lt"))
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    assert '<html lang="lt">' in html
+    widths = re.findall(r'width="([^"]+)"', html.split('id="kpi-heading"')[1].split("</section>")[0])
+    assert "16.7%" in widths
+    assert all(re.fullmatch(r"\d+(\.\d+)?%", width) for width in widths), widths
