@@ -45,3 +45,12 @@ def make_programme_clusters(programme, count, *, hours=("10.50", "20", "7.25")):
         LabelAwardFactory(cluster=cluster, level=LabelLevel.SILVER if index == 0 else LabelLevel.BRONZE)
         clusters.append(cluster)
     return clusters
+
+
+@pytest.fixture(autouse=True)
+def _english_labels():
+    """Assertions below name sheets and columns in English; the default language is Lithuanian."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
