@@ -71,8 +71,3 @@ def require_acting_cluster(request) -> Cluster:
     if cluster is None:
         raise Http404
     return cluster
-
-
-def require_staff(user) -> None:
-    if not (user.is_authenticated and user.is_staff):
-        raise Http404

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import require_staff
 from inolink.ical import calendar_response
 
 from . import selectors, services
@@ -28,7 +29,6 @@ from .permissions import (
     get_managed_participation,
     get_participation_for,
     require_acting_cluster,
-    require_staff,
 )
 
 PAGE_SIZE = 24

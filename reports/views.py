@@ -1,7 +1,8 @@
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from accounts.permissions import staff_required
 
 from . import selectors
 from .exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
@@ -19,7 +20,7 @@ def _filename(stem: str, scope, extension: str) -> str:
     return f"inolink-{stem}{cluster}-{scope.date_from.isoformat()}-{scope.date_to.isoformat()}.{extension}"
 
 
-@staff_member_required
+@staff_required
 def dashboard(request):
     form = _filters(request)
     scope = form.scope()
@@ -27,7 +28,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", context)
 
 
-@staff_member_required
+@staff_required
 def table_download(request, key: str, fmt: str):
     try:
         spec = get_table_spec(key)
@@ -45,7 +46,7 @@ def table_download(request, key: str, fmt: str):
     return response
 
 
-@staff_member_required
+@staff_required
 def workbook_download(request):
     scope = _filters(request).scope()
     tables = build_tables(scope, STAFF)
