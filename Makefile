@@ -47,3 +47,7 @@ clean:
 # Translations: extract new strings into <app>/locale/lt and locale/lt (then translate them), and compile.
 messages: install
 	cd . && DJANGO_DEBUG=1 $(BIN)/python manage.py update_translations
+
+# Benchmark: a large programme in bench/bench.sqlite3, or in DATABASE_URL (a scratch database named *bench*).
+bench: install
+	$(BIN)/python bench/run.py

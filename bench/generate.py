@@ -194,6 +194,7 @@ def generate_chunk(chunk: int) -> None:
     )
 
     # Events and applications over every cluster so far.
+    event_starts = [now + datetime.timedelta(days=rng.randint(-300, 300)) for _ in range(EVENTS_PER_CHUNK)]
     events = Event.objects.bulk_create(
         Event(
             title=f"Bench event {chunk}-{i}",
@@ -201,23 +202,25 @@ def generate_chunk(chunk: int) -> None:
             organiser="Bench organiser",
             country="LT",
             city="Vilnius",
-            starts_at=now + datetime.timedelta(days=rng.randint(-300, 300)),
-            ends_at=now + datetime.timedelta(days=rng.randint(-300, 300), hours=1),
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=8),
+            registration_deadline=starts - datetime.timedelta(days=7),
             places=None,
             delegates_per_cluster=3,
             status=Event.Status.PUBLISHED,
         )
-        for i in range(EVENTS_PER_CHUNK)
+        for i, starts in enumerate(event_starts)
     )
-    for event in events:
-        if event.ends_at <= event.starts_at:
-            event.ends_at = event.starts_at + datetime.timedelta(hours=8)
-        event.registration_deadline = event.starts_at - datetime.timedelta(days=7)
-    Event.objects.bulk_update(events, ["ends_at", "registration_deadline"])
+    # Applications over every event and cluster so far, topping the total up to 1,000 per chunk.
     all_clusters = [agreement.cluster_id for agreement in all_agreements]
+    all_events = list(Event.objects.filter(title__startswith="Bench event").values_list("pk", flat=True))
+    taken = set(Participation.objects.values_list("event_id", "cluster_id"))
+    wanted = min(PARTICIPATIONS_PER_CHUNK * (chunk + 1), len(all_events) * len(all_clusters)) - len(taken)
     pairs = set()
-    while len(pairs) < PARTICIPATIONS_PER_CHUNK:
-        pairs.add((rng.choice(events).pk, rng.choice(all_clusters)))
+    while len(pairs) < wanted:
+        pair = (rng.choice(all_events), rng.choice(all_clusters))
+        if pair not in taken:
+            pairs.add(pair)
     Participation.objects.bulk_create(
         (
             Participation(
@@ -231,3 +234,14 @@ def generate_chunk(chunk: int) -> None:
         ),
         batch_size=BATCH,
     )
+
+
+def sizes() -> dict[str, int]:
+    return {
+        "clusters": Cluster.objects.count(),
+        "experts": Expert.objects.count(),
+        "consultations": Consultation.objects.count(),
+        "outcomes": SessionOutcome.objects.count(),
+        "events": Event.objects.count(),
+        "participations": Participation.objects.count(),
+    }

@@ -57,3 +57,47 @@ def time_page(client: Client, url: str, repeats: int) -> tuple[float, float]:
     samples.sort()
     p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
     return statistics.median(samples), p95
+
+
+TARGET_RATIO = 2.0
+TARGET_QUERIES = 12
+
+
+def markdown(output: dict) -> str:
+    lines = [
+        f"Machine: {output['machine']['platform']}, {output['machine']['cpus']} CPUs, Python "
+        f"{output['machine']['python']}, {output['machine']['database']}. Size: "
+        + ", ".join(f"{value:,} {name}" for name, value in output["sizes"].items())
+        + ".",
+        "",
+        "| page | median ms | p95 ms | × floor | queries | queries at 1/10 | targets |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name, page in output["pages"].items():
+        met = (
+            page["ratio_to_floor"] <= TARGET_RATIO
+            and page["queries"] == page["queries_tenth"]
+            and page["queries"] <= TARGET_QUERIES
+        )
+        lines.append(
+            f"| {name} | {page['median_ms']:.1f} | {page['p95_ms']:.1f} | {page['ratio_to_floor']:.2f} | "
+            f"{page['queries']} | {page['queries_tenth']} | {'met' if met or name == 'floor' else 'MISSED'} |"
+        )
+    sweep, report, booking = output["sweep"], output["report"], output["booking"]
+    lines += [
+        "",
+        f"Reminder sweep over {sweep['consultations']:,} consultations: {sweep['seconds']:.2f} s, "
+        f"{sweep['queries']} queries, {sweep['messages_created']} messages created (target ≤ 1 s plus sending).",
+        f"Weekly XLSX report: {report['seconds']:.2f} s, {report['bytes']:,} bytes, {report['tables']} tables "
+        "(target ≤ 3 s).",
+    ]
+    if booking.get("skipped"):
+        lines.append(f"Booking through gunicorn: skipped ({booking['skipped']}).")
+    else:
+        lines.append(
+            f"Booking through gunicorn, {booking['clients']} concurrent clients: {booking['attempts']} attempts in "
+            f"{booking['seconds']:.1f} s ({booking['attempts_per_second']:.1f}/s), {booking['booked']} booked, "
+            f"{booking['refused']} refused as taken, {booking['errors']} errors, "
+            f"{booking['double_bookings']} double bookings (target 0)."
+        )
+    return "\n".join(lines)

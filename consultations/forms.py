@@ -47,6 +47,7 @@ class SlotQueryForm(forms.Form):
     area = forms.ModelChoiceField(queryset=ServiceArea.objects.all(), to_field_name="code")
     length = forms.TypedChoiceField(choices=length_choices, coerce=Decimal, required=False, empty_value=Decimal("1"))
     week = forms.IntegerField(min_value=0, max_value=12, required=False)
+    page = forms.IntegerField(min_value=1, max_value=1000, required=False)
 
 
 class SlotChoiceForm(forms.Form):

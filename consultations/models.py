@@ -259,6 +259,13 @@ class Consultation(models.Model):
         indexes = [
             models.Index(fields=["expert", "starts_at"], name="consult_expert_start_idx"),
             models.Index(fields=["cluster", "starts_at"], name="consult_cluster_start_idx"),
+            # Hours used per allocation (agreement × area) and free-slot look-ups of live bookings.
+            models.Index(fields=["agreement", "service_area"], name="consult_allocation_idx"),
+            models.Index(
+                fields=["expert", "ends_at"],
+                condition=Q(status__in=["requested", "confirmed"]),
+                name="consult_live_expert_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="consultations_period_order"),

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -55,6 +56,7 @@ from .selectors import (
 
 SLOT_DAYS = 7
 LIST_PAGE_SIZE = 50
+EXPERTS_PER_PAGE = 8
 
 
 def _manager_cluster(request) -> Cluster:
@@ -113,7 +115,9 @@ def book_slots(request):
     length = query.cleaned_data.get("length") or Decimal("1")
     week = query.cleaned_data.get("week") or 0
     first_day = _week_start(week)
-    slots = free_slots(bookable_experts(area), first_day=first_day, days=SLOT_DAYS, length=length)
+    # A page of experts at a time: an area may have a hundred experts, each with dozens of free starts a week.
+    experts = Paginator(bookable_experts(area), EXPERTS_PER_PAGE).get_page(query.cleaned_data.get("page"))
+    slots = free_slots(list(experts), first_day=first_day, days=SLOT_DAYS, length=length)
     allocation = None
     agreement = current_agreement(cluster)
     if agreement:
@@ -128,6 +132,7 @@ def book_slots(request):
             "week": week,
             "days": [first_day + datetime.timedelta(days=n) for n in range(SLOT_DAYS)],
             "expert_slots": slots,
+            "expert_page": experts,
             "allocation": allocation,
             "agreement": agreement,
             "slot_url": reverse("consultations:book-new"),

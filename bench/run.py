@@ -1,0 +1,106 @@
+"""`make bench`: generate a large programme, then measure pages, the reminder sweep, the weekly report and booking.
+
+Prints a Markdown table and writes bench/results.json. Uses DATABASE_URL when set (the database name must contain
+"bench": it is dropped and recreated), otherwise a fresh SQLite file bench/bench.sqlite3.
+"""
+
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inolink.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
+for flag in ("DJANGO_SECURE_SSL_REDIRECT", "DJANGO_SECURE_COOKIES", "DJANGO_OTP_REQUIRED"):
+    os.environ.setdefault(flag, "0")
+os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
+SQLITE_FILE = BENCH_DIR / "bench.sqlite3"
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{SQLITE_FILE}")
+os.environ.pop("CELERY_BROKER_URL", None)  # the sweep and report are measured in-process
+
+
+def fresh_database() -> None:
+    import dj_database_url
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    if config["ENGINE"].endswith("sqlite3"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{config['NAME']}{suffix}").unlink(missing_ok=True)
+        return
+    name = config["NAME"]
+    if "bench" not in name:
+        sys.exit(f"Refusing to drop {name!r}: point DATABASE_URL at a scratch database whose name contains 'bench'.")
+    import psycopg2
+
+    connection = psycopg2.connect(
+        dbname="postgres", user=config["USER"], password=config["PASSWORD"], host=config["HOST"], port=config["PORT"]
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def main() -> None:
+    started = time.perf_counter()
+    fresh_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "bench.urls"
+    clear_url_caches()
+    call_command("migrate", verbosity=0)
+
+    from bench import booking, generate, measure, pages, sweep_and_report
+
+    print(f"# InoLink benchmark on {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}", flush=True)
+    t0 = time.perf_counter()
+    generate.generate_chunk(0)
+    print(f"generated one tenth in {time.perf_counter() - t0:.1f} s", flush=True)
+    tenth_counts = pages.query_counts()
+
+    t0 = time.perf_counter()
+    for chunk in range(1, 10):
+        generate.generate_chunk(chunk)
+    print(f"generated the rest in {time.perf_counter() - t0:.1f} s", flush=True)
+    sizes = generate.sizes()
+    print("size: " + ", ".join(f"{value} {name}" for name, value in sizes.items()), flush=True)
+
+    results = pages.measure_all(tenth_counts)
+    sweep = sweep_and_report.measure_sweep()
+    report = sweep_and_report.measure_report()
+    booking_result = booking.measure_booking()
+
+    output = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+        },
+        "sizes": sizes,
+        "pages": {result.name: result.as_json() for result in results},
+        "sweep": sweep,
+        "report": report,
+        "booking": booking_result,
+        "total_seconds": round(time.perf_counter() - started, 1),
+    }
+    (BENCH_DIR / "results.json").write_text(json.dumps(output, indent=2) + "\n")
+    print(measure.markdown(output))
+
+
+if __name__ == "__main__":
+    main()
