@@ -195,7 +195,7 @@ def generate_chunk(chunk: int) -> None:
 
     # Events and applications over every cluster so far.
     event_starts = [now + datetime.timedelta(days=rng.randint(-300, 300)) for _ in range(EVENTS_PER_CHUNK)]
-    events = Event.objects.bulk_create(
+    Event.objects.bulk_create(
         Event(
             title=f"Bench event {chunk}-{i}",
             kind=rng.choice(Event.Kind.values),
