@@ -102,13 +102,13 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         "status",
         "service_area",
         expert_filter("expert_id"),
-        ("cluster", admin.RelatedOnlyFieldListFilter),
+        "cluster",
         ("starts_at", admin.DateFieldListFilter),
         "format",
     ]
     search_fields = ["topic", "agenda", "cluster__name", "expert__user__last_name", "expert__user__email"]
     list_select_related = ["cluster", "service_area", "expert__user"]
-    date_hierarchy = "starts_at"
+    # No date_hierarchy: its list of years scans every consultation; the date filter covers the ranges.
     autocomplete_fields = ["expert", "booked_by", "status_changed_by"]
     raw_id_fields = ["cluster", "agreement"]
     readonly_fields = ["created_at", "updated_at", "confirmed_at", "declined_at", "cancelled_at"]
