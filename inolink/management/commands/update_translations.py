@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # Each app keeps its own catalogue in <app>/locale; project-wide templates and inolink/ use locale/.
-TRANSLATED_APPS = ["accounts", "clusters", "agreements", "consultations", "events", "reports"]
+TRANSLATED_APPS = ["accounts", "clusters", "agreements", "consultations", "events", "reports", "notifications"]
 IGNORED = [".venv/*", "node_modules/*", "staticfiles/*", "media/*", "bench/*"]
 
 
