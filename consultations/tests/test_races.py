@@ -19,15 +19,13 @@ from .factories import ExpertFactory, available_all_week, local_at
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Skipped at collection, so no transactional set-up and flush happens on SQLite.
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="Needs PostgreSQL: SQLite serialises writers, so there is no race."
+    ),
 ]
 
 THREADS = 20
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("Needs PostgreSQL: SQLite serialises writers, so there is no race to test.")
 
 
 def run_at_once(work):
