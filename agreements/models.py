@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, LabelLevel, Organisation
@@ -132,11 +133,11 @@ class Agreement(models.Model):
     """A tripartite cooperation agreement: the agency, the partner and one cluster."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SIGNED = "signed", _("Signed")
-        ACTIVE = "active", _("Active")
-        COMPLETED = "completed", _("Completed")
-        TERMINATED = "terminated", _("Terminated")
+        DRAFT = "draft", pgettext_lazy("agreement status", "Draft")
+        SIGNED = "signed", pgettext_lazy("agreement status", "Signed")
+        ACTIVE = "active", pgettext_lazy("agreement status", "Active")
+        COMPLETED = "completed", pgettext_lazy("agreement status", "Completed")
+        TERMINATED = "terminated", pgettext_lazy("agreement status", "Terminated")
 
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("programme")

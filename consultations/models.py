@@ -9,10 +9,20 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
+
+# Names of the service areas the seed migration creates, so the catalogue holds their Lithuanian names.
+DEFAULT_AREA_NAMES = [
+    gettext_noop("Legal"),
+    gettext_noop("Financial"),
+    gettext_noop("Marketing"),
+    gettext_noop("Strategy making"),
+    gettext_noop("International partnership"),
+]
 
 
 class ServiceArea(models.Model):
@@ -31,7 +41,8 @@ class ServiceArea(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        # The programme's own areas are translated (see DEFAULT_AREA_NAMES); areas staff add show as typed.
+        return gettext(self.name)
 
 
 class Expert(models.Model):

@@ -86,7 +86,7 @@ def hours_by_area_table(scope: ReportScope):
         used = (allocation.hours_delivered / allocation.hours_granted) if allocation.hours_granted else 0
         yield (
             allocation.agreement.cluster.name,
-            allocation.service_area.name,
+            str(allocation.service_area),
             allocation.agreement.number,
             allocation.hours_granted,
             allocation.hours_delivered,
