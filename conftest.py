@@ -41,7 +41,12 @@ def _seeded_rows_after_flushes(request):
         yield
         return
     request.getfixturevalue("transactional_db")
+    from django.contrib.contenttypes.models import ContentType
+
     from consultations.models import ServiceArea
+
+    # A flush also empties django_content_type; cached ids would point at rows that no longer exist.
+    ContentType.objects.clear_cache()
 
     if not ServiceArea.objects.exists():
         import importlib
