@@ -159,7 +159,7 @@ def generate_chunk(chunk: int) -> None:
         else:
             slot = next(future_slot)
             # A unique future hour per slot number: no expert is ever booked twice at once.
-            starts = now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=3, hours=slot)
+            starts = now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=3, hours=3 * slot)
             status = Consultation.Status.CONFIRMED if roll < 0.985 else Consultation.Status.REQUESTED
         consultations.append(
             Consultation(
