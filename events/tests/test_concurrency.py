@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from events import services
@@ -30,7 +31,8 @@ def run_together(*actions):
     def run(action):
         try:
             barrier.wait(timeout=10)
-            return action()
+            with translation.override("en"):  # a new thread speaks LANGUAGE_CODE (lt); the asserts read English
+                return action()
         except ValidationError as error:
             return ("refused", " ".join(error.messages))
         finally:

@@ -86,7 +86,7 @@ def _status(message_id: int, sqlite_snapshot: Path | None) -> str:
         return db.execute("SELECT status FROM notifications_outgoingmessage WHERE id = ?", [message_id]).fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_sends_a_confirmation_made_through_the_web_exactly_once(test_broker, tmp_path, client):
     """The expert confirms a request with the confirm URL; the cluster's manager gets exactly one email.
 
