@@ -94,7 +94,10 @@ _kind(
     _("Consultation requested"),
     _("New consultation request: %(topic)s on %(when)s"),
     _expert,
-    lambda obj, message: obj.status == Status.REQUESTED and _same_time(obj, message),
+    # Still waiting for this expert at this time (not cancelled, moved or handed to someone else meanwhile).
+    lambda obj, message: (
+        obj.status == Status.REQUESTED and _same_time(obj, message) and obj.expert.user_id == message.recipient_id
+    ),
 )
 _kind(
     "consultation_confirmed",

@@ -259,3 +259,13 @@ def test_sweeps_use_a_fixed_number_of_queries(count, name, offset):
     SWEEP_QUERIES[(name, count)] = len(reads)
     if (name, 5) in SWEEP_QUERIES and (name, 50) in SWEEP_QUERIES:
         assert SWEEP_QUERIES[(name, 5)] == SWEEP_QUERIES[(name, 50)], SWEEP_QUERIES
+
+
+def test_a_request_handed_to_another_expert_before_sending_reaches_only_the_new_one(world):
+    from .factories import available_all_week
+
+    consultation = services.consultation_book(**world.book_kwargs())
+    new_expert = available_all_week(ExpertFactory(service_areas=[world.area]))
+    services.consultation_reassign(consultation=consultation, expert=new_expert, by=StaffFactory())
+    assert _to(_send()) == [new_expert.user.email]
+    assert _records("consultation_requested")[0].status == OutgoingMessage.Status.SKIPPED
