@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, HourAllocation
 
+from .message_kinds import consultation_notify
 from .models import CalendarFeed, Consultation, Expert, Rating, SessionOutcome, new_calendar_token
 from .places import LITHUANIAN_CITIES
 from .selectors import BOOKING_LENGTHS, buffer, earliest_start, slot_is_free
@@ -30,7 +31,9 @@ def _h(hours) -> str:
     return format(Decimal(hours).normalize(), "f")
 
 
-def _announce(action: str, consultation: Consultation) -> None:
+def _announce(action: str, consultation: Consultation, *, by=None, previous_starts_at=None) -> None:
+    """Record the emails inside the transaction (they exist only if it commits) and signal after the commit."""
+    consultation_notify(action, consultation, by=by, previous_starts_at=previous_starts_at)
     pk = consultation.pk
     transaction.on_commit(lambda: consultation_changed.send(sender=Consultation, action=action, consultation_id=pk))
 
@@ -192,7 +195,7 @@ def consultation_book(
             **details,
         )
         _save(consultation)
-        _announce("requested", consultation)
+        _announce("requested", consultation, by=booked_by)
     return consultation
 
 
@@ -212,7 +215,7 @@ def consultation_confirm(*, consultation: Consultation, by) -> Consultation:
         consultation.confirmed_at = timezone.now()
         consultation.status_changed_by = by
         consultation.save()
-        _announce("confirmed", consultation)
+        _announce("confirmed", consultation, by=by)
     return consultation
 
 
@@ -228,7 +231,7 @@ def consultation_decline(*, consultation: Consultation, by, reason: str) -> Cons
         consultation.status_changed_by = by
         consultation.declined_at = timezone.now()
         consultation.save()
-        _announce("declined", consultation)
+        _announce("declined", consultation, by=by)
     return consultation
 
 
@@ -252,7 +255,7 @@ def consultation_cancel(*, consultation: Consultation, by, reason: str) -> Consu
         consultation.status_changed_by = by
         consultation.cancelled_at = timezone.now()
         consultation.save()
-        _announce("cancelled", consultation)
+        _announce("cancelled", consultation, by=by)
     return consultation
 
 
@@ -278,13 +281,14 @@ def consultation_reschedule(
             releasing=current.hours if holding else Decimal("0"),
         )
         _check_expert_free(expert, starts_at=starts_at, ends_at=ends_at, exclude=current)
+        previous_starts_at = current.starts_at
         current.starts_at, current.ends_at, current.hours = starts_at, ends_at, hours
         current.status = Consultation.Status.REQUESTED
         current.confirmed_at = None
         current.status_reason = reason
         current.status_changed_by = by
         _save(current)
-        _announce("rescheduled", current)
+        _announce("rescheduled", current, by=by, previous_starts_at=previous_starts_at)
     return current
 
 
@@ -310,7 +314,7 @@ def consultation_reassign(*, consultation: Consultation, expert: Expert, by) -> 
         current.confirmed_at = None
         current.status_changed_by = by
         _save(current)
-        _announce("reassigned", current)
+        _announce("reassigned", current, by=by)
     return current
 
 
@@ -372,7 +376,7 @@ def outcome_save(
         consultation.status = result
         consultation.status_changed_by = by
         consultation.save()
-        _announce("outcome_logged", consultation)
+        _announce("outcome_logged", consultation, by=by)
     return outcome
 
 
@@ -391,7 +395,7 @@ def rating_create(*, consultation: Consultation, by, score: int, comment: str = 
         rating = Rating.objects.create(
             consultation=consultation, score=score, comment=(comment or "").strip(), rated_by=by
         )
-        _announce("rated", consultation)
+        _announce("rated", consultation, by=by)
     return rating
 
 

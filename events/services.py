@@ -2,9 +2,9 @@
 
 Rule errors are raised as ``ValidationError`` (with a field when one is to blame), before anything is written.
 Functions that use up or free an event's places lock the event row first (one owner per transaction), re-count,
-then write: approvals never exceed the places, whatever runs at the same moment. Notification hooks (issue 5)
-go on ``transaction.on_commit`` inside these functions; the records they need (``Decision`` rows, with
-``notified_at`` empty) are written here already.
+then write: approvals never exceed the places, whatever runs at the same moment. Every ``Decision`` (staff's, or
+an automatic promotion) is announced to the cluster's managers by ``message_kinds.decision_notify`` inside the
+same transaction, which marks its ``notified_at``; the email itself goes out after the commit.
 """
 
 from collections.abc import Iterable, Sequence
@@ -15,6 +15,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .message_kinds import decision_notify
 from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
 
 LOCK_TIMEOUT = "3s"
@@ -125,12 +126,13 @@ def _promote_from_waitlist(event: Event, *, now) -> Participation | None:
         return None
     first.status = Participation.Status.APPROVED
     first.save(update_fields=["status"])
-    Decision.objects.create(
+    promotion = Decision.objects.create(
         participation=first,
         kind=Decision.Kind.PROMOTED,
         note=_("A place became free and the cluster was first on the waiting list."),
         decided_at=now,
     )
+    decision_notify(promotion)
     return first
 
 
@@ -197,6 +199,7 @@ def participation_decide(*, participation: Participation, kind: str, user, note:
             fields.append("waitlisted_at")
         current.save(update_fields=fields)
         decision = Decision.objects.create(participation=current, kind=kind, note=note, decided_by=user, decided_at=now)
+        decision_notify(decision)
     participation.refresh_from_db()
     return decision
 

@@ -11,7 +11,8 @@ NOTHING for the messages, whatever the number of rows. Sending then happens in
 Why sweeps and not ETAs: a far-future ETA lives in Redis, which may deliver it
 twice or lose it on restart; a row in the database with a unique occasion does not.
 
-Patterns for the kinds to come (second pass)::
+The sweeps in use follow these patterns (see ``consultations/message_kinds.py`` and
+``events/message_kinds.py`` for the real ones)::
 
     # 24 h before a confirmed session, to both sides; a reschedule gives a new occasion.
     register_sweep(Sweep(

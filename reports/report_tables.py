@@ -1,6 +1,7 @@
 """The report tables whose data lives in the registry and the agreements: agreements, hours, labels, KPIs.
 
-Consultation and event tables are registered by those apps (see ``reports.tables``).
+The consultation tables are in ``consultations/report_tables.py`` and the event tables in
+``events/report_tables.py``; all of them register through ``reports.tables``.
 """
 
 from django.db.models import Q

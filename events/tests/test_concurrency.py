@@ -31,7 +31,7 @@ def run_together(*actions):
     def run(action):
         try:
             barrier.wait(timeout=10)
-            with translation.override("en"):  # threads start in the default language, Lithuanian
+            with translation.override("en"):  # a new thread speaks LANGUAGE_CODE (lt); the asserts read English
                 return action()
         except ValidationError as error:
             return ("refused", " ".join(error.messages))

@@ -152,7 +152,7 @@ def test_withdrawing_an_approved_place_promotes_the_first_on_the_waiting_list():
     assert later.status == Participation.Status.WAITLISTED
     assert approved.status == Participation.Status.WITHDRAWN and approved.withdrawn_at
     promotion = first.decisions.get(kind=Decision.Kind.PROMOTED)
-    assert promotion.decided_by is None and promotion.notified_at is None and promotion.decided_at
+    assert promotion.decided_by is None and promotion.notified_at is not None and promotion.decided_at
 
 
 def test_withdrawing_an_unapproved_application_promotes_nobody():

@@ -1,6 +1,5 @@
-"""A real Celery worker process against the broker: one message caused on commit arrives exactly once."""
+"""A real Celery worker process against the broker: a confirmation made in the browser arrives exactly once."""
 
-import datetime
 import os
 import sqlite3
 import subprocess
@@ -12,15 +11,15 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
+from django.urls import reverse
 
-from accounts.tests.factories import StaffFactory, UserFactory
-from agreements.tests.factories import ActiveAgreementFactory
+from accounts.tests.factories import UserFactory
 from clusters.tests.factories import ClusterFactory
+from consultations.models import Consultation
+from consultations.tests.factories import ConsultationFactory, ExpertFactory, local_at
 from inolink.celery import app
 from notifications.models import OutgoingMessage
-from notifications.services import message_enqueue
 from notifications.tasks import send_messages
 
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -88,18 +87,19 @@ def _status(message_id: int, sqlite_snapshot: Path | None) -> str:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_worker_sends_a_message_caused_on_commit_exactly_once(test_broker, tmp_path):
-    """On PostgreSQL the worker runs while the message is caused; the in-memory SQLite test database cannot be
+def test_worker_sends_a_confirmation_made_through_the_web_exactly_once(test_broker, tmp_path, client):
+    """The expert confirms a request with the confirm URL; the cluster's manager gets exactly one email.
+
+    On PostgreSQL the worker runs while the message is caused; the in-memory SQLite test database cannot be
     shared with another process, so there the worker starts afterwards on a file copy taken after the commit
     (the task waits in Redis meanwhile)."""
     outbox = tmp_path / "mail"
     outbox.mkdir()
-    staff = StaffFactory()
-    cluster = ClusterFactory(managers=[UserFactory(email="")])  # a manager without an address is skipped
-    agreement = ActiveAgreementFactory(
-        cluster=cluster,
-        starts_on=timezone.localdate() - datetime.timedelta(days=200),
-        ends_on=timezone.localdate() + datetime.timedelta(days=20),
+    manager = UserFactory(email="manager@example.com")
+    cluster = ClusterFactory(managers=[manager, UserFactory(email="")])  # a manager without an address is skipped
+    expert = ExpertFactory()
+    consultation = ConsultationFactory(
+        agreement__cluster=cluster, expert=expert, starts_at=local_at(3, 10), status=Consultation.Status.REQUESTED
     )
     snapshot = None if settings.IS_POSTGRES else tmp_path / "db.sqlite3"
     env = {
@@ -126,15 +126,17 @@ def test_worker_sends_a_message_caused_on_commit_exactly_once(test_broker, tmp_p
     try:
         if snapshot is None:
             worker = start_worker()
-        with transaction.atomic():
-            ids = message_enqueue(kind="agreement_ending", obj=agreement, occasion="worker-test")
-            assert OutgoingMessage.objects.filter(pk__in=ids).count() == 1
-        # The same cause again, and a duplicate task: still one email.
-        with transaction.atomic():
-            message_enqueue(kind="agreement_ending", obj=agreement, occasion="worker-test")
-        send_messages.delay(ids)
-        message = OutgoingMessage.objects.get(recipient=staff, occasion="worker-test")
-        skipped = OutgoingMessage.objects.get(recipient__email="")
+        client.force_login(expert.user)
+        confirm = reverse("consultations:consultation-confirm", args=[consultation.pk])
+        assert client.post(confirm).status_code == 302
+        # The same click again (refused: already confirmed) and a duplicate task: still one email.
+        client.post(confirm)
+        consultation.refresh_from_db()
+        assert consultation.status == Consultation.Status.CONFIRMED
+        message = OutgoingMessage.objects.get(kind="consultation_confirmed", recipient=manager)
+        skipped = OutgoingMessage.objects.get(kind="consultation_confirmed", recipient__email="")
+        assert OutgoingMessage.objects.count() == 2
+        send_messages.delay([message.pk])
         if snapshot is not None:
             with sqlite3.connect(snapshot) as copy:
                 connection.ensure_connection()

@@ -54,3 +54,27 @@ def _english_labels():
 
     with translation.override("en"):
         yield
+
+
+def add_activity(cluster, *, days_ago: int = 2):
+    """For one programme cluster: a held session with its outcome, an overdue one, a cancelled one, and an
+    attended event with an outcome and a partnership lead, all in the current week or month."""
+    from consultations.models import Consultation
+    from consultations.tests.factories import ConsultationFactory, SessionOutcomeFactory, local_at
+    from events.models import Participation
+    from events.tests.factories import OutcomeFactory, ParticipationFactory, PartnershipLeadFactory, PastEventFactory
+
+    agreement = cluster.agreements.first()
+    held = ConsultationFactory(agreement=agreement, status=Consultation.Status.HELD, starts_at=local_at(-days_ago, 9))
+    SessionOutcomeFactory(consultation=held, hours_delivered=Decimal("1.5"))
+    ConsultationFactory(agreement=agreement, status=Consultation.Status.CONFIRMED, starts_at=local_at(-days_ago, 12))
+    ConsultationFactory(
+        agreement=agreement, status=Consultation.Status.CANCELLED, status_reason="x", starts_at=local_at(-days_ago, 15)
+    )
+    event = PastEventFactory(
+        starts_at=local_at(-days_ago, 9),
+        ends_at=local_at(-days_ago, 17),
+        registration_deadline=local_at(-days_ago - 5, 9),
+    )
+    participation = ParticipationFactory(event=event, cluster=cluster, status=Participation.Status.APPROVED)
+    PartnershipLeadFactory(outcome=OutcomeFactory(participation=participation, contacts_made=4))

@@ -19,7 +19,7 @@ from reports.exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
 from reports.services import monthly_period, report_send_weekly, weekly_period
 from reports.tables import CLUSTER, ReportScope, build_tables, get_table_spec
 
-from .conftest import make_programme_clusters
+from .conftest import add_activity, make_programme_clusters
 
 
 def this_year():
@@ -64,7 +64,7 @@ def test_workbook_opens_with_one_typed_sheet_per_table_and_totals_equal_the_data
     assert agreements.cell(2, start_col).number_format == "yyyy-mm-dd"
     assert agreements.cell(agreements.max_row, header.index("Hours granted") + 1).value == pytest.approx(113.25)
 
-    kpi = sheet_rows(workbook, workbook.sheetnames[2])
+    kpi = sheet_rows(workbook, str(get_table_spec("label_kpi").title)[:31])
     assert kpi[1][2:6] == (3, 6, 1, 1)
 
 
@@ -122,13 +122,16 @@ def test_dashboard_shows_kpis_hours_tables_and_downloads(client, staff, programm
 
 @pytest.mark.parametrize("count", [5, 50])
 def test_dashboard_query_count_is_fixed(client, staff, programme, count, django_assert_max_num_queries):
-    make_programme_clusters(programme, count)
+    for cluster in make_programme_clusters(programme, count):
+        add_activity(cluster, days_ago=0)
     ClusterFactory.create_batch(3)  # registry clusters outside the programme
     client.force_login(staff)
-    with django_assert_max_num_queries(12) as queries:
+    with django_assert_max_num_queries(17) as queries:
         response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 200
-    assert response.content.decode().count("<tr") > count
+    html = response.content.decode()
+    assert html.count("<tr") > 5 * count
+    assert "Consultations by cluster and service area" in html and "Partnership leads" in html
     DASHBOARD_QUERIES[count] = len(queries)
     print(f"dashboard queries at {count} clusters: {len(queries)}")
     assert len(set(DASHBOARD_QUERIES.values())) == 1, DASHBOARD_QUERIES
@@ -226,3 +229,43 @@ def test_chart_widths_are_valid_svg_in_lithuanian(client, programme):
     widths = re.findall(r'width="([^"]+)"', html.split('id="kpi-heading"')[1].split("</section>")[0])
     assert "16.7%" in widths
     assert all(re.fullmatch(r"\d+(\.\d+)?%", width) for width in widths), widths
+
+
+# Consultation and event tables ---------------------------------------------------------------------------
+
+
+def test_consultation_and_event_tables_total_the_database(programme):
+    from consultations.models import Consultation, SessionOutcome
+    from events.models import Participation, PartnershipLead
+
+    clusters = make_programme_clusters(programme, 3)
+    for cluster in clusters:
+        add_activity(cluster)
+    tables = {table.key: table for table in build_tables(this_year())}
+    by_area = tables["consultations_by_area"].totals()
+    assert by_area["requested"] == Consultation.objects.count() == 9
+    assert by_area["held"] == Consultation.objects.filter(status="held").count() == 3
+    assert by_area["cancelled"] == 3 and by_area["no_show"] == 0
+    assert by_area["delivered"] == SessionOutcome.objects.aggregate(total=Sum("hours_delivered"))["total"]
+    assert len(tables["outcomes_overdue"].rows) == 3  # the confirmed sessions two days ago, not logged
+    applications = tables["event_applications"].totals()
+    assert applications["applied"] == applications["approved"] == Participation.objects.count() == 3
+    assert applications["attended"] == 3 and applications["contacts"] == 12
+    assert applications["leads"] == PartnershipLead.objects.count() == len(tables["partnership_leads"].rows) == 3
+    assert "sessions" not in tables and "cluster_events" not in tables  # the clusters' own statements only
+
+
+def test_monthly_statement_holds_the_clusters_own_sessions_outcomes_and_events(programme):
+    first, second = make_programme_clusters(programme, 2)
+    add_activity(first)
+    add_activity(second)
+    year = this_year()
+    tables = {t.key: t for t in build_tables(ReportScope(year.date_from, year.date_to, cluster=first), CLUSTER)}
+    assert {"sessions", "consultations_by_area", "cluster_events", "partnership_leads"} <= set(tables)
+    assert "outcomes_overdue" not in tables and "event_applications" not in tables
+    sessions = tables["sessions"].dicts()
+    assert len(sessions) == 3 and {row["status"] for row in sessions} == {"Held", "Confirmed", "Cancelled"}
+    assert tables["sessions"].totals()["delivered"] == Decimal("1.5")
+    [event] = tables["cluster_events"].dicts()
+    assert event["attended"] is True and event["contacts"] == 4 and event["leads"] == 1
+    assert [row["cluster"] for row in tables["partnership_leads"].dicts()] == [first.name]

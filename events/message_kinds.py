@@ -1,0 +1,239 @@
+"""The event emails: decisions on applications, promotions from the waiting list, deadline and outcome reminders.
+
+Decisions (approved, waitlisted, rejected, promoted) are ``Decision`` rows; ``decision_notify`` records one
+message per decision for the cluster's managers inside the transaction that writes the decision and marks the
+decision's ``notified_at`` in that same transaction, so a decision is announced exactly once and only if it
+commits. The reminders are sweeps (see ``notifications.sweeps``).
+"""
+
+import datetime
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement
+from clusters.models import Cluster
+from inolink.ical import absolute_url
+from notifications.registry import MessageKind, register
+from notifications.services import message_enqueue
+from notifications.sweeps import Sweep, register_sweep
+
+from .models import Decision, Event, Participation
+
+DEADLINE_REMINDER_DAYS = 7
+OUTCOME_REQUEST_AFTER = datetime.timedelta(days=3)
+# Asked once; sessions older than this are no longer candidates, so the sweep's work stays bounded.
+OUTCOME_REQUEST_WINDOW = datetime.timedelta(days=30)
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+# Decisions -----------------------------------------------------------------------------------------------
+
+
+def _decision_subject(obj, ctx):
+    values = {"event": obj.participation.event, "cluster": obj.participation.cluster}
+    if obj.kind == Decision.Kind.APPROVED:
+        return _("%(cluster)s is approved for %(event)s") % values
+    if obj.kind == Decision.Kind.WAITLISTED:
+        return _("%(cluster)s is on the waiting list for %(event)s") % values
+    return _("Your application to %(event)s was not accepted") % values
+
+
+def _decision_still_relevant(obj, message) -> bool:
+    """The application still has the status this decision gave it (a later decision supersedes it)."""
+    return obj.participation.status == Decision.RESULT[obj.kind]
+
+
+DECISION_SELECT = ("participation__event", "participation__cluster")
+
+
+def _decision_context(obj, message):
+    return {
+        "event": obj.participation.event,
+        "participation": obj.participation,
+        "event_url": absolute_url(obj.participation.event.get_absolute_url()),
+        # A decision has no page of its own: link to the application.
+        "object_url": absolute_url(obj.participation.get_absolute_url()),
+    }
+
+
+register(
+    MessageKind(
+        key="event_decision",
+        model="events.Decision",
+        verbose_name=_("Event application decision"),
+        subject=_decision_subject,
+        template="events/emails/event_decision",
+        recipients=lambda obj: obj.participation.cluster.managers.all(),
+        context=_decision_context,
+        still_relevant=_decision_still_relevant,
+        select_related=DECISION_SELECT,
+    )
+)
+
+register(
+    MessageKind(
+        key="event_promoted",
+        model="events.Decision",
+        verbose_name=_("Promoted from an event's waiting list"),
+        subject=lambda obj, ctx: (
+            _("A place came free: %(cluster)s is approved for %(event)s")
+            % {"event": obj.participation.event, "cluster": obj.participation.cluster}
+        ),
+        template="events/emails/event_promoted",
+        recipients=lambda obj: obj.participation.cluster.managers.all(),
+        context=_decision_context,
+        still_relevant=_decision_still_relevant,
+        select_related=DECISION_SELECT,
+    )
+)
+
+
+def decision_notify(decision: Decision) -> list[int]:
+    """Record the decision's email to the cluster's managers and mark it notified; inside its transaction."""
+    kind = "event_promoted" if decision.kind == Decision.Kind.PROMOTED else "event_decision"
+    ids = message_enqueue(kind=kind, obj=decision, occasion="decision")
+    decision.notified_at = timezone.now()
+    decision.save(update_fields=["notified_at"])
+    return ids
+
+
+# Registration deadline in 7 days: to programme clusters that took part in this kind of event before ---------
+
+
+def deadline_reminders_due(now: datetime.datetime):
+    """Open events (not funding calls) whose registration deadline is within the next 7 days."""
+    return (
+        Event.objects.open_for_applications(now)
+        .exclude(kind__in=Event.FUNDING_KINDS)
+        .filter(registration_deadline__lte=now + datetime.timedelta(days=DEADLINE_REMINDER_DAYS))
+        .prefetch_related(
+            Prefetch("participations", queryset=Participation.objects.only("pk", "event_id", "cluster_id"))
+        )
+    )
+
+
+def _experienced_clusters(run) -> dict[str, list[Cluster]]:
+    """Per event kind: the programme clusters (a live agreement) approved for an earlier event of that kind.
+
+    Loaded once per sweep run (two queries), whatever the number of events.
+    """
+    cached = getattr(run, "_event_kind_clusters", None)
+    if cached is not None:
+        return cached
+    programme_clusters = Agreement.objects.live().values("cluster_id")
+    took_part = (
+        Participation.objects.filter(
+            status=Participation.Status.APPROVED, event__ends_at__lte=run.now, cluster__in=programme_clusters
+        )
+        .values_list("event__kind", "cluster_id")
+        .distinct()
+    )
+    pairs = list(took_part)
+    clusters = Cluster.objects.prefetch_related("managers").in_bulk({cluster_id for _, cluster_id in pairs})
+    cached = {}
+    for kind, cluster_id in pairs:
+        cached.setdefault(kind, []).append(clusters[cluster_id])
+    run._event_kind_clusters = cached
+    return cached
+
+
+def _deadline_recipients(event, occasion, run):
+    applied = {participation.cluster_id for participation in event.participations.all()}
+    recipients = []
+    for cluster in _experienced_clusters(run).get(event.kind, []):
+        if cluster.pk not in applied:
+            recipients.extend(cluster.managers.all())
+    return recipients
+
+
+def _deadline_occasion(event, now=None) -> str:
+    return f"deadline-{event.registration_deadline.astimezone(datetime.UTC):%Y%m%dT%H%M}"
+
+
+def _deadline_still_relevant(event, message) -> bool:
+    """Still open at the same deadline, and one of the recipient's clusters has still not applied."""
+    if not event.is_open_for_applications() or message.occasion != _deadline_occasion(event):
+        return False
+    return Cluster.objects.filter(managers=message.recipient_id).exclude(event_participations__event=event).exists()
+
+
+register(
+    MessageKind(
+        key="event_deadline",
+        model="events.Event",
+        verbose_name=_("Event registration deadline reminder"),
+        subject=lambda obj, ctx: (
+            _("Apply by %(deadline)s: %(event)s") % {"event": obj, "deadline": _local(obj.registration_deadline)}
+        ),
+        template="events/emails/event_deadline",
+        context=lambda obj, message: {
+            "apply_url": absolute_url(reverse("events:participation-apply", args=[obj.pk])),
+        },
+        still_relevant=_deadline_still_relevant,
+    )
+)
+
+register_sweep(
+    Sweep(
+        name="event_deadline",
+        kind="event_deadline",
+        candidates=deadline_reminders_due,
+        occasion=_deadline_occasion,
+        recipients=_deadline_recipients,
+    )
+)
+
+
+# Outcome report 3 days after an attended event ends -------------------------------------------------------
+
+
+def outcome_requests_due(now: datetime.datetime):
+    """Approved applications to events that ended 3 (up to 30) days ago, with no outcome reported."""
+    return (
+        Participation.objects.filter(
+            status=Participation.Status.APPROVED,
+            outcome__isnull=True,
+            event__ends_at__lte=now - OUTCOME_REQUEST_AFTER,
+            event__ends_at__gt=now - OUTCOME_REQUEST_WINDOW,
+        )
+        .exclude(event__status=Event.Status.CANCELLED)
+        .select_related("event", "cluster")
+        .prefetch_related("cluster__managers")
+    )
+
+
+register(
+    MessageKind(
+        key="event_outcome_request",
+        model="events.Participation",
+        verbose_name=_("Event outcome report request"),
+        subject=lambda obj, ctx: _("What did %(event)s bring? Please report the outcome") % {"event": obj.event},
+        template="events/emails/event_outcome_request",
+        recipients=lambda obj: obj.cluster.managers.all(),
+        context=lambda obj, message: {
+            "report_url": absolute_url(reverse("events:outcome-report", args=[obj.pk])),
+        },
+        still_relevant=lambda obj, message: (
+            obj.status == Participation.Status.APPROVED
+            and obj.event.status != Event.Status.CANCELLED
+            and not hasattr(obj, "outcome")
+        ),
+        select_related=("event", "cluster", "outcome"),
+    )
+)
+
+register_sweep(
+    Sweep(
+        name="event_outcome_request",
+        kind="event_outcome_request",
+        candidates=outcome_requests_due,
+        occasion=lambda obj, now: "outcome-request",
+        recipients=lambda obj, occasion, run: obj.cluster.managers.all(),
+    )
+)

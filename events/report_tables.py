@@ -1,0 +1,160 @@
+"""Report tables about events: applications and attendance per event, a cluster's own events, partnership leads.
+
+Each builder runs a fixed number of queries whatever the data size (see ``reports.tables``). An application
+belongs to the period in which its event starts; a lead to the period in which it was recorded.
+"""
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement
+from reports.tables import CLUSTER, STAFF, Column, ReportScope, register_table
+
+from .models import Event, Participation, PartnershipLead
+
+Status = Participation.Status
+
+
+def _participations_in_scope(scope: ReportScope):
+    participations = Participation.objects.filter(
+        event__starts_at__date__gte=scope.date_from, event__starts_at__date__lte=scope.date_to
+    )
+    if scope.programme is not None:
+        participations = participations.filter(
+            cluster__in=Agreement.objects.filter(programme=scope.programme).values("cluster")
+        )
+    if scope.cluster is not None:
+        participations = participations.filter(cluster=scope.cluster)
+    return participations
+
+
+@register_table(
+    "event_applications",
+    _("Event applications and attendance"),
+    columns=[
+        Column("event", _("Event")),
+        Column("kind", _("Kind")),
+        Column("starts", _("Starts"), "date"),
+        Column("applied", _("Applications"), "int", total=True),
+        Column("approved", _("Approved"), "int", total=True),
+        Column("waitlisted", _("Waiting list"), "int", total=True),
+        Column("rejected", _("Rejected"), "int", total=True),
+        Column("withdrawn", _("Withdrawn"), "int", total=True),
+        Column("attended", _("Attended"), "int", total=True),
+        Column("contacts", _("Contacts made"), "int", total=True),
+        Column("leads", _("Partnership leads"), "int", total=True),
+    ],
+    audiences=(STAFF,),
+    position=60,
+)
+def event_applications_table(scope: ReportScope):
+    """Two queries: the application counts per event, and the leads per event."""
+    participations = _participations_in_scope(scope)
+    rows = (
+        participations.values("event_id", "event__title", "event__kind", "event__starts_at")
+        .annotate(
+            applied=Count("pk"),
+            approved=Count("pk", filter=Q(status=Status.APPROVED)),
+            waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
+            rejected=Count("pk", filter=Q(status=Status.REJECTED)),
+            withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
+            attended=Count("pk", filter=Q(outcome__attended=True)),
+            contacts=Sum("outcome__contacts_made"),
+        )
+        .order_by("event__starts_at", "event__title", "event_id")
+    )
+    leads = dict(
+        PartnershipLead.objects.filter(outcome__participation__in=participations.values("pk"))
+        .values("outcome__participation__event_id")
+        .annotate(count=Count("pk"))
+        .values_list("outcome__participation__event_id", "count")
+    )
+    kinds = dict(Event.Kind.choices)
+    for row in rows:
+        yield (
+            row["event__title"],
+            str(kinds.get(row["event__kind"], row["event__kind"])),
+            timezone.localtime(row["event__starts_at"]).date(),
+            row["applied"],
+            row["approved"],
+            row["waitlisted"],
+            row["rejected"],
+            row["withdrawn"],
+            row["attended"],
+            row["contacts"] or 0,
+            leads.get(row["event_id"], 0),
+        )
+
+
+@register_table(
+    "cluster_events",
+    _("Events"),
+    columns=[
+        Column("event", _("Event")),
+        Column("kind", _("Kind")),
+        Column("starts", _("Starts"), "date"),
+        Column("status", _("Application")),
+        Column("attended", _("Attended"), "bool"),
+        Column("contacts", _("Contacts made"), "int", total=True),
+        Column("leads", _("Partnership leads"), "int", total=True),
+    ],
+    audiences=(CLUSTER,),
+    position=60,
+)
+def cluster_events_table(scope: ReportScope):
+    """A cluster's own applications to events starting in the period, with what they brought."""
+    participations = (
+        _participations_in_scope(scope)
+        .select_related("event", "outcome")
+        .annotate(lead_count=Count("outcome__leads"))
+        .order_by("event__starts_at", "pk")
+    )
+    for participation in participations:
+        outcome = getattr(participation, "outcome", None)
+        yield (
+            participation.event.title,
+            str(participation.event.get_kind_display()),
+            timezone.localtime(participation.event.starts_at).date(),
+            str(participation.get_status_display()),
+            outcome.attended if outcome else None,
+            outcome.contacts_made if outcome else 0,
+            participation.lead_count,
+        )
+
+
+@register_table(
+    "partnership_leads",
+    _("Partnership leads"),
+    columns=[
+        Column("cluster", _("Cluster")),
+        Column("event", _("Event")),
+        Column("organisation", _("Organisation")),
+        Column("country", _("Country")),
+        Column("topic", _("Topic")),
+        Column("next_step", _("Next step")),
+        Column("recorded", _("Recorded"), "date"),
+    ],
+    audiences=(STAFF, CLUSTER),
+    position=70,
+)
+def partnership_leads_table(scope: ReportScope):
+    leads = PartnershipLead.objects.filter(created_at__date__gte=scope.date_from, created_at__date__lte=scope.date_to)
+    if scope.programme is not None:
+        leads = leads.filter(
+            outcome__participation__cluster__in=Agreement.objects.filter(programme=scope.programme).values("cluster")
+        )
+    if scope.cluster is not None:
+        leads = leads.filter(outcome__participation__cluster=scope.cluster)
+    leads = leads.select_related("outcome__participation__cluster", "outcome__participation__event")
+    for lead in leads.order_by("outcome__participation__cluster__name", "created_at", "pk"):
+        participation = lead.outcome.participation
+        yield (
+            participation.cluster.name,
+            participation.event.title,
+            lead.organisation,
+            str(lead.get_country_display()),
+            lead.topic,
+            lead.next_step,
+            timezone.localtime(lead.created_at).date(),
+        )
