@@ -128,7 +128,7 @@ def measure_booking() -> dict:
     expert = Expert.objects.get(user__email=EXPERT_EMAIL)
     area_code = expert.service_areas.order_by("position").first().code
     managers = list(
-        User.objects.filter(email__startswith="bench.manager.0.", managed_clusters__isnull=False).order_by("email")
+        User.objects.filter(email__startswith="bench.manager.", managed_clusters__isnull=False).order_by("email")
     )[: CLIENTS - 1] + [User.objects.get(email="bench.manager@example.com")]
     cookies = [session_cookie(user) for user in managers]
     slots = candidate_slots()
