@@ -93,3 +93,12 @@ def choose_in_autocomplete(page, select_id, text):
     page.locator(f"#{select_id} + .select2").click()
     page.locator(".select2-search__field").fill(text)
     page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def slot_link_name(expert, moment):
+    """The accessible name of a free-slot link in the slot picker, as a screen reader announces it (English)."""
+    from django.utils import dateformat, timezone, translation
+
+    with translation.override("en"):
+        local = timezone.localtime(moment)
+        return f"{expert}, {dateformat.format(local, 'l, j F')} at {local:%H:%M}"
