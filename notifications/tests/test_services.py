@@ -285,7 +285,7 @@ def test_send_query_count_per_batch_is_bounded(staff, count):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_at_once_send_each_email_once(settings):
     if not settings.IS_POSTGRES:
         pytest.skip("needs PostgreSQL row locks")

@@ -87,7 +87,7 @@ def _status(message_id: int, sqlite_snapshot: Path | None) -> str:
         return db.execute("SELECT status FROM notifications_outgoingmessage WHERE id = ?", [message_id]).fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_sends_a_message_caused_on_commit_exactly_once(test_broker, tmp_path):
     """On PostgreSQL the worker runs while the message is caused; the in-memory SQLite test database cannot be
     shared with another process, so there the worker starts afterwards on a file copy taken after the commit
