@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from events import services
@@ -28,12 +29,15 @@ def run_together(*actions):
     barrier = threading.Barrier(len(actions))
 
     def run(action):
+        # A new thread has no active language: messages would come in the default (Lithuanian); the test reads English.
+        translation.activate("en")
         try:
             barrier.wait(timeout=10)
             return action()
         except ValidationError as error:
             return ("refused", " ".join(error.messages))
         finally:
+            translation.deactivate()
             connection.close()
 
     with ThreadPoolExecutor(max_workers=len(actions)) as pool:
