@@ -58,6 +58,11 @@ LIST_PAGE_SIZE = 50
 EXPERTS_PER_PAGE = 8
 
 
+def _posted(request):
+    """The POST data to bind a form to: an empty POST is still a submission and shows "required" at the fields."""
+    return request.POST if request.method == "POST" else None
+
+
 def _manager_cluster(request) -> Cluster:
     cluster = current_cluster_for_manager(request)
     if cluster is None:
@@ -270,7 +275,7 @@ def consultation_detail(request, pk):
 @login_required
 def consultation_cancel(request, pk):
     consultation = get_consultation_for_manager(request.user, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_cancel(consultation=consultation, by=request.user, reason=form.cleaned_data["reason"])
@@ -422,7 +427,7 @@ def consultation_confirm(request, pk):
 @login_required
 def consultation_decline(request, pk):
     consultation = get_consultation_for_expert(request.user, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_decline(
@@ -453,7 +458,7 @@ def consultation_outcome(request, pk):
     outcome = getattr(consultation, "outcome", None)
     locked = outcome is not None and outcome.is_locked
     form = OutcomeForm(
-        request.POST or None, instance=outcome, initial=None if outcome else {"hours_delivered": consultation.hours}
+        _posted(request), instance=outcome, initial=None if outcome else {"hours_delivered": consultation.hours}
     )
     if request.method == "POST" and not locked and form.is_valid():
         try:

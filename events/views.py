@@ -34,6 +34,11 @@ from .permissions import (
 PAGE_SIZE = 24
 
 
+def _posted(request):
+    """The POST data to bind a form to: an empty POST is still a submission and shows "required" at the fields."""
+    return request.POST if request.method == "POST" else None
+
+
 def _add_errors(form, error: ValidationError) -> None:
     """Put a service's rule error at the field it names, or above the form."""
     if hasattr(error, "error_dict"):
@@ -101,8 +106,8 @@ def participation_apply(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(event.get_absolute_url())
-    form = ApplicationForm(request.POST or None)
-    delegates = delegate_formset(event, request.POST or None)
+    form = ApplicationForm(_posted(request))
+    delegates = delegate_formset(event, _posted(request))
     if request.method == "POST" and form.is_valid() and delegates.is_valid():
         try:
             participation = services.participation_apply(
@@ -176,8 +181,8 @@ def outcome_report(request, pk):
         if outcome
         else None
     )
-    form = OutcomeForm(request.POST or None, initial=initial)
-    leads = LeadFormSet(request.POST or None, prefix="leads")
+    form = OutcomeForm(_posted(request), initial=initial)
+    leads = LeadFormSet(_posted(request), prefix="leads")
     if request.method == "POST" and form.is_valid() and leads.is_valid():
         try:
             services.outcome_report(

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from agreements.models import HourAllocation
@@ -14,6 +14,13 @@ from consultations.signals import consultation_changed
 from .factories import ExpertFactory, available_all_week, local_at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The tests read the services' messages in English (the default language is Lithuanian)."""
+    with translation.override("en"):
+        yield
 
 
 def refused(field, call, *args, **kwargs):

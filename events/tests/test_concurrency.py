@@ -29,6 +29,8 @@ def run_together(*actions):
     barrier = threading.Barrier(len(actions))
 
     def run(action):
+        # A new thread has no active language: messages would come in the default (Lithuanian); the test reads English.
+        translation.activate("en")
         try:
             barrier.wait(timeout=10)
             with translation.override("en"):  # a new thread speaks LANGUAGE_CODE (lt); the asserts read English
@@ -36,6 +38,7 @@ def run_together(*actions):
         except ValidationError as error:
             return ("refused", " ".join(error.messages))
         finally:
+            translation.deactivate()
             connection.close()
 
     with ThreadPoolExecutor(max_workers=len(actions)) as pool:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -21,6 +22,31 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents_in_every_context(django_db_setup):
+    """Let serialized_rollback restore migration data in the journeys, whichever tests ran before them.
+
+    Playwright's sync API runs an event loop, after which Django hands out new connection objects (connections are
+    context-local). pytest-django restores a transactional test's migration data (service areas) from
+    ``_test_serialized_contents``, which the test database setup stored on the first connection object only; a new
+    one lacks it, so after any other transactional test flushed the database the journeys started without data.
+    """
+    from django.db.utils import ConnectionHandler
+
+    contents = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
+    original = ConnectionHandler.create_connection
+
+    def create_connection(self, alias):
+        connection = original(self, alias)
+        if contents.get(alias) is not None:
+            connection._test_serialized_contents = contents[alias]
+        return connection
+
+    ConnectionHandler.create_connection = create_connection
+    yield
+    ConnectionHandler.create_connection = original
 
 
 @pytest.fixture(scope="session")
@@ -93,3 +119,12 @@ def choose_in_autocomplete(page, select_id, text):
     page.locator(f"#{select_id} + .select2").click()
     page.locator(".select2-search__field").fill(text)
     page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def slot_link_name(expert, moment):
+    """The accessible name of a free-slot link in the slot picker, as a screen reader announces it (English)."""
+    from django.utils import dateformat, timezone, translation
+
+    with translation.override("en"):
+        local = timezone.localtime(moment)
+        return f"{expert}, {dateformat.format(local, 'l, j F')} at {local:%H:%M}"
