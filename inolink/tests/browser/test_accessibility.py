@@ -25,9 +25,12 @@ def manager_pages():
     consultation = Consultation.objects.filter(cluster=cluster).order_by("-starts_at").first()
     upcoming = Consultation.objects.filter(cluster=cluster, starts_at__gt=timezone.now() + timezone.timedelta(days=2))
     participation = Participation.objects.filter(cluster=cluster).first()
-    open_event = Event.objects.published().filter(registration_deadline__gt=timezone.now()).exclude(
-        participations__cluster=cluster
-    ).first()
+    open_event = (
+        Event.objects.published()
+        .filter(registration_deadline__gt=timezone.now())
+        .exclude(participations__cluster=cluster)
+        .first()
+    )
     pages = [
         reverse("consultations:dashboard"),
         reverse("consultations:book"),
