@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .countries import Country
 from .models import Decision, Event, FundingIntent
@@ -76,7 +77,7 @@ class ApplicationForm(forms.Form):
 
 class DelegateForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
-    role = forms.CharField(label=_("Role"), max_length=200, required=False)
+    role = forms.CharField(label=pgettext_lazy("delegate", "Role"), max_length=200, required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
@@ -269,7 +270,9 @@ class Delegate(models.Model):
         Participation, on_delete=models.CASCADE, related_name="delegates", verbose_name=_("application")
     )
     full_name = models.CharField(_("full name"), max_length=200)
-    role = models.CharField(_("role"), max_length=200, help_text=_("E.g. cluster manager, CEO of a member company."))
+    role = models.CharField(
+        pgettext_lazy("delegate", "role"), max_length=200, help_text=_("E.g. cluster manager, CEO of a member company.")
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
