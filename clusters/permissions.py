@@ -3,6 +3,8 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from inolink.http import int_or_404
+
 from .models import Cluster
 
 
@@ -17,11 +19,7 @@ def clusters_visible_to(user):
 
 def get_cluster_for(user, pk):
     """The cluster, or 404 when it does not exist, the id is malformed, or the person may not see it."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    return get_object_or_404(clusters_visible_to(user), pk=pk)
+    return get_object_or_404(clusters_visible_to(user), pk=int_or_404(pk))
 
 
 def current_cluster_for_manager(request):
@@ -37,3 +35,11 @@ def current_cluster_for_manager(request):
         if cluster.pk == chosen:
             return cluster
     return managed[0]
+
+
+def require_current_cluster(request):
+    """The cluster a manager is working on; 404 for people who manage none."""
+    cluster = current_cluster_for_manager(request)
+    if cluster is None:
+        raise Http404
+    return cluster

@@ -14,15 +14,6 @@ from .places import CITY_CHOICES
 from .selectors import BOOKING_LENGTHS
 
 
-def attach_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError at the form's fields, or above the form for fields it lacks."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
-
-
 def length_choices():
     return [(str(hours), _("%(hours)s h") % {"hours": f"{hours:g}"}) for hours in BOOKING_LENGTHS]
 

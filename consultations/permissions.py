@@ -9,16 +9,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clusters.models import Cluster
+from inolink.http import int_or_404
 
 from .models import Consultation, Expert
 from .selectors import consultation_detail_queryset
-
-
-def _int(pk) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def expert_for(user) -> Expert | None:
@@ -57,17 +51,17 @@ def consultations_of_expert(user):
 
 def get_consultation_for(user, pk) -> Consultation:
     """For reading: the cluster's manager or the session's expert."""
-    return get_object_or_404(consultation_detail_queryset(consultations_visible_to(user)), pk=_int(pk))
+    return get_object_or_404(consultation_detail_queryset(consultations_visible_to(user)), pk=int_or_404(pk))
 
 
 def get_consultation_for_manager(user, pk) -> Consultation:
     """For the cluster's actions: reschedule, cancel, rate, .ics."""
-    return get_object_or_404(consultation_detail_queryset(consultations_managed_by(user)), pk=_int(pk))
+    return get_object_or_404(consultation_detail_queryset(consultations_managed_by(user)), pk=int_or_404(pk))
 
 
 def get_consultation_for_expert(user, pk) -> Consultation:
     """For the expert's actions: confirm, decline, outcome."""
-    return get_object_or_404(consultation_detail_queryset(consultations_of_expert(user)), pk=_int(pk))
+    return get_object_or_404(consultation_detail_queryset(consultations_of_expert(user)), pk=int_or_404(pk))
 
 
 def can_manage(user, consultation) -> bool:

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agreements.selectors import current_agreement
 from clusters.models import Cluster
-from clusters.permissions import current_cluster_for_manager
+from clusters.permissions import require_current_cluster
+from inolink.forms import attach_service_errors, submitted_data
 from inolink.ical import calendar_response
 
 from . import services
@@ -34,7 +35,6 @@ from .forms import (
     SlotChoiceForm,
     SlotQueryForm,
     WeeklyAvailabilityFormSet,
-    attach_errors,
 )
 from .models import AvailabilityException, CalendarFeed, Consultation, Expert, WeeklyAvailability
 from .permissions import (
@@ -58,18 +58,6 @@ LIST_PAGE_SIZE = 50
 EXPERTS_PER_PAGE = 8
 
 
-def _posted(request):
-    """The POST data to bind a form to: an empty POST is still a submission and shows "required" at the fields."""
-    return request.POST if request.method == "POST" else None
-
-
-def _manager_cluster(request) -> Cluster:
-    cluster = current_cluster_for_manager(request)
-    if cluster is None:
-        raise Http404
-    return cluster
-
-
 def _managed_clusters(request):
     return Cluster.objects.managed_by(request.user).order_by("name").only("pk", "name")
 
@@ -84,7 +72,7 @@ def _week_start(week: int) -> datetime.date:
 @login_required
 def dashboard(request):
     """A cluster manager's start page: agreement and hours, upcoming and recent sessions, ratings due."""
-    cluster = _manager_cluster(request)
+    cluster = require_current_cluster(request)
     context = {
         "cluster": cluster,
         "managed_clusters": _managed_clusters(request),
@@ -98,7 +86,7 @@ def dashboard(request):
 @require_GET
 def book(request):
     """Step 1: the service area and the length."""
-    cluster = _manager_cluster(request)
+    cluster = require_current_cluster(request)
     return render(
         request,
         "consultations/book_area.html",
@@ -110,7 +98,7 @@ def book(request):
 @require_GET
 def book_slots(request):
     """Step 2: the area's active experts with their free slots, a week at a time."""
-    cluster = _manager_cluster(request)
+    cluster = require_current_cluster(request)
     query = SlotQueryForm(request.GET)
     if not query.is_valid() and "area" in query.errors:
         messages.warning(request, _("Choose a service area first."))
@@ -158,7 +146,7 @@ def _expert_or_none(pk):
 @login_required
 def book_new(request):
     """Step 3: format, topic and agenda for the picked slot; the booking service decides."""
-    cluster = _manager_cluster(request)
+    cluster = require_current_cluster(request)
     area_code = request.GET.get("area") or request.POST.get("area")
     query = SlotQueryForm({"area": area_code})
     if not query.is_valid():
@@ -201,7 +189,7 @@ def book_new(request):
                     booked_by=request.user,
                 )
             except ValidationError as error:
-                attach_errors(form, error)
+                attach_service_errors(form, error)
             else:
                 messages.success(request, _("Your request is sent. The expert will confirm it."))
                 return redirect(consultation)
@@ -275,12 +263,12 @@ def consultation_detail(request, pk):
 @login_required
 def consultation_cancel(request, pk):
     consultation = get_consultation_for_manager(request.user, pk)
-    form = ReasonForm(_posted(request))
+    form = ReasonForm(submitted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_cancel(consultation=consultation, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("The consultation is cancelled and its hours are back in your balance."))
             return redirect(consultation)
@@ -314,7 +302,7 @@ def consultation_reschedule(request, pk):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                attach_errors(form, error)
+                attach_service_errors(form, error)
             else:
                 messages.success(request, _("The new time is sent to the expert to confirm."))
                 return redirect(consultation)
@@ -376,7 +364,7 @@ def consultation_rate(request, pk):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("Thank you for rating the session."))
             return redirect(consultation)
@@ -427,14 +415,14 @@ def consultation_confirm(request, pk):
 @login_required
 def consultation_decline(request, pk):
     consultation = get_consultation_for_expert(request.user, pk)
-    form = ReasonForm(_posted(request))
+    form = ReasonForm(submitted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_decline(
                 consultation=consultation, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("The request is declined; the cluster sees your reason."))
             return redirect("consultations:my-sessions")
@@ -458,13 +446,13 @@ def consultation_outcome(request, pk):
     outcome = getattr(consultation, "outcome", None)
     locked = outcome is not None and outcome.is_locked
     form = OutcomeForm(
-        _posted(request), instance=outcome, initial=None if outcome else {"hours_delivered": consultation.hours}
+        submitted_data(request), instance=outcome, initial=None if outcome else {"hours_delivered": consultation.hours}
     )
     if request.method == "POST" and not locked and form.is_valid():
         try:
             services.outcome_save(consultation=consultation, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("The outcome is saved. You can edit it for 7 days."))
             return redirect("consultations:my-sessions")

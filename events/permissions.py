@@ -5,20 +5,12 @@ A cluster manager sees and changes only their own cluster's applications, outcom
 every other object answers 404.
 """
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clusters.models import Cluster
-from clusters.permissions import current_cluster_for_manager
+from inolink.http import int_or_404
 
 from .models import Event, Participation
-
-
-def _int_or_404(pk) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def events_visible_to(user):
@@ -31,7 +23,7 @@ def events_visible_to(user):
 
 
 def get_event_for(user, pk) -> Event:
-    return get_object_or_404(events_visible_to(user), pk=_int_or_404(pk))
+    return get_object_or_404(events_visible_to(user), pk=int_or_404(pk))
 
 
 def participations_visible_to(user):
@@ -46,28 +38,16 @@ def get_participation_for(user, pk, *, queryset=None) -> Participation:
     """The application, or 404 when it does not exist or belongs to a cluster the person does not manage."""
     queryset = queryset if queryset is not None else Participation.objects.select_related("event", "cluster")
     visible = queryset.filter(pk__in=participations_visible_to(user).values("pk"))
-    return get_object_or_404(visible, pk=_int_or_404(pk))
+    return get_object_or_404(visible, pk=int_or_404(pk))
 
 
 def get_managed_participation(request, pk, *, queryset=None) -> Participation:
     """Like ``get_participation_for`` but for changes: only a manager of the application's cluster, never staff."""
     queryset = queryset if queryset is not None else Participation.objects.select_related("event", "cluster")
     managed = queryset.filter(cluster__in=Cluster.objects.managed_by(request.user))
-    return get_object_or_404(managed, pk=_int_or_404(pk))
+    return get_object_or_404(managed, pk=int_or_404(pk))
 
 
 def can_change_participation(user, participation) -> bool:
     """Only a manager of the application's cluster applies, withdraws and reports; staff decide in the admin."""
     return Cluster.objects.managed_by(user).filter(pk=participation.cluster_id).exists()
-
-
-def acting_cluster(request) -> Cluster | None:
-    """The cluster a manager acts for (their current one), or None for people who manage none."""
-    return current_cluster_for_manager(request)
-
-
-def require_acting_cluster(request) -> Cluster:
-    cluster = acting_cluster(request)
-    if cluster is None:
-        raise Http404
-    return cluster

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require_staff
+from clusters.permissions import current_cluster_for_manager, require_current_cluster
+from inolink.forms import attach_service_errors, submitted_data
 from inolink.ical import calendar_response
 
 from . import selectors, services
@@ -23,36 +25,20 @@ from .forms import (
 )
 from .models import FundingIntent, Participation
 from .permissions import (
-    acting_cluster,
     can_change_participation,
     get_event_for,
     get_managed_participation,
     get_participation_for,
-    require_acting_cluster,
 )
 
 PAGE_SIZE = 24
-
-
-def _posted(request):
-    """The POST data to bind a form to: an empty POST is still a submission and shows "required" at the fields."""
-    return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's rule error at the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
 def event_list(request):
     form = CatalogueFilterForm(request.GET or None, countries=selectors.catalogue_countries())
     form.is_valid()
-    cluster = acting_cluster(request)
+    cluster = current_cluster_for_manager(request)
     events = selectors.catalogue(form.filters(), cluster=cluster)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -67,7 +53,7 @@ def event_list(request):
 @login_required
 def event_detail(request, pk):
     event = get_event_for(request.user, pk)
-    cluster = acting_cluster(request)
+    cluster = current_cluster_for_manager(request)
     application = selectors.cluster_application(event, cluster)
     intent = FundingIntent.objects.filter(event=event, cluster=cluster).first() if cluster else None
     return render(
@@ -95,7 +81,7 @@ def event_ics(request, pk):
 
 @login_required
 def participation_apply(request, pk):
-    cluster = require_acting_cluster(request)
+    cluster = require_current_cluster(request)
     event = get_event_for(request.user, pk)
     existing = Participation.objects.filter(event=event, cluster=cluster).first()
     if existing is not None:
@@ -106,8 +92,8 @@ def participation_apply(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(event.get_absolute_url())
-    form = ApplicationForm(_posted(request))
-    delegates = delegate_formset(event, _posted(request))
+    form = ApplicationForm(submitted_data(request))
+    delegates = delegate_formset(event, submitted_data(request))
     if request.method == "POST" and form.is_valid() and delegates.is_valid():
         try:
             participation = services.participation_apply(
@@ -120,7 +106,7 @@ def participation_apply(request, pk):
                 support_details=form.cleaned_data["support_details"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("Your application has been sent. Programme staff will decide on it."))
             return redirect(participation.get_absolute_url())
@@ -181,8 +167,8 @@ def outcome_report(request, pk):
         if outcome
         else None
     )
-    form = OutcomeForm(_posted(request), initial=initial)
-    leads = LeadFormSet(_posted(request), prefix="leads")
+    form = OutcomeForm(submitted_data(request), initial=initial)
+    leads = LeadFormSet(submitted_data(request), prefix="leads")
     if request.method == "POST" and form.is_valid() and leads.is_valid():
         try:
             services.outcome_report(
@@ -194,7 +180,7 @@ def outcome_report(request, pk):
                 new_leads=[lead for lead in (f.lead() for f in leads.forms) if lead],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("Thank you: the outcome has been saved."))
             return redirect(participation.get_absolute_url())
@@ -207,7 +193,7 @@ def outcome_report(request, pk):
 
 @login_required
 def funding_intent_edit(request, pk):
-    cluster = require_acting_cluster(request)
+    cluster = require_current_cluster(request)
     event = get_event_for(request.user, pk)
     if not event.is_funding_call:
         raise Http404
@@ -217,7 +203,7 @@ def funding_intent_edit(request, pk):
         try:
             services.funding_intent_set(event=event, cluster=cluster, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("Your cluster's intent for this call has been saved."))
             return redirect(event.get_absolute_url())
