@@ -318,7 +318,9 @@ def consultation_reschedule(request, pk):
         return _reschedule_confirm(request, consultation, form)
     query = SlotQueryForm({"area": consultation.service_area.code, **request.GET.dict()})
     query.is_valid()
-    length = query.cleaned_data.get("length") if request.GET.get("length") else consultation.hours.normalize()
+    # No length, or one that is not among the choices, means the booked length.
+    chosen = query.cleaned_data.get("length") if request.GET.get("length") else None
+    length = chosen or consultation.hours.normalize()
     week = query.cleaned_data.get("week") or 0
     first_day = _week_start(week)
     slots = free_slots([consultation.expert], first_day=first_day, days=SLOT_DAYS, length=length, exclude=consultation)

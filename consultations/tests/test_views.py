@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations import services
 from consultations.models import AvailabilityException, Consultation, Rating, ServiceArea, WeeklyAvailability
 
 from .factories import ConsultationFactory, ExpertFactory, SessionOutcomeFactory, available_all_week, local_at
@@ -302,3 +303,13 @@ def test_dashboard_shows_hours_and_sessions(client, world):
     assert "Upcoming one" in page and "Rate me" in page and "waiting for your rating" in page
     allocation = response.context["agreement"].allocations.all()[0]
     assert allocation.hours_held == 2 and allocation.hours_delivered == 1 and allocation.hours_remaining == 17
+
+
+@pytest.mark.parametrize("length", ["7", "abc", "-1", "1.3"])
+def test_reschedule_slots_with_a_length_not_offered_fall_back_to_the_booked_length(client, world, length):
+    consultation = services.consultation_book(**world.book_kwargs(starts_at=local_at(5, 10)))
+    client.force_login(world.manager)
+    url = reverse("consultations:consultation-reschedule", args=[consultation.pk])
+    response = client.get(url, {"length": length})
+    assert response.status_code == 200
+    assert response.context["length"] == consultation.hours
