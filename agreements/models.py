@@ -125,9 +125,6 @@ class AgreementQuerySet(models.QuerySet):
         day = on or timezone.localdate()
         return self.live().filter(starts_on__lte=day, ends_on__gte=day).fully_signed()
 
-    def for_cluster(self, cluster):
-        return self.filter(cluster=cluster)
-
 
 class Agreement(models.Model):
     """A tripartite cooperation agreement: the agency, the partner and one cluster."""

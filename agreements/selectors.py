@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 
-from .models import Agreement, HourAllocation, Programme
+from .models import Agreement, HourAllocation
 
 
 def agreements_with_usage(*, cluster=None, programme=None):
@@ -24,8 +24,3 @@ def agreements_with_usage(*, cluster=None, programme=None):
 def current_agreement(cluster):
     """The cluster's live agreement with usage (the newest one), or None."""
     return agreements_with_usage(cluster=cluster).filter(terminated_on__isnull=True).first()
-
-
-def programmes_with_progress():
-    """Every programme with its KPI progress, in one query."""
-    return Programme.objects.with_kpi_progress().select_related("agency", "partner")

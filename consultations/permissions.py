@@ -62,7 +62,3 @@ def get_consultation_for_manager(user, pk) -> Consultation:
 def get_consultation_for_expert(user, pk) -> Consultation:
     """For the expert's actions: confirm, decline, outcome."""
     return get_object_or_404(consultation_detail_queryset(consultations_of_expert(user)), pk=int_or_404(pk))
-
-
-def can_manage(user, consultation) -> bool:
-    return user.is_authenticated and consultation.cluster.managers.filter(pk=user.pk).exists()

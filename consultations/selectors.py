@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -230,7 +230,3 @@ def expert_schedule(expert, *, now=None):
             mine.filter(status__in=[Consultation.Status.HELD, Consultation.Status.NO_SHOW]).order_by("-starts_at")[:10]
         ),
     }
-
-
-def experts_with_areas():
-    return Expert.objects.select_related("user").prefetch_related(Prefetch("service_areas"))

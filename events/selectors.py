@@ -169,7 +169,3 @@ def event_outcomes(event: Event):
     return participation_with_details(
         Participation.objects.filter(event=event, status=Participation.Status.APPROVED)
     ).order_by("cluster__name")
-
-
-def events_for_staff_outcomes():
-    return Event.objects.exclude(status=Event.Status.DRAFT).order_by("-starts_at")

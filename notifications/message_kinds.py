@@ -6,11 +6,11 @@ The consultation and event kinds live in their own apps' ``message_kinds.py``
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import active_staff
 from agreements.models import Agreement
 from clusters.models import LabelAward
 from inolink.ical import absolute_url
@@ -20,10 +20,6 @@ from .sweeps import Sweep, register_sweep
 
 AGREEMENT_ENDING_DAYS = 30
 LABEL_EXPIRING_DAYS = 90
-
-
-def active_staff():
-    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("pk")
 
 
 def _days_left(day: datetime.date) -> int:

@@ -46,10 +46,11 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+
+from accounts.selectors import active_staff
 
 from .services import dispatch_task, messages_create
 
@@ -65,7 +66,7 @@ class SweepRun:
     @cached_property
     def staff(self) -> list:
         """Active programme staff with an email address."""
-        return list(get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="").order_by("pk"))
+        return list(active_staff().exclude(email=""))
 
 
 @dataclass(frozen=True)

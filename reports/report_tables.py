@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, HourAllocation, Programme
+from agreements.models import HourAllocation, Programme
 from agreements.selectors import agreements_with_usage
 from clusters.models import LabelAward
 
@@ -151,7 +151,7 @@ def labels_table(scope: ReportScope):
     if scope.cluster is not None:
         awards = awards.filter(cluster=scope.cluster)
     if scope.programme is not None:
-        awards = awards.filter(cluster__in=Agreement.objects.live().filter(programme=scope.programme).values("cluster"))
+        awards = awards.filter(cluster__in=scope.programme.participating_clusters())
     for award in awards.select_related("cluster").order_by("cluster__name", "-level", "-awarded_on"):
         yield (
             award.cluster.name,

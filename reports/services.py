@@ -12,9 +12,9 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.selectors import active_staff
 from agreements.models import Agreement, Programme
 from clusters.models import Cluster
-from notifications.message_kinds import active_staff
 from notifications.services import dispatch_task, messages_create
 
 from .tables import ReportScope
@@ -64,7 +64,7 @@ def report_send_weekly(*, today: datetime.date | None = None) -> int:
             programme,
             staff,
             f"week-{year}-W{week:02d}",
-            {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "programme": programme.pk},
+            ReportScope(date_from, date_to, programme=programme).as_json(),
         )
         for programme in programmes
     ]
@@ -95,7 +95,7 @@ def report_send_monthly(*, today: datetime.date | None = None) -> int:
                 agreement.cluster,
                 agreement.cluster.managers.all(),
                 f"month-{date_from:%Y-%m}",
-                {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "cluster": agreement.cluster_id},
+                ReportScope(date_from, date_to, cluster=agreement.cluster).as_json(),
             )
         )
     offered = messages_create(kind="monthly_statement", rows=rows)
