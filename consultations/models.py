@@ -323,6 +323,20 @@ class Consultation(models.Model):
         return self.is_live and timezone.now() < self.change_deadline
 
     @property
+    def can_be_confirmed(self) -> bool:
+        return self.status == self.Status.REQUESTED and not self.has_started
+
+    @property
+    def can_be_declined(self) -> bool:
+        """A request, or a confirmed session, that has not started yet."""
+        return self.is_live and not self.has_started
+
+    @property
+    def can_be_rated(self) -> bool:
+        """Held, logged by the expert, and not rated yet (a rating is given once)."""
+        return self.status == self.Status.HELD and hasattr(self, "outcome") and not hasattr(self, "rating")
+
+    @property
     def can_log_outcome(self) -> bool:
         return self.status in (self.Status.CONFIRMED, self.Status.HELD, self.Status.NO_SHOW) and self.has_started
 

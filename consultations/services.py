@@ -224,7 +224,7 @@ def consultation_decline(*, consultation: Consultation, by, reason: str) -> Cons
     reason = _require_reason(reason)
     with transaction.atomic():
         consultation = _lock_consultation(consultation)
-        if not consultation.is_live or consultation.has_started:
+        if not consultation.can_be_declined:
             raise ValidationError(_("Only an upcoming request or session can be declined."))
         consultation.status = Consultation.Status.DECLINED
         consultation.status_reason = reason
@@ -388,10 +388,10 @@ def rating_create(*, consultation: Consultation, by, score: int, comment: str = 
         consultation = _lock_consultation(consultation)
         if not consultation.cluster.managers.filter(pk=by.pk).exists():
             raise ValidationError(_("Only the cluster's managers rate its consultations."))
-        if consultation.status != Consultation.Status.HELD or not hasattr(consultation, "outcome"):
-            raise ValidationError({"score": _("A session can be rated once the expert has logged it as held.")})
         if Rating.objects.filter(consultation=consultation).exists():
             raise ValidationError({"score": _("This session has already been rated.")})
+        if not consultation.can_be_rated:
+            raise ValidationError({"score": _("A session can be rated once the expert has logged it as held.")})
         rating = Rating.objects.create(
             consultation=consultation, score=score, comment=(comment or "").strip(), rated_by=by
         )

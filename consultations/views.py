@@ -253,7 +253,7 @@ def consultation_detail(request, pk):
             "is_expert": is_expert,
             "outcome": outcome,
             "rating": rating,
-            "can_rate": is_manager and consultation.status == Consultation.Status.HELD and outcome and not rating,
+            "can_rate": is_manager and consultation.can_be_rated,
             "rating_form": RatingForm(),
             "history": consultation.history.select_related("history_user").order_by("-history_date")[:20],
         },

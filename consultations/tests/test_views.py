@@ -313,3 +313,12 @@ def test_reschedule_slots_with_a_length_not_offered_fall_back_to_the_booked_leng
     response = client.get(url, {"length": length})
     assert response.status_code == 200
     assert response.context["length"] == consultation.hours
+
+
+def test_expert_can_decline_a_confirmed_session_that_has_not_started(client, world):
+    consultation = services.consultation_book(**world.book_kwargs(starts_at=local_at(5, 10)))
+    services.consultation_confirm(consultation=consultation, by=world.expert.user)
+    client.force_login(world.expert.user)
+    html = client.get(reverse("consultations:consultation-detail", args=[consultation.pk])).content.decode()
+    assert reverse("consultations:consultation-decline", args=[consultation.pk]) in html
+    assert reverse("consultations:consultation-confirm", args=[consultation.pk]) not in html
