@@ -140,6 +140,10 @@ class Event(models.Model):
         now = now or timezone.now()
         return self.is_published and now <= self.registration_deadline
 
+    def accepts_applications(self, now: datetime.datetime | None = None) -> bool:
+        """Open for applications and not a funding call (clusters mark an intent for those instead)."""
+        return self.is_open_for_applications(now) and not self.is_funding_call
+
     def has_started(self, now: datetime.datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.starts_at
 

@@ -66,7 +66,7 @@ def check_can_apply(event: Event, *, now=None) -> None:
         raise ValidationError(_("This event is not open for applications."))
     if event.is_funding_call:
         raise ValidationError(_("Funding calls take no applications here: mark your cluster's intent instead."))
-    if not event.is_open_for_applications(now):
+    if not event.accepts_applications(now):
         raise ValidationError(_("The registration deadline for this event has passed."))
 
 

@@ -65,6 +65,7 @@ def event_detail(request, pk):
             "application": application,
             "intent": intent,
             "is_open": event.is_open_for_applications(),
+            "accepts_applications": event.accepts_applications(),
         },
     )
 
