@@ -253,15 +253,14 @@ class Signature(models.Model):
 
 class HourAllocationQuerySet(models.QuerySet):
     def with_usage(self):
-        """Annotate ``hours_delivered`` and ``hours_held`` (from consultations) and ``hours_remaining``.
+        """Annotate ``hours_held`` (by live bookings) and ``hours_remaining``.
 
-        Delivered hours come from logged session outcomes; held hours from live
-        bookings that have not started yet. Until the consultations module records
-        bookings both are zero.
+        Delivered hours are kept on the row (``hours_delivered``, recounted whenever an outcome changes), so a
+        page of many allocations never sums the programme's whole history of outcomes.
         """
-        from consultations.selectors import allocation_usage_annotations
+        from consultations.selectors import allocation_held_hours
 
-        return self.annotate(**allocation_usage_annotations()).annotate(
+        return self.annotate(hours_held=allocation_held_hours()).annotate(
             hours_remaining=models.F("hours_granted") - models.F("hours_delivered") - models.F("hours_held")
         )
 
@@ -280,8 +279,16 @@ class HourAllocation(models.Model):
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_HOURS_PER_AREA)],
         help_text=_("Consultancy hours granted in this service area, at most 1000."),
     )
+    hours_delivered = models.DecimalField(
+        _("hours delivered"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        editable=False,
+        help_text=_("The sum of the hours delivered in the logged outcomes of this agreement's sessions in the area."),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["hours_delivered"])  # a counter, not an edit
     objects = HourAllocationQuerySet.as_manager()
 
     class Meta:
@@ -298,6 +305,7 @@ class HourAllocation(models.Model):
                 condition=Q(hours_granted__gt=0) & Q(hours_granted__lte=MAX_HOURS_PER_AREA),
                 name="agreements_allocation_hours_range",
             ),
+            models.CheckConstraint(condition=Q(hours_delivered__gte=0), name="agreements_allocation_delivered_gte_0"),
         ]
 
     def __str__(self):

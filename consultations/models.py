@@ -270,8 +270,14 @@ class Consultation(models.Model):
         indexes = [
             models.Index(fields=["expert", "starts_at"], name="consult_expert_start_idx"),
             models.Index(fields=["cluster", "starts_at"], name="consult_cluster_start_idx"),
-            # Hours used per allocation (agreement × area) and free-slot look-ups of live bookings.
+            # Recounting an allocation's delivered hours (agreement × area) and summing the hours its live
+            # bookings hold; free-slot look-ups of an expert's live bookings.
             models.Index(fields=["agreement", "service_area"], name="consult_allocation_idx"),
+            models.Index(
+                fields=["agreement", "service_area"],
+                condition=Q(status__in=["requested", "confirmed"]),
+                name="consult_live_allocation_idx",
+            ),
             models.Index(
                 fields=["expert", "ends_at"],
                 condition=Q(status__in=["requested", "confirmed"]),

@@ -11,39 +11,28 @@ from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import AvailabilityException, Consultation, Expert, SessionOutcome, WeeklyAvailability
+from .models import AvailabilityException, Consultation, Expert, WeeklyAvailability
 
 HOURS = models.DecimalField(max_digits=8, decimal_places=2)
 SLOT_STEP = datetime.timedelta(minutes=30)
 BOOKING_LENGTHS = [Decimal(h) / 2 for h in range(2, 9)]  # 1 h to 4 h in half hours
 
 
-def _sum_subquery(queryset, column, group):
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values(group).annotate(total=Sum(column)).values("total"),
-            output_field=HOURS,
-        ),
-        Value(Decimal("0.00"), output_field=HOURS),
-        output_field=HOURS,
-    )
+def allocation_held_hours(now=None):
+    """Annotation for ``HourAllocation``: the hours held by its live bookings (``ConsultationQuerySet.holding_hours``).
 
-
-def allocation_usage_annotations(now=None) -> dict:
-    """Annotations for ``HourAllocation``: hours delivered by outcomes and held by live bookings.
-
-    Delivered: the hours of the outcomes logged for the agreement's consultations in the area.
-    Held: see ``ConsultationQuerySet.holding_hours``. Two correlated subqueries, whatever the row count.
+    A correlated subquery over the partial index of live bookings, so its cost follows the few live bookings
+    of each allocation, not the agreement's history.
     """
-    same_allocation = {"agreement_id": OuterRef("agreement_id"), "service_area_id": OuterRef("service_area_id")}
-    delivered = SessionOutcome.objects.filter(
-        **{f"consultation__{key}": value for key, value in same_allocation.items()}
+    held = (
+        Consultation.objects.holding_hours(now)
+        .filter(agreement_id=OuterRef("agreement_id"), service_area_id=OuterRef("service_area_id"))
+        .order_by()
+        .values("agreement_id")
+        .annotate(total=Sum("hours"))
+        .values("total")
     )
-    held = Consultation.objects.holding_hours(now).filter(**same_allocation)
-    return {
-        "hours_delivered": _sum_subquery(delivered, "hours_delivered", "consultation__agreement_id"),
-        "hours_held": _sum_subquery(held, "hours", "agreement_id"),
-    }
+    return Coalesce(Subquery(held, output_field=HOURS), Value(Decimal("0.00"), output_field=HOURS), output_field=HOURS)
 
 
 # --- Free slots -------------------------------------------------------------------------------------------

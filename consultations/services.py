@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +21,7 @@ from agreements.models import Agreement, HourAllocation
 from .message_kinds import consultation_notify
 from .models import CalendarFeed, Consultation, Expert, Rating, SessionOutcome, new_calendar_token
 from .places import LITHUANIAN_CITIES
-from .selectors import BOOKING_LENGTHS, buffer, earliest_start, slot_is_free
+from .selectors import BOOKING_LENGTHS, HOURS, buffer, earliest_start, slot_is_free
 from .signals import consultation_changed
 
 SLOT_TAKEN = _("This time was just taken by another booking. Please pick another slot.")
@@ -426,3 +428,35 @@ def calendar_feed_regenerate(*, user) -> CalendarFeed:
         feed.token = new_calendar_token()
         feed.save(update_fields=["token"])
     return feed
+
+
+def recount_delivered_hours(allocations) -> int:
+    """Set each allocation's ``hours_delivered`` to the sum of the outcomes logged for its sessions; one UPDATE."""
+    delivered = (
+        SessionOutcome.objects.filter(
+            consultation__agreement_id=OuterRef("agreement_id"),
+            consultation__service_area_id=OuterRef("service_area_id"),
+        )
+        .order_by()
+        .values("consultation__agreement_id")
+        .annotate(total=Sum("hours_delivered"))
+        .values("total")
+    )
+    return allocations.update(
+        hours_delivered=Coalesce(Subquery(delivered, output_field=HOURS), Value(Decimal("0")), output_field=HOURS)
+    )
+
+
+def outcome_hours_changed(consultation_id: int) -> None:
+    """Recount the allocation a consultation draws on, after one of its outcomes was written or removed.
+
+    The allocation row is locked before the sum is read, so two experts logging outcomes in the same
+    allocation at once recount one after the other and the second sum sees the first outcome.
+    """
+    agreement_id, service_area_id = Consultation.objects.values_list("agreement_id", "service_area_id").get(
+        pk=consultation_id
+    )
+    with transaction.atomic():
+        allocation = HourAllocation.objects.filter(agreement_id=agreement_id, service_area_id=service_area_id)
+        list(allocation.select_for_update().values_list("pk", flat=True))
+        recount_delivered_hours(allocation)

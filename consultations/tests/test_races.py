@@ -1,5 +1,6 @@
 """Simultaneous requests on PostgreSQL, with real threads and real transactions."""
 
+import datetime
 import threading
 from decimal import Decimal
 
@@ -101,3 +102,33 @@ def test_the_exclusion_constraint_refuses_overlaps_written_past_the_service():
     fields["status"] = "cancelled"
     fields["status_reason"] = "x"
     Consultation.objects.create(**fields)  # a cancelled booking does not take the time
+
+
+def test_outcomes_logged_at_once_in_one_allocation_all_count():
+    world = make_world(hours=Decimal("100"))
+    experts = [ExpertFactory(service_areas=[world.area]) for _ in range(THREADS)]
+    start = timezone.now() - datetime.timedelta(hours=3)
+    sessions = [
+        Consultation.objects.create(
+            **{k: v for k, v in world.book_kwargs(expert=expert).items() if k != "starts_at"},
+            agreement=world.agreement,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+            status=Consultation.Status.CONFIRMED,
+        )
+        for expert in experts
+    ]
+
+    def log(index):
+        return services.outcome_save(
+            consultation=sessions[index],
+            by=experts[index].user,
+            result="held",
+            summary="Done",
+            hours_delivered=Decimal("1.25"),
+        )
+
+    results = run_at_once(log)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    world.allocation.refresh_from_db()
+    assert world.allocation.hours_delivered == Decimal("1.25") * THREADS

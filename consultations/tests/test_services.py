@@ -199,10 +199,10 @@ def test_expert_confirms_and_declines_with_a_reason(world):
         services.consultation_confirm(consultation=second, by=world.expert.user)
 
 
-def past_confirmed(world, hours=Decimal("2")):
+def past_confirmed(world, hours=Decimal("2"), **overrides):
     start = timezone.now() - datetime.timedelta(hours=3)
     return Consultation.objects.create(
-        **{k: v for k, v in world.book_kwargs(hours=hours).items() if k != "starts_at"},
+        **{k: v for k, v in world.book_kwargs(hours=hours, **overrides).items() if k != "starts_at"},
         agreement=world.agreement,
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=float(hours)),
@@ -265,6 +265,38 @@ def test_outcome_locks_after_seven_days_and_no_show_has_no_hours(world):
         services.outcome_save(
             consultation=consultation, by=world.expert.user, result="held", summary="x", hours_delivered=Decimal("1")
         )
+
+
+def delivered(world):
+    return HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered
+
+
+def test_delivered_hours_follow_every_change_of_the_outcomes(world):
+    other = ExpertFactory(service_areas=[world.area])
+    first, second = past_confirmed(world), past_confirmed(world, expert=other)
+    services.outcome_save(
+        consultation=first, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal("2")
+    )
+    services.outcome_save(
+        consultation=second, by=other.user, result="held", summary="Done", hours_delivered=Decimal("1.5")
+    )
+    assert delivered(world) == Decimal("3.5")
+    services.outcome_save(  # the expert corrects the second one within the week
+        consultation=second, by=other.user, result="no_show", summary="Nobody came", hours_delivered=None
+    )
+    assert delivered(world) == Decimal("2")
+    SessionOutcome.objects.get(consultation=first).delete()  # staff remove an outcome logged by mistake
+    assert delivered(world) == Decimal("0")
+
+
+def test_recount_mends_counters_written_past_the_outcomes(world):
+    consultation = past_confirmed(world)
+    services.outcome_save(
+        consultation=consultation, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal("2")
+    )
+    HourAllocation.objects.update(hours_delivered=Decimal("99"))
+    assert services.recount_delivered_hours(HourAllocation.objects.all()) == HourAllocation.objects.count()
+    assert delivered(world) == Decimal("2")
 
 
 def test_rating_once_after_a_held_session(world):

@@ -1,0 +1,18 @@
+"""Keep each hour allocation's delivered hours in step with the outcomes, whoever writes them (expert, admin)."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import SessionOutcome
+from .services import outcome_hours_changed
+
+
+@receiver(post_save, sender=SessionOutcome, dispatch_uid="consultations_outcome_saved")
+def outcome_saved(sender, instance, raw=False, **kwargs):
+    if not raw:  # fixtures carry the allocations' counters with them
+        outcome_hours_changed(instance.consultation_id)
+
+
+@receiver(post_delete, sender=SessionOutcome, dispatch_uid="consultations_outcome_deleted")
+def outcome_deleted(sender, instance, **kwargs):
+    outcome_hours_changed(instance.consultation_id)
