@@ -41,8 +41,15 @@ class ServiceArea(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        # The programme's own areas are translated (see DEFAULT_AREA_NAMES); areas staff add show as typed.
-        return gettext(self.name)
+        return self.display_name(self.name)
+
+    @staticmethod
+    def display_name(name: str) -> str:
+        """An area's name as people read it, also for rows that carry only the stored name (report aggregates).
+
+        The programme's own areas are translated (see DEFAULT_AREA_NAMES); areas staff add show as typed.
+        """
+        return gettext(name)
 
 
 class Expert(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
 from .message_kinds import OVERDUE_AFTER
-from .models import Consultation
+from .models import Consultation, ServiceArea
 
 Status = Consultation.Status
 
@@ -69,7 +69,7 @@ def consultations_by_area(scope: ReportScope):
     for row in rows:
         yield (
             row["cluster__name"],
-            row["service_area__name"],
+            ServiceArea.display_name(row["service_area__name"]),
             row["requested"],
             row["confirmed"],
             row["held"],

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -7,7 +8,9 @@ from accounts.permissions import staff_required
 from . import selectors
 from .exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
 from .forms import ReportFilterForm
-from .tables import STAFF, build_tables, get_table_spec
+from .tables import STAFF, TableSpec, build_tables, get_table_spec
+
+TABLE_PAGE_ROWS = 50
 
 
 def _filters(request) -> ReportFilterForm:
@@ -20,22 +23,45 @@ def _filename(stem: str, scope, extension: str) -> str:
     return f"inolink-{stem}{cluster}-{scope.date_from.isoformat()}-{scope.date_to.isoformat()}.{extension}"
 
 
-@staff_required
-def dashboard(request):
-    form = _filters(request)
-    scope = form.scope()
-    context = {"form": form, "scope": scope, "query": request.GET.urlencode(), **selectors.dashboard(scope)}
-    return render(request, "reports/dashboard.html", context)
-
-
-@staff_required
-def table_download(request, key: str, fmt: str):
+def _staff_table_spec(key: str) -> TableSpec:
     try:
         spec = get_table_spec(key)
     except KeyError:
         raise Http404 from None
     if STAFF not in spec.audiences:
         raise Http404
+    return spec
+
+
+def _filter_query(request) -> str:
+    """The filters of the request as a query string, without the page number."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@staff_required
+def dashboard(request):
+    form = _filters(request)
+    scope = form.scope()
+    context = {"form": form, "scope": scope, "query": _filter_query(request), **selectors.dashboard(scope)}
+    return render(request, "reports/dashboard.html", context)
+
+
+@staff_required
+def table_page(request, key: str):
+    spec = _staff_table_spec(key)
+    form = _filters(request)
+    scope = form.scope()
+    table = spec.build(scope)
+    page = Paginator(table.rows, TABLE_PAGE_ROWS).get_page(request.GET.get("page"))
+    context = {"form": form, "scope": scope, "query": _filter_query(request), "table": table, "page": page}
+    return render(request, "reports/table.html", context)
+
+
+@staff_required
+def table_download(request, key: str, fmt: str):
+    spec = _staff_table_spec(key)
     scope = _filters(request).scope()
     table = spec.build(scope)
     if fmt == "csv":

@@ -12,3 +12,8 @@ def table_csv():
 @register("reports:table-xlsx")
 def table_xlsx():
     return Case(kwargs={"key": "agreements"}, rightful=[StaffFactory()])
+
+
+@register("reports:table")
+def table_page():
+    return Case(kwargs={"key": "agreements"}, rightful=[StaffFactory()])

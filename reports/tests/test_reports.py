@@ -18,6 +18,7 @@ from notifications.services import messages_send
 from reports.exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
 from reports.services import monthly_period, report_send_weekly, weekly_period
 from reports.tables import CLUSTER, ReportScope, build_tables, get_table_spec
+from reports.views import TABLE_PAGE_ROWS
 
 from .conftest import add_activity, make_programme_clusters
 
@@ -121,34 +122,74 @@ def test_dashboard_shows_kpis_hours_tables_and_downloads(client, staff, programm
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_dashboard_query_count_is_fixed(client, staff, programme, count, django_assert_max_num_queries):
+def test_dashboard_and_table_pages_run_a_fixed_number_of_queries(
+    client, staff, programme, count, django_assert_max_num_queries
+):
     for cluster in make_programme_clusters(programme, count):
         add_activity(cluster, days_ago=0)
     ClusterFactory.create_batch(3)  # registry clusters outside the programme
     client.force_login(staff)
-    with django_assert_max_num_queries(17) as queries:
+    with django_assert_max_num_queries(12) as dashboard_queries:
         response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("<tr") > 5 * count
     assert "Consultations by cluster and service area" in html and "Partnership leads" in html
-    DASHBOARD_QUERIES[count] = len(queries)
-    print(f"dashboard queries at {count} clusters: {len(queries)}")
-    assert len(set(DASHBOARD_QUERIES.values())) == 1, DASHBOARD_QUERIES
+    with django_assert_max_num_queries(12) as table_queries:
+        table = client.get(reverse("reports:table", args=["hours_by_area"]))
+    assert table.status_code == 200
+    assert table.content.decode().count("<tr") == min(3 * count, TABLE_PAGE_ROWS) + 2  # header and total rows
+    QUERIES[count] = (len(dashboard_queries), len(table_queries))
+    print(f"dashboard and table page queries at {count} clusters: {QUERIES[count]}")
+    assert len(set(QUERIES.values())) == 1, QUERIES
 
 
-DASHBOARD_QUERIES: dict[int, int] = {}
+QUERIES: dict[int, tuple[int, int]] = {}
+
+
+def test_table_page_pages_through_its_rows_and_totals_them_all(client, staff, programme):
+    make_programme_clusters(programme, 20)  # 60 allocations of 10.50 + 20 + 7.25 h
+    client.force_login(staff)
+    first = client.get(reverse("reports:table", args=["hours_by_area"]), {"date_from": "2001-01-01"}).content.decode()
+    assert "Rows 1–50 of 60" in first and "Page 1 of 2" in first
+    assert "date_from=2001-01-01&amp;page=2" in first
+    assert "755.00" in first.split("<tfoot>")[1]  # the total covers every page
+    second = client.get(reverse("reports:table", args=["hours_by_area"]), {"page": "2"}).content.decode()
+    assert "Rows 51–60 of 60" in second
+    assert client.get(reverse("reports:table", args=["sessions"])).status_code == 404  # a cluster-only table
+    assert client.get(reverse("reports:table", args=["no-such-table"])).status_code == 404
+
+
+def test_hours_by_service_area_sums_the_allocations_and_live_bookings(programme):
+    from consultations.models import Consultation
+
+    clusters = make_programme_clusters(programme, 2)
+    add_activity(clusters[0], days_ago=0)
+    today = timezone.localdate()
+    scope = ReportScope(date_from=today.replace(month=1, day=1), date_to=today.replace(month=12, day=31))
+    by_area = {row["area"]: row for row in get_table_spec("hours_by_service_area").build(scope).dicts()}
+    per_allocation = get_table_spec("hours_by_area").build(scope).dicts()
+    for area, row in by_area.items():
+        mine = [r for r in per_allocation if r["area"] == area]
+        for key in ("granted", "delivered", "held", "remaining"):
+            assert row[key] == sum(r[key] for r in mine), (area, key)
+    assert sum(row["delivered"] for row in by_area.values()) > 0
+    assert sum(row["held"] for row in by_area.values()) == sum(
+        Consultation.objects.holding_hours().values_list("hours", flat=True)
+    )
 
 
 def test_filters_by_cluster_and_period_and_reject_bad_input(client, staff, programme):
     mine, other = make_programme_clusters(programme, 2)
     client.force_login(staff)
-    response = client.get(reverse("reports:dashboard"), {"cluster": mine.pk})
-    results = response.content.decode().split('id="kpi-heading"')[1]  # after the filter's cluster list
+    response = client.get(reverse("reports:table", args=["hours_by_area"]), {"cluster": mine.pk})
+    results = response.content.decode().split("<table")[1]  # after the filter's cluster list
     assert mine.name in results and other.name not in results
+    assert f"cluster={mine.pk}" in client.get(reverse("reports:dashboard"), {"cluster": mine.pk}).content.decode()
 
-    past = client.get(reverse("reports:dashboard"), {"date_from": "2001-01-01", "date_to": "2001-12-31"})
-    assert mine.name not in past.content.decode().split("Cluster excellence labels")[0].split("Agreements")[1]
+    past = client.get(
+        reverse("reports:table", args=["agreements"]), {"date_from": "2001-01-01", "date_to": "2001-12-31"}
+    )
+    assert "No rows for this period and filter." in past.content.decode()
 
     bad = client.get(reverse("reports:dashboard"), {"date_from": "2026-05-01", "date_to": "2026-01-01", "cluster": "x"})
     assert bad.status_code == 200
