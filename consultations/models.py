@@ -209,6 +209,13 @@ class ConsultationQuerySet(models.QuerySet):
     def past(self, now=None):
         return self.filter(ends_at__lte=now or timezone.now())
 
+    def to_rate(self):
+        """Sessions the cluster can still rate (``Consultation.can_be_rated``), as EXISTS tests so the newest
+        are found along an index instead of by sorting every unrated session."""
+        outcomes = SessionOutcome.objects.filter(consultation=models.OuterRef("pk"))
+        ratings = Rating.objects.filter(consultation=models.OuterRef("pk"))
+        return self.filter(models.Exists(outcomes), ~models.Exists(ratings), status=Consultation.Status.HELD)
+
     def outcome_due(self, now=None):
         """Confirmed sessions that have started and have no outcome yet."""
         return self.filter(status=Consultation.Status.CONFIRMED, starts_at__lte=now or timezone.now())
@@ -277,6 +284,8 @@ class Consultation(models.Model):
         indexes = [
             models.Index(fields=["expert", "starts_at"], name="consult_expert_start_idx"),
             models.Index(fields=["cluster", "starts_at"], name="consult_cluster_start_idx"),
+            # A cluster's upcoming sessions (ends_at > now), without walking its whole history.
+            models.Index(fields=["cluster", "ends_at"], name="consult_cluster_end_idx"),
             # Recounting an allocation's delivered hours (agreement × area) and summing the hours its live
             # bookings hold; free-slot look-ups of an expert's live bookings.
             models.Index(fields=["agreement", "service_area"], name="consult_allocation_idx"),

@@ -182,8 +182,8 @@ def bookable_experts(service_area):
 
 
 def consultation_list(queryset):
-    """Consultations with what list rows show, in one query."""
-    return queryset.select_related("cluster", "service_area", "expert__user", "outcome", "rating")
+    """Consultations with what list rows show (cluster, area, expert), in one query."""
+    return queryset.select_related("cluster", "service_area", "expert__user")
 
 
 def consultation_detail_queryset(queryset):
@@ -198,11 +198,7 @@ def manager_dashboard(cluster, *, now=None):
     return {
         "upcoming": list(mine.live().upcoming(now).order_by("starts_at")[:10]),
         "recent": list(mine.past(now).order_by("-starts_at")[:10]),
-        "to_rate": list(
-            mine.filter(status=Consultation.Status.HELD, outcome__isnull=False, rating__isnull=True).order_by(
-                "-starts_at"
-            )[:10]
-        ),
+        "to_rate": list(mine.to_rate().order_by("-starts_at")[:10]),
     }
 
 

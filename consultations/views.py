@@ -218,7 +218,7 @@ def consultation_list_view(request):
     managed = Cluster.objects.managed_by(request.user).count()
     if not managed:
         raise Http404
-    experts = Expert.objects.filter(consultations__in=consultations).select_related("user").distinct()
+    experts = Expert.objects.filter(pk__in=consultations.values("expert_id")).select_related("user")
     filters = ConsultationFilterForm(request.GET or None, experts=experts)
     page = Paginator(consultation_list(filters.apply(consultations)), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
