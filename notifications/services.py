@@ -293,6 +293,10 @@ def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
                 message.status, message.sent_at, message.last_error = OutgoingMessage.Status.SENT, timezone.now(), ""
                 message.subject = email.subject[:255]
                 result.sent += 1
+    except SoftTimeLimitExceeded:
+        # The limit fired between two sends (loading, checks): stop, and still record below what went out,
+        # or those emails would roll back to pending and go out twice.
+        result.out_of_time = True
     finally:
         try:
             connection.close()

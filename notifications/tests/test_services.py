@@ -367,6 +367,28 @@ def test_soft_time_limit_mid_batch_keeps_what_was_sent(staff):
     assert len(mail.outbox) == 2  # the third now; the second after its short backoff
 
 
+def test_soft_time_limit_between_sends_still_records_what_was_sent(staff):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from notifications import services
+
+    first, second = OutgoingMessageFactory.create_batch(2)
+    real = services._still_relevant
+
+    def relevant(message, obj):
+        if message.pk == second.pk:
+            raise SoftTimeLimitExceeded()
+        return real(message, obj)
+
+    with mock.patch.object(services, "_still_relevant", side_effect=relevant):
+        result = messages_send()
+    assert result.out_of_time and result.sent == 1
+    statuses = dict(OutgoingMessage.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: Status.SENT, second.pk: Status.PENDING}
+    messages_send()
+    assert recipients_of(mail.outbox) == [first.recipient_email, second.recipient_email]  # nobody twice
+
+
 def test_nothing_is_sent_when_the_cause_went_away_before_sending(staff, ending_agreement, cluster):
     sweep_run(get_sweep("agreement_ending"), dispatch=False)
     today = timezone.localdate()
