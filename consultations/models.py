@@ -268,6 +268,8 @@ class Consultation(models.Model):
         verbose_name_plural = _("consultations")
         ordering = ["-starts_at"]
         indexes = [
+            # The admin's list, newest first (its order adds the primary key as the tie-break).
+            models.Index(fields=["starts_at", "id"], name="consult_start_idx"),
             models.Index(fields=["expert", "starts_at"], name="consult_expert_start_idx"),
             models.Index(fields=["cluster", "starts_at"], name="consult_cluster_start_idx"),
             # Hours used per allocation (agreement × area) and free-slot look-ups of live bookings.
