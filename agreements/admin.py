@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from inolink.admin import PlainActionCheckboxMixin
+
 from .models import Agreement, HourAllocation, Programme, Signature
 
 
@@ -61,7 +63,7 @@ class AgreementStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
     list_display = ["number", "cluster", "programme", "starts_on", "ends_on", "status_display", "missing_signatures"]
     list_filter = [AgreementStatusFilter, "programme"]
     search_fields = ["number", "cluster__name", "cluster__company_code"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import Agreement
+from inolink.admin import PlainActionCheckboxMixin
 
 from .models import Cluster, LabelAward, LabelLevel, Membership, Organisation
 
@@ -53,7 +54,7 @@ class InProgrammeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "company_code",

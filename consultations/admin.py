@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from inolink.admin import PlainActionCheckboxMixin
+
 from . import services
 from .models import (
     AvailabilityException,
@@ -96,7 +98,7 @@ class ReassignForm(forms.Form):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
+class ConsultationAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
     list_display = ["topic", "cluster", "service_area", "expert", "starts_at", "hours", "status"]
     list_filter = [
         "status",
