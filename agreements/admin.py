@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -72,6 +73,10 @@ class AgreementAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
     date_hierarchy = "starts_on"
     inlines = [SignatureInline, HourAllocationInline]
     readonly_fields = ["status_display", "missing_signatures"]
+    # As on the clusters list: a page staff can scan; the status and programme filters narrow the rest.
+    list_per_page = 50
+    # An unfiltered total would count the agreements a second time; "Show all" serves instead.
+    show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("programme", "cluster", "number", "status_display", "missing_signatures")}),
         (_("Period"), {"fields": ("starts_on", "ends_on")}),
@@ -81,7 +86,9 @@ class AgreementAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("signatures")
+        # Status and missing signatures need only who signed.
+        signed = Prefetch("signatures", queryset=Signature.objects.only("agreement_id", "party"))
+        return super().get_queryset(request).prefetch_related(signed)
 
     @admin.display(description=_("status"))
     def status_display(self, obj):
