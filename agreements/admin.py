@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from inolink.admin import PlainActionCheckboxMixin
 
 from .models import Agreement, HourAllocation, Programme, Signature
 
@@ -61,7 +64,7 @@ class AgreementStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
     list_display = ["number", "cluster", "programme", "starts_on", "ends_on", "status_display", "missing_signatures"]
     list_filter = [AgreementStatusFilter, "programme"]
     search_fields = ["number", "cluster__name", "cluster__company_code"]
@@ -70,6 +73,10 @@ class AgreementAdmin(SimpleHistoryAdmin):
     date_hierarchy = "starts_on"
     inlines = [SignatureInline, HourAllocationInline]
     readonly_fields = ["status_display", "missing_signatures"]
+    # As on the clusters list: a page staff can scan; the status and programme filters narrow the rest.
+    list_per_page = 50
+    # An unfiltered total would count the agreements a second time; "Show all" serves instead.
+    show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("programme", "cluster", "number", "status_display", "missing_signatures")}),
         (_("Period"), {"fields": ("starts_on", "ends_on")}),
@@ -79,7 +86,9 @@ class AgreementAdmin(SimpleHistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("signatures")
+        # Status and missing signatures need only who signed.
+        signed = Prefetch("signatures", queryset=Signature.objects.only("agreement_id", "party"))
+        return super().get_queryset(request).prefetch_related(signed)
 
     @admin.display(description=_("status"))
     def status_display(self, obj):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import Agreement
+from inolink.admin import PlainActionCheckboxMixin
 
 from .models import Cluster, LabelAward, LabelLevel, Membership, Organisation
 
@@ -53,7 +54,7 @@ class InProgrammeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "company_code",
@@ -70,6 +71,8 @@ class ClusterAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["managers"]
     inlines = [MembershipInline, LabelAwardInline]
     list_per_page = 50
+    # Counting the annotated clusters again for an unfiltered total costs a query; "Show all" serves instead.
+    show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("name", "legal_name", "company_code", "status", "is_sample")}),
         (_("Profile"), {"fields": ("sector", "region", "founded_year", "description")}),

@@ -1,10 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+
+from clusters.models import Cluster
+from inolink.admin import PlainActionCheckboxMixin
 
 from . import services
 from .models import (
@@ -26,22 +30,57 @@ class ServiceAreaAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"code": ["name"]}
 
 
-def expert_filter(lookup: str):
+class DropdownListFilter(admin.SimpleListFilter):
+    """A filter over many objects, picked from one drop-down in a small form.
+
+    Hundreds of experts or dozens of clusters make a sidebar of links nobody scans, and each link
+    costs a query string; the form sends the same parameter and keeps the page's other filters.
+    """
+
+    template = "admin/consultations/dropdown_filter.html"
+    lookup = ""  # the queryset lookup the chosen primary key filters on
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{self.lookup: self.value()})
+        return queryset
+
+    def choices(self, changelist):
+        # Only choices() is given the changelist, so it also sets the hidden fields the template reads.
+        # Changing the filter starts again at the first page, which filter_params already leaves out.
+        self.kept_params = [
+            (name, value)
+            for name, values in changelist.filter_params.items()
+            if name != self.parameter_name
+            for value in values
+        ]
+        for value, label in self.lookup_choices:
+            yield {"value": value, "display": label, "selected": self.value() == value}
+
+
+def expert_filter(expert_lookup: str):
     """A list filter by expert, its choices in one query (the related filter would query each expert's user)."""
 
-    class ExpertFilter(admin.SimpleListFilter):
+    class ExpertFilter(DropdownListFilter):
         title = _("expert")
-        parameter_name = lookup.replace("__", "_")
+        parameter_name = expert_lookup.replace("__", "_")
+        lookup = expert_lookup
 
         def lookups(self, request, model_admin):
-            return [(str(e.pk), str(e)) for e in Expert.objects.select_related("user")]
-
-        def queryset(self, request, queryset):
-            if self.value() and self.value().isdigit():
-                return queryset.filter(**{lookup: self.value()})
-            return queryset
+            experts = Expert.objects.select_related("user").only("user__first_name", "user__last_name", "user__email")
+            return [(str(e.pk), str(e)) for e in experts]
 
     return ExpertFilter
+
+
+class ClusterFilter(DropdownListFilter):
+    title = _("cluster")
+    # The parameter of the related-field filter this replaces, so saved links keep working.
+    parameter_name = "cluster__id__exact"
+    lookup = "cluster_id"
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), name) for pk, name in Cluster.objects.values_list("pk", "name")]
 
 
 class WeeklyAvailabilityInline(admin.TabularInline):
@@ -95,20 +134,43 @@ class ReassignForm(forms.Form):
         self.fields["expert"].queryset = experts.distinct()
 
 
+class ConsultationChangeList(ChangeList):
+    def get_results(self, request):
+        # Only the listed rows come from this queryset (the count ignores columns); actions build
+        # their own from get_queryset() and receive whole consultations.
+        self.queryset = self.queryset.only(*self.model_admin.list_columns)
+        super().get_results(request)
+
+
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
+class ConsultationAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
     list_display = ["topic", "cluster", "service_area", "expert", "starts_at", "hours", "status"]
     list_filter = [
         "status",
         "service_area",
         expert_filter("expert_id"),
-        "cluster",
+        ClusterFilter,
         ("starts_at", admin.DateFieldListFilter),
         "format",
     ]
     search_fields = ["topic", "agenda", "cluster__name", "expert__user__last_name", "expert__user__email"]
     list_select_related = ["cluster", "service_area", "expert__user"]
+    # What the rows show (and each row's name, for its checkbox); the rest of these wide rows stays behind.
+    list_columns = [
+        "topic",
+        "starts_at",
+        "hours",
+        "status",
+        "cluster__name",
+        "service_area__name",
+        "expert__user__first_name",
+        "expert__user__last_name",
+        "expert__user__email",
+    ]
     # No date_hierarchy: its list of years scans every consultation; the date filter covers the ranges.
+    # Tens of thousands of rows: one COUNT for the filtered list, none for the unfiltered total.
+    show_full_result_count = False
+    list_per_page = 50
     autocomplete_fields = ["expert", "booked_by", "status_changed_by"]
     raw_id_fields = ["cluster", "agreement"]
     readonly_fields = ["created_at", "updated_at", "confirmed_at", "declined_at", "cancelled_at"]
@@ -116,6 +178,9 @@ class ConsultationAdmin(SimpleHistoryAdmin):
     # managers' reschedule), so the overlap and hours rules always apply; staff may edit the rest.
     scheduling_fields = ["cluster", "agreement", "service_area", "expert", "booked_by", "starts_at", "ends_at", "hours"]
     actions = ["reassign"]
+
+    def get_changelist(self, request, **kwargs):
+        return ConsultationChangeList
 
     def has_add_permission(self, request):
         return False  # bookings are made by cluster managers, through the booking rules

@@ -282,6 +282,8 @@ class Consultation(models.Model):
         verbose_name_plural = _("consultations")
         ordering = ["-starts_at"]
         indexes = [
+            # The admin's list, newest first (its order adds the primary key as the tie-break).
+            models.Index(fields=["starts_at", "id"], name="consult_start_idx"),
             models.Index(fields=["expert", "starts_at"], name="consult_expert_start_idx"),
             models.Index(fields=["cluster", "starts_at"], name="consult_cluster_start_idx"),
             # A cluster's upcoming sessions (ends_at > now), without walking its whole history.

@@ -66,6 +66,40 @@ def test_changelist_filters_and_search(client, world):
     assert client.get(history).status_code == 200
 
 
+def test_expert_and_cluster_are_picked_from_drop_downs_that_keep_the_other_filters(client, world, other_world):
+    client.force_login(StaffFactory())
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, topic="Ours", status="confirmed")
+    ConsultationFactory(agreement=other_world.agreement, expert=other_world.expert, topic="Theirs")
+    url = reverse("admin:consultations_consultation_changelist")
+
+    page = client.get(url, {"status__exact": "confirmed", "expert_id": world.expert.pk, "p": "1"}).content.decode()
+    assert "Ours" in page and "Theirs" not in page
+    assert f'<option value="{world.expert.pk}" selected>{world.expert}</option>' in page
+    assert f'<option value="{other_world.cluster.pk}">{other_world.cluster}</option>' in page
+    # Choosing a cluster keeps the status and expert filters and starts again at the first page.
+    cluster_form = page[page.index('data-filter-title="cluster"') :]
+    cluster_form = cluster_form[: cluster_form.index("</form>")]
+    assert '<input type="hidden" name="status__exact" value="confirmed">' in cluster_form
+    assert f'<input type="hidden" name="expert_id" value="{world.expert.pk}">' in cluster_form
+    assert 'name="p"' not in cluster_form and 'name="cluster__id__exact"' in cluster_form
+
+    page = client.get(url, {"cluster__id__exact": other_world.cluster.pk}).content.decode()
+    assert "Theirs" in page and "Ours" not in page
+
+
+def test_changelist_lists_the_page_of_rows_without_loading_what_it_does_not_show(client, world):
+    """The list reads a few columns of each row; actions still receive whole consultations."""
+    client.force_login(StaffFactory())
+    consultation = ConsultationFactory(agreement=world.agreement, expert=world.expert, agenda="Long agenda")
+    url = reverse("admin:consultations_consultation_changelist")
+    response = client.get(url)
+    assert response.context["cl"].result_count == 1
+    (row,) = response.context["cl"].result_list
+    assert "agenda" in row.get_deferred_fields()
+    page = client.post(url, {"action": "reassign", ACTION_CHECKBOX_NAME: [consultation.pk]})
+    assert not page.context["consultations"][0].get_deferred_fields()
+
+
 def test_staff_edit_outcomes_and_cannot_bypass_the_booking_rules(client, world):
     from consultations.models import SessionOutcome
 
