@@ -1,6 +1,11 @@
 """The report emails: the tables' summary in the body and the full tables as an XLSX attachment."""
 
+import json
+import time
+from dataclasses import dataclass, field
+
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from inolink.ical import absolute_url
@@ -9,16 +14,36 @@ from notifications.registry import MessageKind, register
 from .exports import XLSX_CONTENT_TYPE, workbook_bytes
 from .tables import CLUSTER, STAFF, build_tables
 
+# One weekly report goes to every staff member, one statement to each of a cluster's managers. The sender
+# renders them one after another, so a report built for one recipient is reused for the next ones with the
+# same scope and language for a few minutes, instead of running every table's queries (and the XLSX) again.
+REPORT_REUSE_SECONDS = 300
+_RECENT_REPORTS_KEPT = 16
 
-def _report(message, audience: str):
-    """Build the tables once per message (the body and the attachment both use them)."""
+
+@dataclass
+class _BuiltReport:
+    built_at: float
+    scope: object
+    tables: list
+    workbooks: dict = field(default_factory=dict)
+
+
+_recent_reports: dict[tuple, _BuiltReport] = {}
+
+
+def _report(message, audience: str) -> _BuiltReport:
     from .services import scope_from_json
 
-    cached = getattr(message, "_report_cache", None)
-    if cached is None:
+    key = (audience, json.dumps(message.context, sort_keys=True, default=str), translation.get_language())
+    report = _recent_reports.get(key)
+    if report is None or time.monotonic() - report.built_at > REPORT_REUSE_SECONDS:
         scope = scope_from_json(message.context)
-        cached = message._report_cache = (scope, build_tables(scope, audience))
-    return cached
+        report = _BuiltReport(time.monotonic(), scope, build_tables(scope, audience))
+        if len(_recent_reports) >= _RECENT_REPORTS_KEPT:
+            _recent_reports.clear()
+        _recent_reports[key] = report
+    return report
 
 
 def _summary(tables):
@@ -37,11 +62,11 @@ def _summary(tables):
 
 def _context(audience):
     def build(obj, message):
-        scope, tables = _report(message, audience)
-        kpi = next((table.dicts() for table in tables if table.key == "label_kpi"), [])
+        report = _report(message, audience)
+        kpi = next((table.dicts() for table in report.tables if table.key == "label_kpi"), [])
         return {
-            "scope": scope,
-            "summary": _summary(tables),
+            "scope": report.scope,
+            "summary": _summary(report.tables),
             "kpi": kpi,
             "dashboard_url": absolute_url(reverse("reports:dashboard")),
         }
@@ -51,9 +76,12 @@ def _context(audience):
 
 def _attachments(audience, prefix):
     def build(obj, message):
-        scope, tables = _report(message, audience)
-        filename = f"{prefix}-{scope.date_from.isoformat()}-{scope.date_to.isoformat()}.xlsx"
-        return [(filename, workbook_bytes(tables, title=str(obj)), XLSX_CONTENT_TYPE)]
+        report = _report(message, audience)
+        title = str(obj)
+        if title not in report.workbooks:
+            report.workbooks[title] = workbook_bytes(report.tables, title=title)
+        filename = f"{prefix}-{report.scope.date_from.isoformat()}-{report.scope.date_to.isoformat()}.xlsx"
+        return [(filename, report.workbooks[title], XLSX_CONTENT_TYPE)]
 
     return build
 

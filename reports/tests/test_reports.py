@@ -16,7 +16,7 @@ from clusters.tests.factories import ClusterFactory
 from notifications.models import OutgoingMessage
 from notifications.services import messages_send
 from reports.exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
-from reports.services import monthly_period, report_send_weekly, weekly_period
+from reports.services import monthly_period, report_send_weekly, scope_from_json, weekly_period
 from reports.tables import CLUSTER, ReportScope, build_tables, get_table_spec
 from reports.views import TABLE_PAGE_ROWS
 
@@ -238,6 +238,29 @@ def test_weekly_report_goes_once_to_each_staff_member_with_summary_and_xlsx(staf
     assert filename.endswith(".xlsx") and mimetype == XLSX_CONTENT_TYPE
     workbook = load_workbook(io.BytesIO(content))
     assert "Agreements" in workbook.sheetnames
+
+
+def test_the_weekly_report_is_built_once_for_all_staff(programme, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.tests.factories import StaffFactory
+
+    make_programme_clusters(programme, 2)
+    StaffFactory.create_batch(4)
+    report_send_weekly()
+    with CaptureQueriesContext(connection) as queries:
+        messages_send()
+    assert len(mail.outbox) == 4
+    assert len({email.attachments[0][1] for email in mail.outbox}) == 1
+    scope = scope_from_json(OutgoingMessage.objects.filter(kind="weekly_report").first().context)
+    with CaptureQueriesContext(connection) as one_build:
+        build_tables(scope)
+
+    def table_reads(captured):
+        return [q["sql"] for q in captured if 'FROM "agreements_agreement"' in q["sql"]]
+
+    assert len(table_reads(queries.captured_queries)) == len(table_reads(one_build.captured_queries)) > 0
 
 
 def test_monthly_statement_goes_to_each_clusters_managers_with_only_their_data(programme):
