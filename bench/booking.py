@@ -107,7 +107,8 @@ def client_run(base: str, cookie: str, expert: Expert, area_code: str, slots, ou
                 data=data,
                 headers={"Cookie": f"sessionid={cookie}; csrftoken={csrf_cookie}", "X-CSRFToken": csrf_cookie},
             )
-            response = urllib.request.build_opener(NoRedirect).open(request, timeout=30)
+            with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
+                response.read()  # read to the end, or the server worker waits on the unread reply
             key = "booked" if response.status == 302 else "refused"
         except urllib.error.HTTPError as error:
             key = "booked" if error.code == 302 else "errors"
