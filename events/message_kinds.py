@@ -156,11 +156,25 @@ def _deadline_occasion(event, now=None) -> str:
     return f"deadline-{event.registration_deadline.astimezone(datetime.UTC):%Y%m%dT%H%M}"
 
 
+def _clusters_yet_to_apply(event, message):
+    """The recipient's clusters that took part in an earlier event of the kind and have not applied to this one."""
+    return (
+        Cluster.objects.filter(managers=message.recipient_id)
+        .filter(
+            event_participations__status=Participation.Status.APPROVED,
+            event_participations__event__kind=event.kind,
+            event_participations__event__ends_at__lte=timezone.now(),
+        )
+        .exclude(event_participations__event=event)
+        .distinct()
+    )
+
+
 def _deadline_still_relevant(event, message) -> bool:
     """Still open at the same deadline, and one of the recipient's clusters has still not applied."""
     if not event.is_open_for_applications() or message.occasion != _deadline_occasion(event):
         return False
-    return Cluster.objects.filter(managers=message.recipient_id).exclude(event_participations__event=event).exists()
+    return _clusters_yet_to_apply(event, message).exists()
 
 
 register(
@@ -174,6 +188,7 @@ register(
         template="events/emails/event_deadline",
         context=lambda obj, message: {
             "apply_url": absolute_url(reverse("events:participation-apply", args=[obj.pk])),
+            "clusters": [cluster.name for cluster in _clusters_yet_to_apply(obj, message).order_by("name")],
         },
         still_relevant=_deadline_still_relevant,
     )

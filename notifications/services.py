@@ -17,6 +17,7 @@ commit, the row is still pending and is sent again: the only window for a duplic
 
 import datetime
 import logging
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -308,6 +309,11 @@ def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
     return result
 
 
+def plain_text(rendered: str) -> str:
+    """A plain-text body without the runs of blank lines that template tags leave behind: one blank line at most."""
+    return re.sub(r"\n{3,}", "\n\n", rendered.strip("\n")) + "\n"
+
+
 def render_message(message: OutgoingMessage, spec: MessageKind, obj, user) -> EmailMultiAlternatives:
     """The email in the recipient's language: plain text, HTML alternative, the kind's attachments."""
     with translation.override(message.language or settings.LANGUAGE_CODE):
@@ -323,7 +329,7 @@ def render_message(message: OutgoingMessage, spec: MessageKind, obj, user) -> Em
         }
         subject = " ".join(str(spec.subject(obj, context)).split())
         context["subject"] = subject
-        text = render_to_string(f"{spec.template}.txt", context)
+        text = plain_text(render_to_string(f"{spec.template}.txt", context))
         html = render_to_string(f"{spec.template}.html", context)
         attachments = spec.attachments(obj, message) if spec.attachments else []
     email = EmailMultiAlternatives(

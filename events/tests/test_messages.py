@@ -124,6 +124,8 @@ def test_deadline_reminder_goes_to_experienced_programme_clusters_that_have_not_
     assert record.recipient == experienced and record.object_id == event.pk
     [email] = _send()
     assert email.to == [experienced.email] and f"/events/{event.pk}/apply/" in email.body
+    assert f"{cluster.name} took part in this kind of event before" in email.body
+    assert "\n\n\n" not in email.body
 
 
 def test_deadline_reminder_is_skipped_once_the_cluster_applied_or_the_event_is_cancelled():
