@@ -25,10 +25,6 @@ class HourAllocationInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).with_usage().select_related("service_area")
 
-    @admin.display(description=_("delivered"))
-    def hours_delivered(self, obj):
-        return getattr(obj, "hours_delivered", None) if obj.pk else "—"
-
     @admin.display(description=_("held by upcoming bookings"))
     def hours_held(self, obj):
         return getattr(obj, "hours_held", None) if obj.pk else "—"

@@ -247,9 +247,13 @@ class SessionOutcomeAdmin(SimpleHistoryAdmin):
         return ["consultation", "created_at", "updated_at"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        """Staff corrections keep the consultation's status in step with the outcome's result."""
+        """Staff corrections keep the consultation's status in step with the outcome's result.
+
+        The consultation row is locked first, as the expert's outcome service does, so both take their locks
+        (consultation, then the allocation's hours) in the same order.
+        """
+        consultation = Consultation.objects.select_for_update().get(pk=obj.consultation_id)
         super().save_model(request, obj, form, change)
-        consultation = obj.consultation
         if consultation.status != obj.result:
             consultation.status = obj.result
             consultation.status_changed_by = request.user

@@ -157,9 +157,10 @@ def _deadline_occasion(event, now=None) -> str:
 
 
 def _clusters_yet_to_apply(event, message):
-    """The recipient's clusters that took part in an earlier event of the kind and have not applied to this one."""
+    """The recipient's programme clusters that took part in an earlier event of the kind and have not applied to
+    this one (as the sweep chose them, see ``_experienced_clusters``)."""
     return (
-        Cluster.objects.filter(managers=message.recipient_id)
+        Cluster.objects.filter(managers=message.recipient_id, pk__in=Agreement.objects.live().values("cluster_id"))
         .filter(
             event_participations__status=Participation.Status.APPROVED,
             event_participations__event__kind=event.kind,

@@ -243,6 +243,8 @@ def _load_objects(batch) -> dict[tuple[str, int], object]:
 def _still_relevant(message, obj) -> bool:
     try:
         return get_kind(message.kind).still_relevant(obj, message)
+    except SoftTimeLimitExceeded:
+        raise  # the sender's time is up: not a broken check
     except Exception:
         # A broken check must not block the batch; sending is the safer default for a notice.
         logger.exception("Relevance check of message %s (%s) failed; sending it.", message.pk, message.kind)

@@ -35,11 +35,14 @@ _recent_reports: dict[tuple, _BuiltReport] = {}
 def _report(message, audience: str) -> _BuiltReport:
     from .services import scope_from_json
 
+    now = time.monotonic()
+    for stale in [key for key, report in _recent_reports.items() if now - report.built_at > REPORT_REUSE_SECONDS]:
+        del _recent_reports[stale]
     key = (audience, json.dumps(message.context, sort_keys=True, default=str), translation.get_language())
     report = _recent_reports.get(key)
-    if report is None or time.monotonic() - report.built_at > REPORT_REUSE_SECONDS:
+    if report is None:
         scope = scope_from_json(message.context)
-        report = _BuiltReport(time.monotonic(), scope, build_tables(scope, audience))
+        report = _BuiltReport(now, scope, build_tables(scope, audience))
         if len(_recent_reports) >= _RECENT_REPORTS_KEPT:
             _recent_reports.clear()
         _recent_reports[key] = report

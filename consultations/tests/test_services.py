@@ -289,6 +289,25 @@ def test_delivered_hours_follow_every_change_of_the_outcomes(world):
     assert delivered(world) == Decimal("0")
 
 
+def test_saving_an_allocation_read_before_an_outcome_keeps_the_outcome_counted(world):
+    read_earlier = HourAllocation.objects.get(pk=world.allocation.pk)
+    services.outcome_save(
+        consultation=past_confirmed(world),
+        by=world.expert.user,
+        result="held",
+        summary="Done",
+        hours_delivered=Decimal("2"),
+    )
+    read_earlier.hours_granted = Decimal("30")  # staff raise the grant from a form opened before the outcome
+    read_earlier.save()
+    assert delivered(world) == Decimal("2")
+    world.allocation.delete()
+    again = HourAllocation.objects.create(
+        agreement=world.agreement, service_area=world.area, hours_granted=Decimal("20")
+    )
+    assert again.hours_delivered == 0 and HourAllocation.objects.get(pk=again.pk).hours_delivered == Decimal("2")
+
+
 def test_recount_mends_counters_written_past_the_outcomes(world):
     consultation = past_confirmed(world)
     services.outcome_save(

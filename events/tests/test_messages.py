@@ -124,7 +124,7 @@ def test_deadline_reminder_goes_to_experienced_programme_clusters_that_have_not_
     assert record.recipient == experienced and record.object_id == event.pk
     [email] = _send()
     assert email.to == [experienced.email] and f"/events/{event.pk}/apply/" in email.body
-    assert f"{cluster.name} took part in this kind of event before" in email.body
+    assert f"{cluster.name} took part in this kind of event before and has not applied" in email.body
     assert "\n\n\n" not in email.body
 
 

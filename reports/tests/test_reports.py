@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
 from agreements.models import HourAllocation
+from agreements.tests.factories import ProgrammeFactory
 from clusters.tests.factories import ClusterFactory
 from notifications.models import OutgoingMessage
 from notifications.services import messages_send
@@ -160,21 +161,38 @@ def test_table_page_pages_through_its_rows_and_totals_them_all(client, staff, pr
 
 
 def test_hours_by_service_area_sums_the_allocations_and_live_bookings(programme):
+    from agreements.models import Agreement
     from consultations.models import Consultation
 
-    clusters = make_programme_clusters(programme, 2)
-    add_activity(clusters[0], days_ago=0)
+    clusters = make_programme_clusters(programme, 3)
+    for cluster in clusters:
+        add_activity(cluster, days_ago=0)
     today = timezone.localdate()
-    scope = ReportScope(date_from=today.replace(month=1, day=1), date_to=today.replace(month=12, day=31))
-    by_area = {row["area"]: row for row in get_table_spec("hours_by_service_area").build(scope).dicts()}
-    per_allocation = get_table_spec("hours_by_area").build(scope).dicts()
-    for area, row in by_area.items():
-        mine = [r for r in per_allocation if r["area"] == area]
-        for key in ("granted", "delivered", "held", "remaining"):
-            assert row[key] == sum(r[key] for r in mine), (area, key)
-    assert sum(row["delivered"] for row in by_area.values()) > 0
-    assert sum(row["held"] for row in by_area.values()) == sum(
-        Consultation.objects.holding_hours().values_list("hours", flat=True)
+    Agreement.objects.filter(cluster=clusters[2]).update(
+        terminated_on=today - datetime.timedelta(days=400), termination_reason="Left the programme"
+    )
+    other_programme = ProgrammeFactory(name="Other")
+    this_year = ReportScope(date_from=today.replace(month=1, day=1), date_to=today.replace(month=12, day=31))
+    scopes = [
+        this_year,
+        ReportScope(this_year.date_from, this_year.date_to, programme=programme),
+        ReportScope(this_year.date_from, this_year.date_to, programme=other_programme),
+        ReportScope(this_year.date_from, this_year.date_to, cluster=clusters[0]),
+        ReportScope(datetime.date(2001, 1, 1), datetime.date(2001, 12, 31)),
+    ]
+    for scope in scopes:
+        by_area = {row["area"]: row for row in get_table_spec("hours_by_service_area").build(scope).dicts()}
+        per_allocation = get_table_spec("hours_by_area").build(scope).dicts()
+        assert set(by_area) == {row["area"] for row in per_allocation}, scope
+        for area, row in by_area.items():
+            mine = [r for r in per_allocation if r["area"] == area]
+            for key in ("granted", "delivered", "held", "remaining"):
+                assert row[key] == sum(r[key] for r in mine), (scope, area, key)
+    everything = get_table_spec("hours_by_service_area").build(this_year).dicts()
+    assert sum(row["delivered"] for row in everything) > 0
+    live_agreements = Agreement.objects.filter(terminated_on__isnull=True)
+    assert sum(row["held"] for row in everything) == sum(
+        Consultation.objects.holding_hours().filter(agreement__in=live_agreements).values_list("hours", flat=True)
     )
 
 
