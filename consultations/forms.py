@@ -38,12 +38,13 @@ class AreaForm(NoTagHelperMixin, forms.Form):
 
 
 class SlotQueryForm(forms.Form):
-    """The slot picker's query string: area, length and week; bad values fall back to defaults."""
+    """The slot picker's query string: area, length, week, page of experts or one expert; bad values fall back."""
 
     area = forms.ModelChoiceField(queryset=ServiceArea.objects.all(), to_field_name="code")
     length = forms.TypedChoiceField(choices=length_choices, coerce=Decimal, required=False, empty_value=Decimal("1"))
     week = forms.IntegerField(min_value=0, max_value=12, required=False)
     page = forms.IntegerField(min_value=1, max_value=1000, required=False)
+    expert = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
 
 
 class SlotChoiceForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
+from inolink.choices import choice_label
 
 # Names of the service areas the seed migration creates, so the catalogue holds their Lithuanian names.
 DEFAULT_AREA_NAMES = [
@@ -328,6 +329,12 @@ class Consultation(models.Model):
 
     def get_absolute_url(self):
         return reverse("consultations:consultation-detail", args=[self.pk])
+
+    def get_status_display(self) -> str:
+        return choice_label(self.Status, self.status)
+
+    def get_format_display(self) -> str:
+        return choice_label(self.Format, self.format)
 
     @property
     def is_live(self) -> bool:

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models import Count, OuterRef, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from agreements.models import Agreement, HourAllocation
 
 from .models import AvailabilityException, Consultation, Expert, WeeklyAvailability
 
@@ -42,6 +44,15 @@ def allocation_held_hours(now=None):
 class DaySlots:
     date: datetime.date
     starts: list = field(default_factory=list)
+    limit: int | None = None  # how many starts a compact view shows; None shows them all
+
+    @property
+    def shown(self) -> list:
+        return self.starts if self.limit is None else self.starts[: self.limit]
+
+    @property
+    def hidden_count(self) -> int:
+        return len(self.starts) - len(self.shown)
 
 
 @dataclass
@@ -52,6 +63,10 @@ class ExpertSlots:
     @property
     def has_slots(self) -> bool:
         return any(day.starts for day in self.days)
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(day.hidden_count for day in self.days)
 
 
 def _local(day: datetime.date, time: datetime.time) -> datetime.datetime:
@@ -111,11 +126,12 @@ def buffer() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.CONSULTATION_BUFFER_MINUTES)
 
 
-def free_slots(experts, *, first_day, days, length, exclude=None, now=None) -> list[ExpertSlots]:
+def free_slots(experts, *, first_day, days, length, exclude=None, now=None, per_day=None) -> list[ExpertSlots]:
     """Free start times for each expert over ``days`` days from ``first_day``, for a session of ``length``.
 
     Free = weekly hours and exceptions, minus live bookings widened by the buffer, not before the minimum
     notice. Three queries for any number of experts and days: weekly hours, exceptions and bookings.
+    ``per_day`` marks how many starts of a day a compact view shows (``DaySlots.shown``); all are kept.
     """
     experts = list(experts)
     ids = [expert.pk for expert in experts]
@@ -153,7 +169,7 @@ def free_slots(experts, *, first_day, days, length, exclude=None, now=None) -> l
                     if start >= not_before:
                         starts.append(start)
                     start += SLOT_STEP
-            expert_days.append(DaySlots(date=day, starts=starts))
+            expert_days.append(DaySlots(date=day, starts=starts, limit=per_day))
         result.append(ExpertSlots(expert=expert, days=expert_days))
     return result
 
@@ -168,6 +184,17 @@ def slot_is_free(expert, *, starts_at, ends_at) -> bool:
     for exception in AvailabilityException.objects.filter(expert=expert, date=day):
         exceptions[exception.date].append(exception)
     return any(a <= starts_at and ends_at <= b for a, b in working_intervals(day, weekly, exceptions))
+
+
+def booking_allocation(cluster, service_area):
+    """The cluster's hours in the area, with usage, under the agreement the booking service books under.
+
+    That is the newest active agreement; None when there is no such agreement or it has no hours in the area.
+    One query.
+    """
+    agreement = Agreement.objects.active().filter(cluster=cluster).order_by("-starts_on").values("pk")[:1]
+    allocations = HourAllocation.objects.with_usage().filter(agreement__in=agreement, service_area=service_area)
+    return allocations.order_by().first()
 
 
 def bookable_experts(service_area):
@@ -202,16 +229,47 @@ def manager_dashboard(cluster, *, now=None):
     }
 
 
+@dataclass
+class CappedList:
+    """The first rows of a list that a page shows, and how many there are in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def _capped(queryset, limit: int) -> CappedList:
+    """The first ``limit`` rows with the total, in one query (a window count over all the matching rows)."""
+    rows = list(queryset.annotate(total=Window(Count("pk")))[:limit])
+    return CappedList(rows=rows, total=rows[0].total if rows else 0)
+
+
+SCHEDULE_ROWS = 10
+RECENT_ROWS = 5
+
+
 def expert_schedule(expert, *, now=None):
+    """An expert's start page: a few rows in each list, in four queries whatever the count.
+
+    Requests, outcomes due and upcoming sessions come with their totals; the soonest (the oldest) come first.
+    The rows carry what the page shows (cluster and area), not the expert, who is the reader.
+    """
     now = now or timezone.now()
-    mine = consultation_list(Consultation.objects.filter(expert=expert))
+    mine = Consultation.objects.filter(expert=expert).select_related("cluster", "service_area")
     return {
-        "requests": list(mine.filter(status=Consultation.Status.REQUESTED, starts_at__gt=now).order_by("starts_at")),
-        "upcoming": list(
-            mine.filter(status=Consultation.Status.CONFIRMED, starts_at__gt=now).order_by("starts_at")[:20]
+        "requests": _capped(
+            mine.filter(status=Consultation.Status.REQUESTED, starts_at__gt=now).order_by("starts_at"), SCHEDULE_ROWS
         ),
-        "outcome_due": list(mine.outcome_due(now).order_by("starts_at")),
+        "outcome_due": _capped(mine.outcome_due(now).order_by("starts_at"), SCHEDULE_ROWS),
+        "upcoming": _capped(
+            mine.filter(status=Consultation.Status.CONFIRMED, starts_at__gt=now).order_by("starts_at"), SCHEDULE_ROWS
+        ),
         "recent": list(
-            mine.filter(status__in=[Consultation.Status.HELD, Consultation.Status.NO_SHOW]).order_by("-starts_at")[:10]
+            mine.filter(status__in=[Consultation.Status.HELD, Consultation.Status.NO_SHOW]).order_by("-starts_at")[
+                :RECENT_ROWS
+            ]
         ),
     }

@@ -3,6 +3,7 @@
 import contextlib
 import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from agreements.models import Agreement
 from agreements.selectors import current_agreement
 from clusters.models import Cluster
 from clusters.permissions import require_current_cluster
@@ -47,6 +49,7 @@ from .permissions import (
 from .selectors import (
     BOOKING_LENGTHS,
     bookable_experts,
+    booking_allocation,
     consultation_list,
     expert_schedule,
     free_slots,
@@ -54,6 +57,8 @@ from .selectors import (
 )
 
 SLOT_DAYS = 7
+LAST_WEEK = 12  # how far ahead the slot pickers go, in weeks
+SLOTS_PER_DAY = 4  # starts a day shows in the slot picker's overview of many experts
 LIST_PAGE_SIZE = 50
 EXPERTS_PER_PAGE = 8
 
@@ -94,10 +99,25 @@ def book(request):
     )
 
 
+def _query(**params) -> str:
+    """A query string of these parameters, leaving out those that are None."""
+    return urlencode({key: value for key, value in params.items() if value is not None})
+
+
+def _week_links(week: int, **params) -> dict:
+    return {
+        "prev_week_url": f"?{_query(**params, week=week - 1)}" if week > 0 else None,
+        "next_week_url": f"?{_query(**params, week=week + 1)}" if week < LAST_WEEK else None,
+    }
+
+
 @login_required
 @require_GET
 def book_slots(request):
-    """Step 2: the area's active experts with their free slots, a week at a time."""
+    """Step 2: the area's active experts with their free slots, a week and a page of experts at a time.
+
+    Each day shows its first few starts and links to the expert's full week, where every start is shown.
+    """
     cluster = require_current_cluster(request)
     query = SlotQueryForm(request.GET)
     if not query.is_valid() and "area" in query.errors:
@@ -106,14 +126,24 @@ def book_slots(request):
     area = query.cleaned_data["area"]
     length = query.cleaned_data.get("length") or Decimal("1")
     week = query.cleaned_data.get("week") or 0
+    page_number = query.cleaned_data.get("page")
     first_day = _week_start(week)
-    # A page of experts at a time: an area may have a hundred experts, each with dozens of free starts a week.
-    experts = Paginator(bookable_experts(area), EXPERTS_PER_PAGE).get_page(query.cleaned_data.get("page"))
-    slots = free_slots(list(experts), first_day=first_day, days=SLOT_DAYS, length=length)
-    allocation = None
-    agreement = current_agreement(cluster)
-    if agreement:
-        allocation = next((a for a in agreement.allocations.all() if a.service_area_id == area.pk), None)
+    experts = bookable_experts(area)
+    expert_page = focus = None
+    if query.cleaned_data.get("expert"):
+        focus = experts.filter(pk=query.cleaned_data["expert"]).first()
+        if focus is None:
+            messages.warning(request, _("That expert does not consult in this area; here are those who do."))
+    if focus is not None:
+        shown, per_day = [focus], None
+    else:
+        # A page of experts at a time: an area may have a hundred experts, each with dozens of free starts a week.
+        expert_page = Paginator(experts, EXPERTS_PER_PAGE).get_page(page_number)
+        shown, per_day = list(expert_page), SLOTS_PER_DAY
+    slots = free_slots(shown, first_day=first_day, days=SLOT_DAYS, length=length, per_day=per_day)
+    allocation = booking_allocation(cluster, area)
+    has_agreement = allocation is not None or Agreement.objects.active().filter(cluster=cluster).exists()
+    here = {"area": area.code, "length": length, "page": page_number}
     return render(
         request,
         "consultations/book_slots.html",
@@ -124,13 +154,16 @@ def book_slots(request):
             "week": week,
             "days": [first_day + datetime.timedelta(days=n) for n in range(SLOT_DAYS)],
             "expert_slots": slots,
-            "expert_page": experts,
+            "expert_page": expert_page,
+            "focus": focus,
             "allocation": allocation,
-            "agreement": agreement,
+            "has_agreement": has_agreement,
             "slot_url": reverse("consultations:book-new"),
+            "slot_query": _query(area=area.code, length=length),
+            "expert_week_query": _query(**here, week=week),
             "length_options": BOOKING_LENGTHS,
-            "prev_week": week - 1 if week > 0 else None,
-            "next_week": week + 1 if week < 12 else None,
+            "all_experts_url": f"?{_query(**here, week=week)}",
+            **_week_links(week, **here, expert=focus.pk if focus else None),
         },
     )
 
@@ -334,9 +367,9 @@ def consultation_reschedule(request, pk):
             "days": [first_day + datetime.timedelta(days=n) for n in range(SLOT_DAYS)],
             "expert_slots": slots,
             "slot_url": reverse("consultations:consultation-reschedule", args=[consultation.pk]),
+            "slot_query": _query(length=length),
             "length_options": BOOKING_LENGTHS,
-            "prev_week": week - 1 if week > 0 else None,
-            "next_week": week + 1 if week < 12 else None,
+            **_week_links(week, length=length),
         },
     )
 

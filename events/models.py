@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
+from inolink.choices import choice_label
 
 from .countries import Country
 
@@ -31,10 +33,19 @@ class EventQuerySet(models.QuerySet):
         return self.filter(kind__in=Event.FUNDING_KINDS)
 
     def with_place_counts(self):
-        """Annotate ``approved_count``: approved applications, the number that uses up places."""
-        return self.annotate(
-            approved_count=Count("participations", filter=Q(participations__status=Participation.Status.APPROVED))
+        """Annotate ``approved_count``: approved applications, the number that uses up places.
+
+        A correlated subquery rather than a join and GROUP BY: a page of events counts only its own rows,
+        and counting the events (for pagination) needs no join at all.
+        """
+        approved = (
+            Participation.objects.filter(event=OuterRef("pk"), status=Participation.Status.APPROVED)
+            .order_by()
+            .values("event")
+            .annotate(count=Count("pk"))
+            .values("count")
         )
+        return self.annotate(approved_count=Coalesce(Subquery(approved), 0))
 
 
 class EventKind(models.TextChoices):
@@ -126,6 +137,12 @@ class Event(models.Model):
             errors["registration_deadline"] = _("The registration deadline cannot be after the event starts.")
         if errors:
             raise ValidationError(errors)
+
+    def get_kind_display(self) -> str:
+        return choice_label(EventKind, self.kind)
+
+    def get_country_display(self) -> str:
+        return choice_label(Country, self.country)
 
     @property
     def is_funding_call(self) -> bool:

@@ -48,11 +48,12 @@ def catalogue(filters: CatalogueFilters, *, cluster: Cluster | None = None, now=
         events = events.filter(registration_deadline__gte=now)
     if cluster is not None:
         events = events.annotate(
+            # One row at most per event and cluster, so no ordering (the models' default one joins the event).
             my_status=Subquery(
-                Participation.objects.filter(event=OuterRef("pk"), cluster=cluster).values("status")[:1]
+                Participation.objects.filter(event=OuterRef("pk"), cluster=cluster).order_by().values("status")[:1]
             ),
             my_intent=Subquery(
-                FundingIntent.objects.filter(event=OuterRef("pk"), cluster=cluster).values("status")[:1]
+                FundingIntent.objects.filter(event=OuterRef("pk"), cluster=cluster).order_by().values("status")[:1]
             ),
         )
     return events.order_by("starts_at", "pk")
@@ -60,7 +61,8 @@ def catalogue(filters: CatalogueFilters, *, cluster: Cluster | None = None, now=
 
 def catalogue_countries() -> list[str]:
     """Countries with a published event, for the filter."""
-    return sorted(set(Event.objects.published().values_list("country", flat=True).distinct()))
+    # Without order_by() the model's default ordering would join its columns into the DISTINCT: a row per event.
+    return list(Event.objects.published().order_by("country").values_list("country", flat=True).distinct())
 
 
 def participation_with_details(queryset):

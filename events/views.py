@@ -31,7 +31,7 @@ from .permissions import (
     get_participation_for,
 )
 
-PAGE_SIZE = 24
+PAGE_SIZE = 12  # four rows of three cards
 
 
 @login_required

@@ -41,6 +41,11 @@ def test_booking_flow(client, world):
     assert response.status_code == 200
     assert str(world.expert) in response.content.decode()
     start = slot_value(local_at(3, 10))
+    # The overview shows each day's first starts (8:00 to 9:30); 10:00 is on the expert's own week.
+    assert f"start={start}" not in response.content.decode()
+    response = client.get(
+        reverse("consultations:book-slots"), {"area": world.area.code, "length": "2", "expert": world.expert.pk}
+    )
     assert f"start={start}" in response.content.decode()
     response = client.get(
         reverse("consultations:book-new"),
@@ -322,3 +327,80 @@ def test_expert_can_decline_a_confirmed_session_that_has_not_started(client, wor
     html = client.get(reverse("consultations:consultation-detail", args=[consultation.pk])).content.decode()
     assert reverse("consultations:consultation-decline", args=[consultation.pk]) in html
     assert reverse("consultations:consultation-confirm", args=[consultation.pk]) not in html
+
+
+def slot_page(client, world, **params):
+    response = client.get(reverse("consultations:book-slots"), {"area": world.area.code, "length": "1", **params})
+    assert response.status_code == 200
+    return response
+
+
+def test_slot_overview_shows_the_first_starts_of_each_day_and_links_to_the_experts_week(client, world):
+    client.force_login(world.manager)
+    response = slot_page(client, world, week="1")
+    html = response.content.decode()
+    day = response.context["days"][0]
+    # Open 8:00-20:00: 23 one-hour starts a day, of which the first four show, then "+19 more".
+    first = [f"start={day:%Y-%m-%d}T{time}" for time in ("08:00", "08:30", "09:00", "09:30")]
+    assert all(start in html for start in first)
+    assert f"start={day:%Y-%m-%d}T10:00" not in html
+    assert html.count("+19 more") == 7
+    assert f"week=1&amp;expert={world.expert.pk}" in html
+    focus = slot_page(client, world, week="1", expert=str(world.expert.pk))
+    assert focus.context["focus"] == world.expert
+    assert f"start={day:%Y-%m-%d}T19:00" in focus.content.decode()
+    assert "slot-more" not in focus.content.decode()
+
+
+@pytest.mark.parametrize("expert", ["0", "abc", "999999", "99999999999999999999"])
+def test_slot_page_for_an_expert_outside_the_area_shows_the_area(client, world, expert):
+    outside = ExpertFactory(service_areas=[ServiceArea.objects.get(code="financial")])
+    client.force_login(world.manager)
+    for value in [expert, str(outside.pk)]:
+        response = slot_page(client, world, expert=value)
+        assert response.context["focus"] is None
+        assert [row.expert for row in response.context["expert_slots"]] == [world.expert]
+
+
+def test_slot_page_pages_experts(client, world):
+    from consultations.views import EXPERTS_PER_PAGE
+
+    for _ in range(EXPERTS_PER_PAGE):
+        available_all_week(ExpertFactory(service_areas=[world.area]))
+    client.force_login(world.manager)
+    first = slot_page(client, world)
+    assert len(first.context["expert_slots"]) == EXPERTS_PER_PAGE
+    assert "page=2" in first.content.decode()
+    second = slot_page(client, world, page="2")
+    assert len(second.context["expert_slots"]) == 1
+
+
+def test_slot_page_tells_the_hours_left_of_the_active_agreement(client, world):
+    client.force_login(world.manager)
+    response = slot_page(client, world)
+    assert response.context["allocation"].hours_remaining == 20
+    assert "20 h left in this area" in response.content.decode()
+    world.agreement.signatures.all().delete()
+    response = slot_page(client, world)
+    assert response.context["allocation"] is None and not response.context["has_agreement"]
+    assert "no active agreement" in response.content.decode()
+
+
+def test_slot_page_without_hours_in_the_area(client, world):
+    client.force_login(world.manager)
+    response = client.get(reverse("consultations:book-slots"), {"area": "financial"})
+    assert response.context["has_agreement"] and response.context["allocation"] is None
+    assert "no hours in this service area" in response.content.decode()
+
+
+def test_my_sessions_caps_its_lists_and_tells_the_totals(client, world):
+    from consultations.selectors import SCHEDULE_ROWS
+
+    for day in range(SCHEDULE_ROWS + 2):
+        ConsultationFactory(agreement=world.agreement, expert=world.expert, starts_at=local_at(2 + day, 9))
+    client.force_login(world.expert.user)
+    response = client.get(reverse("consultations:my-sessions"))
+    requests = response.context["requests"]
+    assert (len(requests.rows), requests.total, requests.more) == (SCHEDULE_ROWS, SCHEDULE_ROWS + 2, 2)
+    assert requests.rows[0].starts_at == local_at(2, 9)
+    assert "2 more requests come up here as you answer these." in response.content.decode()

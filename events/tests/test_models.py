@@ -85,3 +85,13 @@ def test_waitlist_position_follows_the_promotion_order():
     second = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
     assert (first.waitlist_position(), second.waitlist_position()) == (1, 2)
     assert ParticipationFactory(event=event).waitlist_position() is None
+
+
+def test_choice_labels_are_translated_and_unknown_values_shown_as_they_are():
+    from django.utils import translation
+
+    event = Event(kind=Event.Kind.EXHIBITION, country="FI")
+    with translation.override("lt"):
+        assert (event.get_kind_display(), event.get_country_display()) == ("Paroda", "Suomija")
+    assert Event(kind="fair", country="XX").get_country_display() == "XX"
+    assert Event(kind="fair").get_kind_display() == "fair"

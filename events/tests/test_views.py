@@ -87,6 +87,16 @@ def test_catalogue_does_the_same_number_of_queries_at_5_and_50_events(client, cl
     assert small <= 12
 
 
+def test_catalogue_pages_twelve_cards_and_offers_each_country_once(manager_client):
+    for i in range(13):
+        EventFactory(country=["DE", "FI"][i % 2], places=2)
+    response = manager_client.get(reverse("events:event-list"))
+    assert len(response.context["page"].object_list) == 12
+    assert response.context["page"].paginator.count == 13
+    assert [code for code, _ in response.context["form"].fields["country"].choices] == ["", "DE", "FI"]
+    assert response.content.decode().count("2 of 2 places left") == 12
+
+
 def test_manager_sees_their_clusters_status_on_each_card(manager_client, cluster):
     approved = EventFactory(title="Approved one")
     ParticipationFactory(event=approved, cluster=cluster, status=Participation.Status.APPROVED)

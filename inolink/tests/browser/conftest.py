@@ -128,3 +128,11 @@ def slot_link_name(expert, moment):
     with translation.override("en"):
         local = timezone.localtime(moment)
         return f"{expert}, {dateformat.format(local, 'l, j F')} at {local:%H:%M}"
+
+
+def more_times_link_name(expert, moment):
+    """The end of the accessible name of "+N more" in the slot picker, which opens the expert's week (English)."""
+    from django.utils import dateformat, timezone, translation
+
+    with translation.override("en"):
+        return f"more – {expert}, {dateformat.format(timezone.localtime(moment), 'l, j F')}"

@@ -11,7 +11,7 @@ from clusters.tests.factories import ClusterFactory
 from consultations.models import Consultation, ServiceArea
 from consultations.tests.factories import ConsultationFactory, ExpertFactory, available_all_week, local_at
 
-from .conftest import assert_accessible, sign_in, slot_link_name
+from .conftest import assert_accessible, more_times_link_name, sign_in, slot_link_name
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -48,6 +48,11 @@ def test_manager_books_reschedules_and_cancels(page):
     assert_accessible(page)
     page.get_by_role("button", name="See free times").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Free times in Legal")
+    assert_accessible(page)
+    # Each day shows its first starts (8:00 to 9:30); "+N more" opens the expert's whole week.
+    expect(page.get_by_role("link", name=slot_link_name(expert, local_at(3, 10)))).to_have_count(0)
+    page.get_by_role("link", name=more_times_link_name(expert, local_at(3, 10))).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Free times of Jonas Jonaitis")
     assert_accessible(page)
     page.get_by_role("link", name=slot_link_name(expert, local_at(3, 10))).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Book a consultation")
