@@ -289,6 +289,26 @@ def test_delivered_hours_follow_every_change_of_the_outcomes(world):
     assert delivered(world) == Decimal("0")
 
 
+def test_recount_hours_command_mends_outcomes_changed_outside_the_application(world):
+    import io
+
+    from django.core.management import call_command
+
+    services.outcome_save(
+        consultation=past_confirmed(world),
+        by=world.expert.user,
+        result="held",
+        summary="Done",
+        hours_delivered=Decimal("2"),
+    )
+    SessionOutcome.objects.update(hours_delivered=Decimal("1.5"))  # an import that bypasses the application
+    assert delivered(world) == Decimal("2")
+    out = io.StringIO()
+    call_command("recount_hours", stdout=out)
+    assert delivered(world) == Decimal("1.5")
+    assert "1 allocation" in out.getvalue()
+
+
 def test_saving_an_allocation_read_before_an_outcome_keeps_the_outcome_counted(world):
     read_earlier = HourAllocation.objects.get(pk=world.allocation.pk)
     services.outcome_save(
