@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from clusters.models import Cluster, LabelLevel, Organisation
+from clusters.models import Cluster, LabelLevel, Organisation, label_valid_on
 from consultations.models import ServiceArea
 
 from .validators import validate_pdf_document
@@ -35,10 +35,8 @@ class ProgrammeQuerySet(models.QuerySet):
             return Count(
                 "agreements__cluster",
                 distinct=True,
-                filter=Q(
-                    agreements__terminated_on__isnull=True,
-                    **{f"{award}level__gte": level, f"{award}awarded_on__lte": day, f"{award}valid_until__gte": day},
-                ),
+                filter=Q(agreements__terminated_on__isnull=True, **{f"{award}level__gte": level})
+                & label_valid_on(day, award),
             )
 
         return self.annotate(
