@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +50,11 @@ class LabelLevel(models.IntegerChoices):
     GOLD = 3, _("Gold")
 
 
+def label_valid_on(day: datetime.date, awards: str = "") -> Q:
+    """Label awards valid on the day, reached through the lookup path ``awards`` (for instance ``"label_awards__"``)."""
+    return Q(**{f"{awards}awarded_on__lte": day, f"{awards}valid_until__gte": day})
+
+
 class ClusterQuerySet(models.QuerySet):
     def with_current_label(self, on: datetime.date | None = None):
         """Annotate ``current_label``: the highest label level valid on the day (default today)."""
@@ -57,18 +62,7 @@ class ClusterQuerySet(models.QuerySet):
         return self.annotate(
             current_label=Max(
                 "label_awards__level",
-                filter=Q(label_awards__awarded_on__lte=day, label_awards__valid_until__gte=day),
-            )
-        )
-
-    def holding_label(self, level: int, on: datetime.date | None = None):
-        """Clusters whose current label is ``level`` or higher on the day."""
-        day = on or timezone.localdate()
-        return self.filter(
-            Exists(
-                LabelAward.objects.filter(
-                    cluster=OuterRef("pk"), level__gte=level, awarded_on__lte=day, valid_until__gte=day
-                )
+                filter=label_valid_on(day, "label_awards__"),
             )
         )
 

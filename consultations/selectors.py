@@ -258,7 +258,14 @@ def expert_schedule(expert, *, now=None):
     The rows carry what the page shows (cluster and area), not the expert, who is the reader.
     """
     now = now or timezone.now()
-    mine = Consultation.objects.filter(expert=expert).select_related("cluster", "service_area")
+    # Only the columns the page shows: a session's and its cluster's full rows cost more to compile and load.
+    mine = (
+        Consultation.objects.filter(expert=expert)
+        .select_related("cluster", "service_area")
+        .only(
+            "topic", "starts_at", "ends_at", "status", "format", "city", "hours", "cluster__name", "service_area__name"
+        )
+    )
     return {
         "requests": _capped(
             mine.filter(status=Consultation.Status.REQUESTED, starts_at__gt=now).order_by("starts_at"), SCHEDULE_ROWS

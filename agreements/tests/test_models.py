@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from agreements.models import Agreement, HourAllocation, Party
+from agreements.models import Agreement, HourAllocation, Party, Programme
 from agreements.tests.factories import (
     ActiveAgreementFactory,
     AgreementFactory,
@@ -149,6 +149,24 @@ def test_kpi_progress_ignores_terminated_agreements():
     agreement = ActiveAgreementFactory(programme=programme, terminated_on=TODAY, termination_reason="Left")
     LabelAwardFactory(cluster=agreement.cluster)
     assert programme.kpi_progress()["bronze"] == 0
+
+
+def test_kpi_progress_counts_labels_valid_on_the_day_once_per_cluster():
+    programme = ProgrammeFactory()
+    twice = ActiveAgreementFactory(programme=programme).cluster
+    LabelAwardFactory(cluster=twice, level=LabelLevel.BRONZE)
+    LabelAwardFactory(cluster=twice, level=LabelLevel.SILVER)
+    lapsed = ActiveAgreementFactory(programme=programme).cluster
+    LabelAwardFactory(
+        cluster=lapsed, awarded_on=TODAY - datetime.timedelta(days=800), valid_until=TODAY - datetime.timedelta(days=70)
+    )
+    LabelAwardFactory(
+        cluster=lapsed, awarded_on=TODAY + datetime.timedelta(days=10), valid_until=TODAY + datetime.timedelta(days=700)
+    )
+    progress = programme.kpi_progress()
+    assert (progress["bronze"], progress["silver"]) == (1, 1)
+    on_day = Programme.objects.with_kpi_progress(on=TODAY - datetime.timedelta(days=100)).get(pk=programme.pk)
+    assert (on_day.bronze_count, on_day.silver_count) == (1, 0)
 
 
 def test_agreement_changes_are_kept_in_history():

@@ -31,12 +31,6 @@ def test_expired_and_future_awards_do_not_count():
     LabelAwardFactory(cluster=cluster, awarded_on=TODAY - days(800), valid_until=TODAY - days(70))
     LabelAwardFactory(cluster=cluster, awarded_on=TODAY + days(10), valid_until=TODAY + days(700))
     assert Cluster.objects.get(pk=cluster.pk).current_label_level is None
-    assert not Cluster.objects.holding_label(LabelLevel.BRONZE).exists()
-
-
-def test_silver_holder_counts_as_holding_bronze():
-    silver = LabelAwardFactory(level=LabelLevel.SILVER).cluster
-    assert list(Cluster.objects.holding_label(LabelLevel.BRONZE)) == [silver]
 
 
 def test_label_valid_until_before_award_is_refused():

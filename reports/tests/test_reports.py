@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -212,6 +213,12 @@ def test_filters_by_cluster_and_period_and_reject_bad_input(client, staff, progr
     bad = client.get(reverse("reports:dashboard"), {"date_from": "2026-05-01", "date_to": "2026-01-01", "cluster": "x"})
     assert bad.status_code == 200
     assert "must not be before its start" in bad.content.decode()
+    # Each field with an error is marked invalid and points at its message, for Bootstrap and screen readers.
+    for field in ("date_to", "cluster"):
+        (control,) = re.findall(rf'<(?:input|select) [^>]*id="id_{field}"[^>]*>', bad.content.decode())
+        assert "is-invalid" in control and 'aria-invalid="true"' in control
+        assert f'aria-describedby="id_{field}_error"' in control
+        assert f'<div id="id_{field}_error" class="invalid-feedback">' in bad.content.decode()
 
     junk = client.get(reverse("reports:table-csv", args=["agreements"]), {"date_from": "31/31/31", "cluster": "999999"})
     assert junk.status_code == 200
