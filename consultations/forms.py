@@ -158,8 +158,9 @@ class ConsultationFilterForm(forms.Form):
     expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, experts=(), **kwargs):
+        """``experts``: (pk, name) pairs to choose from."""
         super().__init__(*args, **kwargs)
-        self.fields["expert"].choices = [("", _("Any expert"))] + [(e.pk, str(e)) for e in experts]
+        self.fields["expert"].choices = [("", _("Any expert")), *experts]
 
     def apply(self, queryset):
         if not self.is_valid():

@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.tests.factories import ActiveAgreementFactory
+from clusters.tests.factories import ClusterFactory
 from consultations import services
 from consultations.models import AvailabilityException, Consultation, Rating, ServiceArea, WeeklyAvailability
 
@@ -297,6 +299,18 @@ def test_list_filters(client, world):
     page = client.get(url, {"when": "past"}).content.decode()
     assert "Gamma" in page and "Alpha" not in page
     assert client.get(url, {"when": "bogus", "expert": "x", "area": "999"}).status_code == 200
+
+
+def test_list_names_the_cluster_of_each_row_only_for_managers_of_several(client, world):
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, topic="Alpha")
+    client.force_login(world.manager)
+    url = reverse("consultations:consultation-list")
+    assert world.cluster.name not in client.get(url).content.decode()
+    second = ActiveAgreementFactory(cluster=ClusterFactory(managers=[world.manager], name="Second cluster"))
+    ConsultationFactory(agreement=second, expert=world.expert, topic="Beta")
+    page = client.get(url).content.decode()
+    assert "Alpha" in page and "Beta" in page
+    assert f"<td>{world.cluster.name}</td>" in page and "<td>Second cluster</td>" in page
 
 
 def test_dashboard_shows_hours_and_sessions(client, world):
