@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from agreements.tests.factories import ActiveAgreementFactory
 from clusters.tests.factories import ClusterFactory
@@ -299,6 +300,21 @@ def test_list_filters(client, world):
     page = client.get(url, {"when": "past"}).content.decode()
     assert "Gamma" in page and "Alpha" not in page
     assert client.get(url, {"when": "bogus", "expert": "x", "area": "999"}).status_code == 200
+
+
+def test_list_filters_by_area_and_expert(client, world):
+    other_expert = ExpertFactory()
+    finance = ServiceArea.objects.exclude(pk=world.area.pk).first()
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, topic="Alpha")
+    ConsultationFactory(agreement=world.agreement, expert=other_expert, topic="Beta", service_area=finance)
+    client.force_login(world.manager)
+    url = reverse("consultations:consultation-list")
+    page = client.get(url, {"area": finance.pk}).content.decode()
+    assert "Beta" in page and "Alpha" not in page
+    assert f'<option value="{finance.pk}" selected>{escape(finance)}</option>' in page
+    page = client.get(url, {"expert": world.expert.pk}).content.decode()
+    assert "Alpha" in page and "Beta" not in page
+    assert f'<option value="{world.expert.pk}" selected>{escape(world.expert)}</option>' in page
 
 
 def test_list_names_the_cluster_of_each_row_only_for_managers_of_several(client, world):
