@@ -77,8 +77,8 @@ def test_expert_choices_name_the_experts_of_the_consultations_by_name(world):
     nameless = ExpertFactory(user=UserFactory(first_name="", last_name="", email="zz@example.com"))
     anna = ExpertFactory(user__first_name="Anna", user__last_name="Aarons")
     ExpertFactory()  # no consultation with the cluster
-    for expert in (nameless, anna, anna):
-        ConsultationFactory(agreement=world.agreement, expert=expert)
+    for day, expert in enumerate((nameless, anna, anna), start=2):
+        ConsultationFactory(agreement=world.agreement, expert=expert, starts_at=local_at(day, 10))
     choices = expert_choices(Consultation.objects.filter(cluster=world.cluster))
     assert choices == [(nameless.pk, "zz@example.com"), (anna.pk, "Anna Aarons")]
     assert [name for _, name in choices] == [str(nameless), str(anna)]

@@ -323,7 +323,7 @@ def test_list_names_the_cluster_of_each_row_only_for_managers_of_several(client,
     url = reverse("consultations:consultation-list")
     assert world.cluster.name not in client.get(url).content.decode()
     second = ActiveAgreementFactory(cluster=ClusterFactory(managers=[world.manager], name="Second cluster"))
-    ConsultationFactory(agreement=second, expert=world.expert, topic="Beta")
+    ConsultationFactory(agreement=second, expert=world.expert, topic="Beta", starts_at=local_at(4, 10))
     page = client.get(url).content.decode()
     assert "Alpha" in page and "Beta" in page
     assert f"<td>{world.cluster.name}</td>" in page and "<td>Second cluster</td>" in page
