@@ -228,8 +228,8 @@ LIST_ROW_FIELDS = (
 def consultation_list(queryset, *, with_cluster=True):
     """Consultations with what list rows show (area, expert, and the cluster unless all rows are of one), in one query.
 
-    Rows of one cluster leave the cluster out: besides the row objects, PostgreSQL plans a join to the
-    cluster filtered on by id several times slower (milliseconds, with the consultation table's many indexes).
+    Rows of one cluster leave it out: joined with the cluster they are filtered on by id, PostgreSQL plans the
+    query several times slower (milliseconds, with the consultation table's many indexes).
     """
     if with_cluster:
         return queryset.select_related("cluster", "service_area", "expert__user").only(
