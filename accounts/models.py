@@ -75,7 +75,12 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
-        return self.get_full_name() or self.email
+        return self.display_name(self.first_name, self.last_name, self.email)
+
+    @staticmethod
+    def display_name(first_name: str, last_name: str, email: str) -> str:
+        """A person's name as pages show it, also for rows read as values (a filter's long list of experts)."""
+        return f"{first_name} {last_name}".strip() or email
 
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()

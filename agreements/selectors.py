@@ -22,5 +22,9 @@ def agreements_with_usage(*, cluster=None, programme=None):
 
 
 def current_agreement(cluster):
-    """The cluster's live agreement with usage (the newest one), or None."""
-    return agreements_with_usage(cluster=cluster).filter(terminated_on__isnull=True).first()
+    """The cluster's live agreement with usage (the newest one), or None.
+
+    Its cluster is the one asked about and the manager's pages showing it do not name the programme, so neither
+    is joined in.
+    """
+    return agreements_with_usage(cluster=cluster).select_related(None).filter(terminated_on__isnull=True).first()

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.roles import managed_clusters_for
 from inolink.http import int_or_404
 
 from .models import Cluster
@@ -27,7 +28,7 @@ def current_cluster_for_manager(request):
 
     Returns None when the person manages no cluster.
     """
-    managed = list(Cluster.objects.managed_by(request.user).order_by("name").only("pk", "name"))
+    managed = managed_clusters_for(request)
     if not managed:
         return None
     chosen = request.session.get("current_cluster_id")

@@ -152,14 +152,19 @@ class ConsultationFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status"))] + Consultation.Status.choices, required=False
     )
-    area = forms.ModelChoiceField(
-        label=_("Service area"), queryset=ServiceArea.objects.all(), required=False, empty_label=_("Any area")
-    )
+    # Areas and experts are offered as (pk, name) pairs read as values: a model choice field would build a model
+    # per option (over a hundred experts) and read through a server-side cursor.
+    area = forms.TypedChoiceField(label=_("Service area"), coerce=int, required=False, empty_value=None)
     expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, experts=(), **kwargs):
+        """``experts``: (pk, name) pairs to choose from."""
         super().__init__(*args, **kwargs)
-        self.fields["expert"].choices = [("", _("Any expert"))] + [(e.pk, str(e)) for e in experts]
+        areas = ServiceArea.objects.values_list("pk", "name")
+        self.fields["area"].choices = [("", _("Any area"))] + [
+            (pk, ServiceArea.display_name(name)) for pk, name in areas
+        ]
+        self.fields["expert"].choices = [("", _("Any expert")), *experts]
 
     def apply(self, queryset):
         if not self.is_valid():
@@ -175,7 +180,7 @@ class ConsultationFilterForm(forms.Form):
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
         if data.get("area"):
-            queryset = queryset.filter(service_area=data["area"])
+            queryset = queryset.filter(service_area_id=data["area"])
         if data.get("expert"):
             queryset = queryset.filter(expert_id=data["expert"])
         return queryset

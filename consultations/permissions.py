@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.roles import managed_clusters_for
 from clusters.models import Cluster
 from inolink.http import int_or_404
 
@@ -41,6 +42,15 @@ def consultations_managed_by(user):
     if not user.is_authenticated:
         return Consultation.objects.none()
     return Consultation.objects.filter(cluster__in=Cluster.objects.managed_by(user).values("pk"))
+
+
+def consultations_managed_in(request):
+    """``consultations_managed_by(request.user)`` for the managed clusters already read for the request.
+
+    Filtered on their ids: with a subquery instead, PostgreSQL takes milliseconds to plan a list's row query
+    joined with its area and expert.
+    """
+    return Consultation.objects.filter(cluster__in=[cluster.pk for cluster in managed_clusters_for(request)])
 
 
 def consultations_of_expert(user):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
@@ -208,9 +209,47 @@ def bookable_experts(service_area):
 # --- Lists ------------------------------------------------------------------------------------------------
 
 
-def consultation_list(queryset):
-    """Consultations with what list rows show (cluster, area, expert), in one query."""
-    return queryset.select_related("cluster", "service_area", "expert__user")
+# What list rows show. A consultation row is wide (agenda, addresses, meeting link...) and a list page builds
+# dozens of them with their area and expert, so only these columns are read.
+LIST_ROW_FIELDS = (
+    "topic",
+    "starts_at",
+    "ends_at",
+    "hours",
+    "status",
+    "format",
+    "service_area__name",
+    "expert__user__first_name",
+    "expert__user__last_name",
+    "expert__user__email",
+)
+
+
+def consultation_list(queryset, *, with_cluster=True):
+    """Consultations with what list rows show (area, expert, and the cluster unless all rows are of one), in one query.
+
+    Rows of one cluster leave it out: joined with the cluster they are filtered on by id, PostgreSQL plans the
+    query several times slower (milliseconds, with the consultation table's many indexes).
+    """
+    if with_cluster:
+        return queryset.select_related("cluster", "service_area", "expert__user").only(
+            *LIST_ROW_FIELDS, "cluster__name"
+        )
+    return queryset.select_related("service_area", "expert__user").only(*LIST_ROW_FIELDS)
+
+
+def expert_choices(consultations) -> list[tuple[int, str]]:
+    """The experts of these consultations as (pk, name) pairs, by name, for a filter's list; read as values
+    because there may be over a hundred of them."""
+    User = get_user_model()
+    # DISTINCT makes PostgreSQL gather the few expert ids of the cluster's sessions first; without it, it may
+    # probe each expert's whole history of sessions for one with the cluster instead, several times slower.
+    rows = (
+        Expert.objects.filter(pk__in=consultations.values("expert_id").distinct())
+        .order_by("user__last_name", "user__first_name")
+        .values_list("pk", "user__first_name", "user__last_name", "user__email")
+    )
+    return [(pk, User.display_name(first, last, email)) for pk, first, last, email in rows]
 
 
 def consultation_detail_queryset(queryset):
@@ -219,13 +258,21 @@ def consultation_detail_queryset(queryset):
     )
 
 
+DASHBOARD_ROWS = 10
+
+
 def manager_dashboard(cluster, *, now=None):
+    """A cluster manager's start page: upcoming, recent and to-rate sessions, in four queries whatever the count."""
     now = now or timezone.now()
-    mine = consultation_list(Consultation.objects.filter(cluster=cluster))
+    of_cluster = Consultation.objects.filter(cluster=cluster)
+    mine = consultation_list(of_cluster, with_cluster=False)
+    # The sessions to rate are found first and read by id after: joined with the rows' area and expert, the
+    # two EXISTS tests cost PostgreSQL milliseconds of planning, more than a second query does.
+    to_rate = list(of_cluster.to_rate().order_by("-starts_at").values_list("pk", flat=True)[:DASHBOARD_ROWS])
     return {
-        "upcoming": list(mine.live().upcoming(now).order_by("starts_at")[:10]),
-        "recent": list(mine.past(now).order_by("-starts_at")[:10]),
-        "to_rate": list(mine.to_rate().order_by("-starts_at")[:10]),
+        "upcoming": list(mine.live().upcoming(now).order_by("starts_at")[:DASHBOARD_ROWS]),
+        "recent": list(mine.past(now).order_by("-starts_at")[:DASHBOARD_ROWS]),
+        "to_rate": list(mine.filter(pk__in=to_rate).order_by("-starts_at")) if to_rate else [],
     }
 
 

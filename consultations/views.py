@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.roles import managed_clusters_for
 from agreements.models import Agreement
 from agreements.selectors import current_agreement
 from clusters.models import Cluster
@@ -40,7 +41,7 @@ from .forms import (
 )
 from .models import AvailabilityException, CalendarFeed, Consultation, Expert, WeeklyAvailability
 from .permissions import (
-    consultations_managed_by,
+    consultations_managed_in,
     get_consultation_for,
     get_consultation_for_expert,
     get_consultation_for_manager,
@@ -51,6 +52,7 @@ from .selectors import (
     bookable_experts,
     booking_allocation,
     consultation_list,
+    expert_choices,
     expert_schedule,
     free_slots,
     manager_dashboard,
@@ -61,10 +63,6 @@ LAST_WEEK = 12  # how far ahead the slot pickers go, in weeks
 SLOTS_PER_DAY = 4  # starts a day shows in the slot picker's overview of many experts
 LIST_PAGE_SIZE = 50
 EXPERTS_PER_PAGE = 8
-
-
-def _managed_clusters(request):
-    return Cluster.objects.managed_by(request.user).order_by("name").only("pk", "name")
 
 
 def _week_start(week: int) -> datetime.date:
@@ -80,7 +78,7 @@ def dashboard(request):
     cluster = require_current_cluster(request)
     context = {
         "cluster": cluster,
-        "managed_clusters": _managed_clusters(request),
+        "managed_clusters": managed_clusters_for(request),
         "agreement": current_agreement(cluster),
         **manager_dashboard(cluster),
     }
@@ -247,13 +245,14 @@ def book_new(request):
 @require_GET
 def consultation_list_view(request):
     """The manager's consultations (of all the clusters they manage), filterable."""
-    consultations = consultations_managed_by(request.user)
-    managed = Cluster.objects.managed_by(request.user).count()
+    managed = managed_clusters_for(request)
     if not managed:
         raise Http404
-    experts = Expert.objects.filter(pk__in=consultations.values("expert_id")).select_related("user")
-    filters = ConsultationFilterForm(request.GET or None, experts=experts)
-    page = Paginator(consultation_list(filters.apply(consultations)), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    several_clusters = len(managed) > 1
+    consultations = consultations_managed_in(request)
+    filters = ConsultationFilterForm(request.GET or None, experts=expert_choices(consultations))
+    rows = consultation_list(filters.apply(consultations), with_cluster=several_clusters)
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -264,7 +263,7 @@ def consultation_list_view(request):
             "consultations": page.object_list,
             "page": page,
             "query": query.urlencode(),
-            "several_clusters": managed > 1,
+            "several_clusters": several_clusters,
         },
     )
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from agreements.models import HourAllocation
 from consultations.models import AvailabilityException, Consultation
-from consultations.selectors import free_slots
+from consultations.selectors import expert_choices, free_slots
 
 from .factories import ConsultationFactory, ExpertFactory, SessionOutcomeFactory, available_all_week, local_at
 
@@ -69,3 +69,16 @@ def test_usage_annotations(world):
     assert allocation.hours_delivered == Decimal("1.25")
     assert allocation.hours_held == Decimal("2")
     assert allocation.hours_remaining == Decimal("16.75")
+
+
+def test_expert_choices_name_the_experts_of_the_consultations_by_name(world):
+    from accounts.tests.factories import UserFactory
+
+    nameless = ExpertFactory(user=UserFactory(first_name="", last_name="", email="zz@example.com"))
+    anna = ExpertFactory(user__first_name="Anna", user__last_name="Aarons")
+    ExpertFactory()  # no consultation with the cluster
+    for day, expert in enumerate((nameless, anna, anna), start=2):
+        ConsultationFactory(agreement=world.agreement, expert=expert, starts_at=local_at(day, 10))
+    choices = expert_choices(Consultation.objects.filter(cluster=world.cluster))
+    assert choices == [(nameless.pk, "zz@example.com"), (anna.pk, "Anna Aarons")]
+    assert [name for _, name in choices] == [str(nameless), str(anna)]

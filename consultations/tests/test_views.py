@@ -4,7 +4,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
+from agreements.tests.factories import ActiveAgreementFactory
+from clusters.tests.factories import ClusterFactory
 from consultations import services
 from consultations.models import AvailabilityException, Consultation, Rating, ServiceArea, WeeklyAvailability
 
@@ -297,6 +300,33 @@ def test_list_filters(client, world):
     page = client.get(url, {"when": "past"}).content.decode()
     assert "Gamma" in page and "Alpha" not in page
     assert client.get(url, {"when": "bogus", "expert": "x", "area": "999"}).status_code == 200
+
+
+def test_list_filters_by_area_and_expert(client, world):
+    other_expert = ExpertFactory()
+    finance = ServiceArea.objects.exclude(pk=world.area.pk).first()
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, topic="Alpha")
+    ConsultationFactory(agreement=world.agreement, expert=other_expert, topic="Beta", service_area=finance)
+    client.force_login(world.manager)
+    url = reverse("consultations:consultation-list")
+    page = client.get(url, {"area": finance.pk}).content.decode()
+    assert "Beta" in page and "Alpha" not in page
+    assert f'<option value="{finance.pk}" selected>{escape(finance)}</option>' in page
+    page = client.get(url, {"expert": world.expert.pk}).content.decode()
+    assert "Alpha" in page and "Beta" not in page
+    assert f'<option value="{world.expert.pk}" selected>{escape(world.expert)}</option>' in page
+
+
+def test_list_names_the_cluster_of_each_row_only_for_managers_of_several(client, world):
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, topic="Alpha")
+    client.force_login(world.manager)
+    url = reverse("consultations:consultation-list")
+    assert world.cluster.name not in client.get(url).content.decode()
+    second = ActiveAgreementFactory(cluster=ClusterFactory(managers=[world.manager], name="Second cluster"))
+    ConsultationFactory(agreement=second, expert=world.expert, topic="Beta", starts_at=local_at(4, 10))
+    page = client.get(url).content.decode()
+    assert "Alpha" in page and "Beta" in page
+    assert f"<td>{world.cluster.name}</td>" in page and "<td>Second cluster</td>" in page
 
 
 def test_dashboard_shows_hours_and_sessions(client, world):

@@ -2,6 +2,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -19,3 +21,14 @@ def hours(value):
     decimals = max(0, -number.as_tuple().exponent)
     # Translators: a number of hours, e.g. "1.5 h"; Lithuanian "1,5 val."
     return gettext("%(hours)s h") % {"hours": floatformat(number, decimals)}
+
+
+@register.filter
+def period(start, end):
+    """A session's time as lists show it, "Mon, 2026-11-30 10:00–11:00", in the active language and time zone.
+
+    The same as ``start|date:"D, Y-m-d H:i"`` and ``end|time:"H:i"``, at a fraction of their cost (a list has a
+    row per session).
+    """
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return f"{WEEKDAYS_ABBR[start.weekday()]}, {start:%Y-%m-%d %H:%M}–{end:%H:%M}"

@@ -1,0 +1,33 @@
+import datetime
+
+import pytest
+from django import forms
+from django.template import Template
+from django.template.context import Context
+from django.utils import timezone, translation
+
+
+@pytest.mark.parametrize("language", ["en", "lt"])
+def test_period_reads_as_the_date_and_time_filters_do(language):
+    start = timezone.make_aware(datetime.datetime(2026, 3, 29, 1, 30), datetime.UTC)  # summer time begins
+    context = Context({"start": start, "end": start + datetime.timedelta(hours=2)})
+    with translation.override(language):
+        period = Template("{% load inolink_format %}{{ start|period:end }}").render(context)
+        filters = Template('{{ start|date:"D, Y-m-d H:i" }}–{{ end|time:"H:i" }}').render(context)
+    assert period == filters
+    assert period.endswith("2026-03-29 04:30–06:30")
+
+
+class PickForm(forms.Form):
+    pick = forms.TypedChoiceField(coerce=int, required=False, choices=[("", "Any"), (1, "Ann & Bo"), (2, "Cy")])
+
+
+def options(form):
+    return Template("{% load inolink_forms %}{{ form.pick|select_options }}").render(Context({"form": form}))
+
+
+def test_select_options_mark_the_chosen_one_and_escape_labels():
+    assert options(PickForm({"pick": "2"})) == (
+        '<option value="">Any</option><option value="1">Ann &amp; Bo</option><option value="2" selected>Cy</option>'
+    )
+    assert " selected" not in options(PickForm())
