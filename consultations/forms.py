@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inolink.forms import InlineSelect
+
 from .models import AvailabilityException, Consultation, ServiceArea, SessionOutcome, WeeklyAvailability
 from .places import CITY_CHOICES
 from .selectors import BOOKING_LENGTHS
@@ -148,14 +150,30 @@ class ConsultationFilterForm(forms.Form):
         label=_("When"),
         choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
         required=False,
+        widget=InlineSelect(attrs={"class": "form-select form-select-sm"}),
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any status"))] + Consultation.Status.choices, required=False
+        label=_("Status"),
+        choices=[("", _("Any status"))] + Consultation.Status.choices,
+        required=False,
+        widget=InlineSelect(attrs={"class": "form-select form-select-sm"}),
     )
     # Areas and experts are offered as (pk, name) pairs read as values: a model choice field would build a model
     # per option (over a hundred experts) and read through a server-side cursor.
-    area = forms.TypedChoiceField(label=_("Service area"), coerce=int, required=False, empty_value=None)
-    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, required=False, empty_value=None)
+    area = forms.TypedChoiceField(
+        label=_("Service area"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=InlineSelect(attrs={"class": "form-select form-select-sm"}),
+    )
+    expert = forms.TypedChoiceField(
+        label=_("Expert"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=InlineSelect(attrs={"class": "form-select form-select-sm"}),
+    )
 
     def __init__(self, *args, experts=(), **kwargs):
         """``experts``: (pk, name) pairs to choose from."""

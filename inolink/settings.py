@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -105,9 +104,6 @@ TEMPLATES = [
         },
     },
 ]
-
-# Widgets render through TEMPLATES, so templates/django/forms/ can override Django's own widget templates.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "inolink.wsgi.application"
 ASGI_APPLICATION = "inolink.asgi.application"

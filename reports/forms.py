@@ -2,34 +2,14 @@ import datetime
 
 from django import forms
 from django.forms.boundfield import BoundField
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Programme
 from clusters.models import Cluster
+from inolink.forms import InlineSelect
 
 from .tables import ReportScope
-
-
-class InlineSelect(forms.Select):
-    """A single select of flat choices written in Python.
-
-    The template renderer costs about a millisecond per list of sixty clusters on every dashboard view.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = self.format_value(value)
-        options = "".join(
-            f'<option value="{conditional_escape(option_value)}"{" selected" if str(option_value) in selected else ""}>'
-            f"{conditional_escape(label)}</option>"
-            for option_value, label in self.choices
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), mark_safe(options)
-        )
 
 
 class BootstrapBoundField(BoundField):
