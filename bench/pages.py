@@ -37,17 +37,17 @@ def _clients():
 
 def query_counts() -> dict[str, int]:
     clients = _clients()
-    return {name: count_queries(clients[email], url) for name, email, url in page_specs()}
+    return {name: count_queries(clients[email], url)[0] for name, email, url in page_specs()}
 
 
 def measure_all(tenth_counts: dict[str, int]) -> list[PageResult]:
     clients = _clients()
     results = []
     for name, email, url in page_specs():
-        queries = count_queries(clients[email], url)
+        queries, sql_ms = count_queries(clients[email], url)
         median, p95 = time_page(clients[email], url, REPEATS)
-        results.append(PageResult(name, median, p95, queries, tenth_counts[name]))
-        print(f"  {name}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries", flush=True)
+        results.append(PageResult(name, median, p95, queries, tenth_counts[name], sql_ms=sql_ms))
+        print(f"  {name}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries ({sql_ms:.1f} ms)", flush=True)
     floor = next(result for result in results if result.name == FLOOR)
     for result in results:
         result.ratio_to_floor = result.median_ms / floor.median_ms
