@@ -123,6 +123,10 @@ class AgreementQuerySet(models.QuerySet):
         day = on or timezone.localdate()
         return self.live().filter(starts_on__lte=day, ends_on__gte=day).fully_signed()
 
+    def booking_for(self, cluster):
+        """The cluster's active agreements, newest first: new bookings draw on the first one's hours."""
+        return self.active().filter(cluster=cluster).order_by("-starts_on")
+
 
 class Agreement(models.Model):
     """A tripartite cooperation agreement: the agency, the partner and one cluster."""

@@ -182,7 +182,7 @@ def load_consultations(*, manager) -> int:
     cluster = Cluster.objects.managed_by(manager).order_by("name").first()
     if cluster is None or Consultation.objects.filter(cluster=cluster).exists():
         return 0
-    agreement = Agreement.objects.active().filter(cluster=cluster).first()
+    agreement = Agreement.objects.booking_for(cluster).first()
     if agreement is None:
         return 0
     areas = {area.code: area for area in ServiceArea.objects.all()}

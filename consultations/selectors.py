@@ -188,12 +188,10 @@ def slot_is_free(expert, *, starts_at, ends_at) -> bool:
 
 
 def booking_allocation(cluster, service_area):
-    """The cluster's hours in the area, with usage, under the agreement the booking service books under.
-
-    That is the newest active agreement; None when there is no such agreement or it has no hours in the area.
-    One query.
+    """The cluster's hours in the area, with usage, under the agreement new bookings draw on
+    (``AgreementQuerySet.booking_for``); None when there is none or it has no hours in the area. One query.
     """
-    agreement = Agreement.objects.active().filter(cluster=cluster).order_by("-starts_on").values("pk")[:1]
+    agreement = Agreement.objects.booking_for(cluster).values("pk")[:1]
     allocations = HourAllocation.objects.with_usage().filter(agreement__in=agreement, service_area=service_area)
     return allocations.order_by().first()
 

@@ -112,7 +112,7 @@ def _check_expert_free(expert: Expert, *, starts_at, ends_at, exclude=None) -> N
 
 
 def _active_agreement(cluster) -> Agreement:
-    agreement = Agreement.objects.active().filter(cluster=cluster).order_by("-starts_on").first()
+    agreement = Agreement.objects.booking_for(cluster).first()
     if agreement is None:
         raise ValidationError(
             {"service_area": _("Your cluster has no active agreement, so consultations cannot be booked.")}

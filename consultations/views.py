@@ -140,7 +140,7 @@ def book_slots(request):
         shown, per_day = list(expert_page), SLOTS_PER_DAY
     slots = free_slots(shown, first_day=first_day, days=SLOT_DAYS, length=length, per_day=per_day)
     allocation = booking_allocation(cluster, area)
-    has_agreement = allocation is not None or Agreement.objects.active().filter(cluster=cluster).exists()
+    has_agreement = allocation is not None or Agreement.objects.booking_for(cluster).exists()
     here = {"area": area.code, "length": length, "page": page_number}
     return render(
         request,
