@@ -22,6 +22,7 @@ from agreements.selectors import current_agreement
 from clusters.models import Cluster
 from clusters.permissions import require_current_cluster
 from inolink.forms import attach_service_errors, submitted_data
+from inolink.http import query_without_page
 from inolink.ical import calendar_response
 
 from . import services
@@ -253,8 +254,6 @@ def consultation_list_view(request):
     filters = ConsultationFilterForm(request.GET or None, experts=expert_choices(consultations))
     rows = consultation_list(filters.apply(consultations), with_cluster=several_clusters)
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "consultations/consultation_list.html",
@@ -262,7 +261,7 @@ def consultation_list_view(request):
             "filters": filters,
             "consultations": page.object_list,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "several_clusters": several_clusters,
         },
     )

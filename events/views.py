@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import require_staff
 from clusters.permissions import current_cluster_for_manager, require_current_cluster
 from inolink.forms import attach_service_errors, submitted_data
+from inolink.http import query_without_page
 from inolink.ical import calendar_response
 
 from . import selectors, services
@@ -41,12 +42,10 @@ def event_list(request):
     cluster = current_cluster_for_manager(request)
     events = selectors.catalogue(form.filters(), cluster=cluster)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "events/event_list.html",
-        {"form": form, "page": page, "cluster": cluster, "query": query.urlencode(), "now": timezone.now()},
+        {"form": form, "page": page, "cluster": cluster, "query": query_without_page(request), "now": timezone.now()},
     )
 
 

@@ -7,3 +7,10 @@ def int_or_404(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise Http404 from None
+
+
+def query_without_page(request) -> str:
+    """The request's query string without its page number: what a paginated page's links carry to other pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import staff_required
+from inolink.http import query_without_page
 
 from . import selectors
 from .exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
@@ -33,18 +34,11 @@ def _staff_table_spec(key: str) -> TableSpec:
     return spec
 
 
-def _filter_query(request) -> str:
-    """The filters of the request as a query string, without the page number."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @staff_required
 def dashboard(request):
     form = _filters(request)
     scope = form.scope()
-    context = {"form": form, "scope": scope, "query": _filter_query(request), **selectors.dashboard(scope)}
+    context = {"form": form, "scope": scope, "query": query_without_page(request), **selectors.dashboard(scope)}
     return render(request, "reports/dashboard.html", context)
 
 
@@ -55,7 +49,7 @@ def table_page(request, key: str):
     scope = form.scope()
     table = spec.build(scope)
     page = Paginator(table.rows, TABLE_PAGE_ROWS).get_page(request.GET.get("page"))
-    context = {"form": form, "scope": scope, "query": _filter_query(request), "table": table, "page": page}
+    context = {"form": form, "scope": scope, "query": query_without_page(request), "table": table, "page": page}
     return render(request, "reports/table.html", context)
 
 
