@@ -145,18 +145,22 @@ class RatingForm(NoTagHelperMixin, forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _filter_select():
+    return InlineSelect(attrs={"class": "form-select form-select-sm"})
+
+
 class ConsultationFilterForm(forms.Form):
     when = forms.ChoiceField(
         label=_("When"),
         choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
         required=False,
-        widget=InlineSelect(attrs={"class": "form-select form-select-sm"}),
+        widget=_filter_select(),
     )
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("Any status"))] + Consultation.Status.choices,
         required=False,
-        widget=InlineSelect(attrs={"class": "form-select form-select-sm"}),
+        widget=_filter_select(),
     )
     # Areas and experts are offered as (pk, name) pairs read as values: a model choice field would build a model
     # per option (over a hundred experts) and read through a server-side cursor.
@@ -165,14 +169,14 @@ class ConsultationFilterForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        widget=InlineSelect(attrs={"class": "form-select form-select-sm"}),
+        widget=_filter_select(),
     )
     expert = forms.TypedChoiceField(
         label=_("Expert"),
         coerce=int,
         required=False,
         empty_value=None,
-        widget=InlineSelect(attrs={"class": "form-select form-select-sm"}),
+        widget=_filter_select(),
     )
 
     def __init__(self, *args, experts=(), **kwargs):

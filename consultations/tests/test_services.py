@@ -271,15 +271,18 @@ def delivered(world):
     return HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered
 
 
+def log_held(consultation, hours):
+    """The session's own expert logs it as held, delivering ``hours``."""
+    return services.outcome_save(
+        consultation=consultation, by=consultation.expert.user, result="held", summary="Done", hours_delivered=hours
+    )
+
+
 def test_delivered_hours_follow_every_change_of_the_outcomes(world):
     other = ExpertFactory(service_areas=[world.area])
     first, second = past_confirmed(world), past_confirmed(world, expert=other)
-    services.outcome_save(
-        consultation=first, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal("2")
-    )
-    services.outcome_save(
-        consultation=second, by=other.user, result="held", summary="Done", hours_delivered=Decimal("1.5")
-    )
+    log_held(first, Decimal("2"))
+    log_held(second, Decimal("1.5"))
     assert delivered(world) == Decimal("3.5")
     services.outcome_save(  # the expert corrects the second one within the week
         consultation=second, by=other.user, result="no_show", summary="Nobody came", hours_delivered=None
@@ -294,13 +297,7 @@ def test_recount_hours_command_mends_outcomes_changed_outside_the_application(wo
 
     from django.core.management import call_command
 
-    services.outcome_save(
-        consultation=past_confirmed(world),
-        by=world.expert.user,
-        result="held",
-        summary="Done",
-        hours_delivered=Decimal("2"),
-    )
+    log_held(past_confirmed(world), Decimal("2"))
     SessionOutcome.objects.update(hours_delivered=Decimal("1.5"))  # an import that bypasses the application
     assert delivered(world) == Decimal("2")
     out = io.StringIO()
@@ -311,13 +308,7 @@ def test_recount_hours_command_mends_outcomes_changed_outside_the_application(wo
 
 def test_saving_an_allocation_read_before_an_outcome_keeps_the_outcome_counted(world):
     read_earlier = HourAllocation.objects.get(pk=world.allocation.pk)
-    services.outcome_save(
-        consultation=past_confirmed(world),
-        by=world.expert.user,
-        result="held",
-        summary="Done",
-        hours_delivered=Decimal("2"),
-    )
+    log_held(past_confirmed(world), Decimal("2"))
     read_earlier.hours_granted = Decimal("30")  # staff raise the grant from a form opened before the outcome
     read_earlier.save()
     assert delivered(world) == Decimal("2")
@@ -329,10 +320,7 @@ def test_saving_an_allocation_read_before_an_outcome_keeps_the_outcome_counted(w
 
 
 def test_recount_mends_counters_written_past_the_outcomes(world):
-    consultation = past_confirmed(world)
-    services.outcome_save(
-        consultation=consultation, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal("2")
-    )
+    log_held(past_confirmed(world), Decimal("2"))
     HourAllocation.objects.update(hours_delivered=Decimal("99"))
     assert services.recount_delivered_hours(HourAllocation.objects.all()) == HourAllocation.objects.count()
     assert delivered(world) == Decimal("2")
