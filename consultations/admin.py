@@ -95,13 +95,17 @@ class AvailabilityExceptionInline(admin.TabularInline):
 
 @admin.register(Expert)
 class ExpertAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "organisation", "languages", "is_active"]
+    list_display = ["__str__", "organisation", "language_list", "is_active"]
     list_filter = ["is_active", "service_areas"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["service_areas"]
     inlines = [WeeklyAvailabilityInline, AvailabilityExceptionInline]
+
+    @admin.display(description=_("languages"))
+    def language_list(self, expert):
+        return expert.language_names
 
 
 @admin.register(WeeklyAvailability)

@@ -12,16 +12,16 @@ from clusters.models import Cluster
 from .models import Consultation, Expert, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
 
 DEMO_EXPERTS = [
-    ("legal.expert@example.com", "Aistė", "Teisininkė", ["legal"], "Law firm (sample)", "Lithuanian, English"),
-    ("finance.expert@example.com", "Mindaugas", "Finansininkas", ["financial"], "Audit firm (sample)", "Lithuanian"),
-    ("marketing.expert@example.com", "Greta", "Rinkodaraitė", ["marketing"], "Agency (sample)", "Lithuanian, English"),
+    ("legal.expert@example.com", "Aistė", "Teisininkė", ["legal"], "Law firm (sample)", ["lt", "en"]),
+    ("finance.expert@example.com", "Mindaugas", "Finansininkas", ["financial"], "Audit firm (sample)", ["lt"]),
+    ("marketing.expert@example.com", "Greta", "Rinkodaraitė", ["marketing"], "Agency (sample)", ["lt", "en"]),
     (
         "partnership.expert@example.com",
         "Jonas",
         "Partnerystė",
         ["international-partnership"],
         "Consultancy (sample)",
-        "Lithuanian, English, German",
+        ["lt", "en", "de"],
     ),
 ]
 

@@ -2,13 +2,15 @@ import datetime
 import secrets
 from decimal import Decimal
 
-from django.conf import settings
+from django import forms
+from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -53,6 +55,41 @@ class ServiceArea(models.Model):
         return gettext(name)
 
 
+# The languages an expert can consult in, most asked for first. Their names come from Django's own
+# catalogue of language names, which carries their Lithuanian names too.
+CONSULTING_LANGUAGES = ("lt", "en", "de", "fr", "pl", "ru", "uk", "lv", "et", "fi", "sv", "da", "nb", "nl", "es", "it")
+
+
+def consulting_language_choices() -> list[tuple[str, str]]:
+    names = dict(global_settings.LANGUAGES)
+    return [(code, _(names[code])) for code in CONSULTING_LANGUAGES]
+
+
+def validate_consulting_languages(value) -> None:
+    if not isinstance(value, list) or any(code not in CONSULTING_LANGUAGES for code in value):
+        raise ValidationError(_("Choose the languages from the list."), code="invalid_language")
+
+
+class LanguageListField(models.JSONField):
+    """A list of language codes, chosen with checkboxes and stored as a JSON list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("validators", [validate_consulting_languages])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        defaults = {
+            "label": capfirst(self.verbose_name),
+            "help_text": self.help_text,
+            "required": not self.blank,
+            "choices": consulting_language_choices,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        return forms.MultipleChoiceField(**(defaults | kwargs))
+
+
 class Expert(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_profile", verbose_name=_("user")
@@ -60,12 +97,7 @@ class Expert(models.Model):
     service_areas = models.ManyToManyField(ServiceArea, related_name="experts", verbose_name=_("service areas"))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     bio = models.TextField(_("short bio"), blank=True)
-    languages = models.CharField(
-        _("languages"),
-        max_length=100,
-        blank=True,
-        help_text=_("Languages the expert consults in, e.g. Lithuanian, English."),
-    )
+    languages = LanguageListField(_("languages"), help_text=_("Languages the expert consults in."))
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords(m2m_fields=[service_areas])
@@ -77,6 +109,12 @@ class Expert(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    @property
+    def language_names(self) -> str:
+        """The expert's languages, named in the reader's language."""
+        names = dict(consulting_language_choices())
+        return ", ".join(str(names[code]) for code in self.languages if code in names)
 
 
 def new_calendar_token() -> str:

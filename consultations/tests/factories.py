@@ -25,7 +25,7 @@ class ExpertFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     organisation = "Consultancy"
-    languages = "Lithuanian, English"
+    languages = factory.LazyFunction(lambda: ["lt", "en"])
 
     @factory.post_generation
     def service_areas(obj, create, extracted, **kwargs):
