@@ -54,9 +54,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_celery_beat",
-    "axes",
+    "accounts.apps.SignInAttemptsConfig",  # django-axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "accounts.apps.AuthenticatorDevicesConfig",  # django-otp's TOTP devices
     "inolink",
     "accounts",
     "clusters",
@@ -144,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lithuanian is the default for anonymous visitors; signed-in users get their own choice.
 LANGUAGE_CODE = "lt"
 LANGUAGES = [("lt", _("Lithuanian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_supplement"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Europe/Vilnius"
 USE_I18N = True

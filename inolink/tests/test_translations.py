@@ -12,14 +12,15 @@ from django.conf import settings
 from django.utils import translation
 
 from inolink.management.commands.update_translations import TRANSLATED_APPS
+from inolink.translation_supplement import DOMAINS, SUPPLEMENT_DIR, needed_entries, supplement_path
 
 BASE_DIR = Path(settings.BASE_DIR)
-CATALOGUES = [BASE_DIR / "locale"] + [BASE_DIR / app / "locale" for app in TRANSLATED_APPS]
+CATALOGUES = [BASE_DIR / "locale", SUPPLEMENT_DIR] + [BASE_DIR / app / "locale" for app in TRANSLATED_APPS]
 SKIP_DIRS = {".venv", "node_modules", "staticfiles", "media", ".git", ".pytest_cache", ".ruff_cache", "bench"}
 
 
 def po_files(root_dirs):
-    return [path for root in root_dirs for path in sorted(root.glob("lt/LC_MESSAGES/django.po"))]
+    return [path for root in root_dirs for path in sorted(root.glob("lt/LC_MESSAGES/*.po"))]
 
 
 def untranslated(po_path):
@@ -68,7 +69,9 @@ def test_every_string_in_the_code_has_its_lithuanian_text(tmp_path):
     assert result.returncode == 0, result.stderr
     missing = {
         str(path.relative_to(copy)): untranslated(path)
-        for path in po_files([copy / "locale"] + [copy / app / "locale" for app in TRANSLATED_APPS])
+        for path in po_files(
+            [copy / "locale", copy / SUPPLEMENT_DIR.name] + [copy / app / "locale" for app in TRANSLATED_APPS]
+        )
     }
     assert {path: strings for path, strings in missing.items() if strings} == {}, "run `make messages` and translate"
 
@@ -82,3 +85,25 @@ def test_hours_and_interface_follow_the_language():
         assert translation.gettext("Sign out") == "Atsijungti"
     with translation.override("en"):
         assert template.render(Context({"value": "1.50"})) == "1.5 h"
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_supplement_translates_every_string_the_packages_leave_in_english(domain):
+    """After upgrading Django or a package, `make messages` adds its new strings to the supplement to translate."""
+    supplement = polib.pofile(str(supplement_path(domain)))
+    translated = {(entry.msgctxt, entry.msgid) for entry in supplement if entry.msgid and entry.translated()}
+    assert sorted(set(needed_entries(domain)) - translated) == []
+
+
+@pytest.mark.django_db
+def test_admin_speaks_lithuanian_where_the_packages_do_not(client):
+    from django.urls import reverse
+
+    from accounts.tests.factories import StaffFactory
+
+    client.force_login(StaffFactory(language="lt"))
+    changelist = client.get(reverse("admin:consultations_expert_changelist")).content.decode()
+    assert "Show counts" not in changelist and "Start typing to filter" not in changelist
+    assert "Prisijungimo bandymai" in client.get(reverse("admin:index")).content.decode()
+    calendar = client.get(reverse("admin:jsi18n")).content.decode()
+    assert "Sekmadienis" in calendar
