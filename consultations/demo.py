@@ -41,7 +41,7 @@ def load(*, expert_user) -> list[Expert]:
             expert_user,
             ["strategy", "international-partnership", "marketing"],
             "Cluster strategy consultancy (sample)",
-            "English, Lithuanian",
+            ["en", "lt"],
             bio="Helps clusters assess their maturity and prepare for the European Cluster Excellence labels.",
         )
     ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -70,6 +71,16 @@ def validate_consulting_languages(value) -> None:
         raise ValidationError(_("Choose the languages from the list."), code="invalid_language")
 
 
+class JSONTypeOf(models.Func):
+    """The JSON type of a value ("array", "object", …), so a constraint can hold a JSON column to one shape."""
+
+    function = "json_type"
+    output_field = models.CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="jsonb_typeof", **extra_context)
+
+
 class LanguageListField(models.JSONField):
     """A list of language codes, chosen with checkboxes and stored as a JSON list."""
 
@@ -106,6 +117,11 @@ class Expert(models.Model):
         verbose_name = _("expert")
         verbose_name_plural = _("experts")
         ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(JSONTypeOf("languages"), "array"), name="consultations_expert_languages_list"
+            ),
+        ]
 
     def __str__(self):
         return str(self.user)

@@ -7,7 +7,8 @@ name or its Lithuanian name (as Django knows them), becomes its code; anything e
 import re
 
 from django.conf.locale import LANG_INFO
-from django.db import migrations
+from django.db import migrations, models
+from django.db.models.lookups import Exact
 from django.utils import translation
 
 import consultations.models
@@ -77,5 +78,14 @@ class Migration(migrations.Migration):
                 migrations.RemoveField(model_name=model_name, name="languages"),
                 migrations.RenameField(model_name=model_name, old_name="language_codes", new_name="languages"),
             )
+        ]
+        + [
+            migrations.AddConstraint(
+                model_name="expert",
+                constraint=models.CheckConstraint(
+                    condition=Exact(consultations.models.JSONTypeOf("languages"), "array"),
+                    name="consultations_expert_languages_list",
+                ),
+            ),
         ]
     )

@@ -3,7 +3,7 @@
 import importlib
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.forms import modelform_factory
 from django.urls import reverse
@@ -103,3 +103,9 @@ def test_migration_turns_the_text_into_codes_and_back():
         assert old.get_model("consultations", "Expert").objects.get(user_id=user.pk).languages == "Lithuanian, English"
     finally:
         migrate(latest)
+
+
+def test_database_refuses_languages_that_are_not_a_list():
+    expert = ExpertFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Expert.objects.filter(pk=expert.pk).update(languages="Lithuanian, English")
