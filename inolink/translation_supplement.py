@@ -6,6 +6,10 @@ django-celery-beat draw. Django's Lithuanian catalogue lags its English one by a
 all, so those strings would show in English. ``locale_supplement/`` carries their Lithuanian; it comes after
 ``locale/`` in LOCALE_PATHS, and Django merges it with every catalogue, the JavaScript one included.
 
+A few of Django's own Lithuanian admin strings are retranslated here too (OVERRIDDEN): they put a model's name
+where Lithuanian needs it declined or agreeing in gender ("Pasirinkite ekspertas kurį norite keisti", "Naujas
+konsultacija"); ours name the model after a colon instead, which reads right for every model.
+
 ``update_supplement()`` (run by ``manage.py update_translations``) adds what a package upgrade brought, with an
 empty translation for a person to fill, and drops what the packages now translate themselves.
 """
@@ -31,6 +35,23 @@ def _package_dir(name: str) -> Path:
     import importlib
 
     return Path(importlib.import_module(name).__file__).resolve().parent
+
+
+OVERRIDDEN = {
+    "django": {
+        "Select %s to change",
+        "Select %s to view",
+        "Change %s",
+        "View %s",
+        "Add %s",
+        "Add %(name)s",
+        "Add another %(verbose_name)s",
+        "Add another %(model)s",
+        "Change selected %(model)s",
+        "Delete selected %(verbose_name_plural)s",
+    },
+    "djangojs": {"Available %s", "Chosen %s"},
+}
 
 
 @dataclass(frozen=True)
@@ -78,7 +99,8 @@ def _translated_keys(catalogues) -> set[Key]:
 
 
 def needed_entries(domain: str) -> dict[Key, polib.POEntry]:
-    """The packages' strings of ``domain`` that no Lithuanian catalogue but the supplement translates.
+    """The packages' strings of ``domain`` that no Lithuanian catalogue but the supplement translates (or that it
+    translates over Django's, OVERRIDDEN).
 
     Gettext merges every catalogue of a domain into one, so a string one package translates (say Django's core
     "Username") serves the others too. Our own catalogues count as well.
@@ -94,7 +116,8 @@ def needed_entries(domain: str) -> dict[Key, polib.POEntry]:
         reference = _catalogue(source.locale_dir, source.reference_language, domain)
         for entry in reference or ():
             key = (entry.msgctxt, entry.msgid)
-            if entry.msgid and not entry.obsolete and key not in translated and key not in needed:
+            wanted = key not in translated or (entry.msgctxt is None and entry.msgid in OVERRIDDEN[domain])
+            if entry.msgid and not entry.obsolete and wanted and key not in needed:
                 needed[key] = entry
     return needed
 

@@ -104,6 +104,8 @@ def test_admin_speaks_lithuanian_where_the_packages_do_not(client):
     client.force_login(StaffFactory(language="lt"))
     changelist = client.get(reverse("admin:consultations_expert_changelist")).content.decode()
     assert "Show counts" not in changelist and "Start typing to filter" not in changelist
+    # Django's own "Pasirinkite ekspertas kurį norite keisti" leaves the model's name undeclined.
+    assert "Pasirinkite, ką keisti: ekspertas" in changelist
     assert "Prisijungimo bandymai" in client.get(reverse("admin:index")).content.decode()
     calendar = client.get(reverse("admin:jsi18n")).content.decode()
     assert "Sekmadienis" in calendar
