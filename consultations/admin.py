@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.models import Cluster
-from inolink.admin import PlainActionCheckboxMixin
+from inolink.admin import PlainActionCheckboxMixin, SubquerySearchMixin
 
 from . import services
 from .models import (
@@ -147,7 +147,7 @@ class ConsultationChangeList(ChangeList):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
+class ConsultationAdmin(SubquerySearchMixin, PlainActionCheckboxMixin, SimpleHistoryAdmin):
     list_display = ["topic", "cluster", "service_area", "expert", "starts_at", "hours", "status"]
     list_filter = [
         "status",
@@ -231,7 +231,7 @@ class ConsultationAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SessionOutcome)
-class SessionOutcomeAdmin(SimpleHistoryAdmin):
+class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
     list_display = ["consultation", "cluster", "expert", "result", "hours_delivered", "created_at"]
     list_filter = [
         "result",
@@ -273,7 +273,7 @@ class SessionOutcomeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(SimpleHistoryAdmin):
+class RatingAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
     list_display = ["consultation", "cluster", "score", "rated_by", "created_at"]
     list_filter = [
         "score",

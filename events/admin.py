@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from inolink.admin import SubquerySearchMixin
+
 from . import services
 from .forms import DecisionActionForm, DecisionForm
 from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
@@ -121,7 +123,7 @@ class DecisionInline(ReadOnlyInline):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
     list_display = ["cluster", "event", "status", "applied_at", "support_needed", "delegate_count", "decide_link"]
     list_filter = ["status", "support_needed", "event__kind", "event"]
     search_fields = ["cluster__name", "event__title"]
