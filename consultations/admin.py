@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.models import Cluster
-from inolink.admin import PlainActionCheckboxMixin, SubquerySearchMixin
+from inolink.admin import DropdownListFilter, PlainActionCheckboxMixin, SubquerySearchMixin
 
 from . import services
 from .models import (
@@ -30,34 +30,6 @@ class ServiceAreaAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"code": ["name"]}
 
 
-class DropdownListFilter(admin.SimpleListFilter):
-    """A filter over many objects, picked from one drop-down in a small form.
-
-    Hundreds of experts or dozens of clusters make a sidebar of links nobody scans, and each link
-    costs a query string; the form sends the same parameter and keeps the page's other filters.
-    """
-
-    template = "admin/consultations/dropdown_filter.html"
-    lookup = ""  # the queryset lookup the chosen primary key filters on
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(**{self.lookup: self.value()})
-        return queryset
-
-    def choices(self, changelist):
-        # Only choices() is given the changelist, so it also sets the hidden fields the template reads.
-        # Changing the filter starts again at the first page, which filter_params already leaves out.
-        self.kept_params = [
-            (name, value)
-            for name, values in changelist.filter_params.items()
-            if name != self.parameter_name
-            for value in values
-        ]
-        for value, label in self.lookup_choices:
-            yield {"value": value, "display": label, "selected": self.value() == value}
-
-
 def expert_filter(expert_lookup: str):
     """A list filter by expert, its choices in one query (the related filter would query each expert's user)."""
 
@@ -73,14 +45,24 @@ def expert_filter(expert_lookup: str):
     return ExpertFilter
 
 
-class ClusterFilter(DropdownListFilter):
-    title = _("cluster")
-    # The parameter of the related-field filter this replaces, so saved links keep working.
-    parameter_name = "cluster__id__exact"
-    lookup = "cluster_id"
+def cluster_filter(cluster_lookup: str, parameter_name: str = ""):
+    """A list filter by the cluster at ``cluster_lookup``, every cluster a choice in one small query.
 
-    def lookups(self, request, model_admin):
-        return [(str(pk), name) for pk, name in Cluster.objects.values_list("pk", "name")]
+    Django's "related only" filter would first find the clusters in use with a DISTINCT over the whole
+    (joined) table, 20 ms over the benchmark's outcomes.
+    """
+
+    class ClusterFilter(DropdownListFilter):
+        title = _("cluster")
+        lookup = cluster_lookup
+
+        def lookups(self, request, model_admin):
+            return [(str(pk), name) for pk, name in Cluster.objects.values_list("pk", "name")]
+
+    # Named like the expert filter's unless told: the admin refuses query parameters that look like lookups
+    # across two relations ("consultation__cluster__id__exact") when no filter of that name is declared.
+    ClusterFilter.parameter_name = parameter_name or cluster_lookup.replace("__", "_")
+    return ClusterFilter
 
 
 class WeeklyAvailabilityInline(admin.TabularInline):
@@ -153,7 +135,8 @@ class ConsultationAdmin(SubquerySearchMixin, PlainActionCheckboxMixin, SimpleHis
         "status",
         "service_area",
         expert_filter("expert_id"),
-        ClusterFilter,
+        # The parameter of the related-field filter this replaced, so saved links keep working.
+        cluster_filter("cluster_id", parameter_name="cluster__id__exact"),
         ("starts_at", admin.DateFieldListFilter),
         "format",
     ]
@@ -235,9 +218,9 @@ class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
     list_display = ["consultation", "cluster", "expert", "result", "hours_delivered", "created_at"]
     list_filter = [
         "result",
-        ("consultation__service_area", admin.RelatedOnlyFieldListFilter),
+        "consultation__service_area",
         expert_filter("consultation__expert_id"),
-        ("consultation__cluster", admin.RelatedOnlyFieldListFilter),
+        cluster_filter("consultation__cluster_id"),
         ("created_at", admin.DateFieldListFilter),
     ]
     search_fields = ["summary", "consultation__topic", "consultation__cluster__name"]
@@ -277,9 +260,9 @@ class RatingAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
     list_display = ["consultation", "cluster", "score", "rated_by", "created_at"]
     list_filter = [
         "score",
-        ("consultation__service_area", admin.RelatedOnlyFieldListFilter),
+        "consultation__service_area",
         expert_filter("consultation__expert_id"),
-        ("consultation__cluster", admin.RelatedOnlyFieldListFilter),
+        cluster_filter("consultation__cluster_id"),
         ("created_at", admin.DateFieldListFilter),
     ]
     search_fields = ["comment", "consultation__topic", "consultation__cluster__name"]

@@ -465,6 +465,11 @@ class SessionOutcome(models.Model):
         verbose_name = _("session outcome")
         verbose_name_plural = _("session outcomes")
         ordering = ["-created_at"]
+        indexes = [
+            # Staff's list of outcomes, newest first (the admin adds the id to the order): a page reads 50
+            # index entries instead of sorting every outcome.
+            models.Index(fields=["-created_at", "-id"], name="consult_outcome_created_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(result="held") & Q(hours_delivered__gt=0) & Q(hours_delivered__lte=Decimal("5")))

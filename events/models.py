@@ -20,6 +20,18 @@ from .countries import Country
 MAX_DELEGATES = 20
 
 
+def _participation_count(*conditions, **filters):
+    """The number of an event's applications that meet the conditions, as a correlated subquery."""
+    matching = (
+        Participation.objects.filter(*conditions, event=OuterRef("pk"), **filters)
+        .order_by()
+        .values("event")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(matching), 0)
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
@@ -38,14 +50,15 @@ class EventQuerySet(models.QuerySet):
         A correlated subquery rather than a join and GROUP BY: a page of events counts only its own rows,
         and counting the events (for pagination) needs no join at all.
         """
-        approved = (
-            Participation.objects.filter(event=OuterRef("pk"), status=Participation.Status.APPROVED)
-            .order_by()
-            .values("event")
-            .annotate(count=Count("pk"))
-            .values("count")
+        return self.annotate(
+            approved_count=_participation_count(status=Participation.Status.APPROVED),
         )
-        return self.annotate(approved_count=Coalesce(Subquery(approved), 0))
+
+    def with_application_counts(self):
+        """Annotate ``application_count``: applications not withdrawn, counted like ``with_place_counts``."""
+        return self.annotate(
+            application_count=_participation_count(~Q(status=Participation.Status.WITHDRAWN)),
+        )
 
 
 class EventKind(models.TextChoices):
@@ -193,6 +206,20 @@ class ParticipationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class ParticipationQuerySet(models.QuerySet):
+    def with_delegate_counts(self):
+        """Annotate ``delegates_total``, counted for each row by a subquery (a join and GROUP BY would group
+        every application before the page takes its rows)."""
+        delegates = (
+            Delegate.objects.filter(participation=OuterRef("pk"))
+            .order_by()
+            .values("participation")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(delegates_total=Coalesce(Subquery(delegates), 0))
+
+
 class Participation(models.Model):
     """A cluster's application to take part in an event; never deleted, only withdrawn."""
 
@@ -229,6 +256,7 @@ class Participation(models.Model):
         verbose_name=_("withdrawn by"),
     )
 
+    objects = ParticipationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -49,7 +49,6 @@ OVERRIDDEN = {
         "Add another %(model)s",
         "Change selected %(model)s",
         "Delete selected %(verbose_name_plural)s",
-        " By %(filter_title)s ",
     },
     "djangojs": {"Available %s", "Chosen %s"},
 }

@@ -5,7 +5,14 @@ from django.urls import reverse
 from accounts.tests.factories import StaffFactory
 from consultations.models import Consultation, ServiceArea
 
-from .factories import ConsultationFactory, ExpertFactory, available_all_week, local_at
+from .factories import (
+    ConsultationFactory,
+    ExpertFactory,
+    RatingFactory,
+    SessionOutcomeFactory,
+    available_all_week,
+    local_at,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +137,19 @@ def test_staff_edit_outcomes_and_cannot_bypass_the_booking_rules(client, world):
     assert response.status_code == 200
     change = client.get(reverse("admin:consultations_consultation_change", args=[outcome.consultation.pk]))
     assert change.status_code == 200 and 'name="starts_at"' not in change.content.decode()
+
+
+@pytest.mark.parametrize("list_name", ["sessionoutcome", "rating"])
+def test_outcomes_and_ratings_filter_by_cluster_and_area(client, world, other_world, list_name):
+    client.force_login(StaffFactory())
+    factory = SessionOutcomeFactory if list_name == "sessionoutcome" else RatingFactory
+    ours = factory(consultation__agreement=world.agreement, consultation__expert=world.expert)
+    factory(consultation__agreement=other_world.agreement, consultation__expert=other_world.expert)
+    url = reverse(f"admin:consultations_{list_name}_changelist")
+    for params in (
+        {"consultation_cluster_id": world.cluster.pk},
+        {"consultation_cluster_id": world.cluster.pk, "consultation__service_area__id__exact": world.area.pk},
+    ):
+        page = client.get(url, params)
+        assert [row.pk for row in page.context["cl"].result_list] == [ours.pk], params
+    assert len(client.get(url, {"consultation_cluster_id": "x"}).context["cl"].result_list) == 2

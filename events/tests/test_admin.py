@@ -185,3 +185,22 @@ def test_admin_pages_stay_within_a_fixed_budget(staff_client):
     for url, queries in small.items():
         assert queries <= 25, (url, queries)
         assert count(staff_client, url) == queries, url
+
+
+def test_applications_filter_by_event_and_count_live_ones(staff_client):
+    hannover, forum = EventFactory(title="Hannover Messe"), EventFactory(title="Baltic Forum")
+    application = ParticipationFactory(event=hannover, delegates=["Ona", "Petras"])
+    ParticipationFactory(event=hannover, status=Participation.Status.WITHDRAWN)
+    ParticipationFactory(event=forum)
+
+    url = reverse("admin:events_participation_changelist")
+    page = staff_client.get(url, {"event__id__exact": hannover.pk})
+    assert [p.pk for p in page.context["cl"].result_list if p.event_id != hannover.pk] == []
+    assert len(page.context["cl"].result_list) == 2
+    assert {p.pk: p.delegates_total for p in page.context["cl"].result_list}[application.pk] == 2
+    assert f'<option value="{hannover.pk}" selected>Hannover Messe (' in page.content.decode()
+    # A tampered value leaves the list unfiltered rather than failing.
+    assert len(staff_client.get(url, {"event__id__exact": "x"}).context["cl"].result_list) == 3
+
+    events = staff_client.get(reverse("admin:events_event_changelist")).context["cl"].result_list
+    assert {e.pk: e.application_count for e in events} == {hannover.pk: 1, forum.pk: 1}
