@@ -8,7 +8,8 @@ all, so those strings would show in English. ``locale_supplement/`` carries thei
 
 A few of Django's own Lithuanian admin strings are retranslated here too (OVERRIDDEN): they put a model's name
 where Lithuanian needs it declined or agreeing in gender ("Pasirinkite ekspertas kurį norite keisti", "Naujas
-konsultacija"); ours name the model after a colon instead, which reads right for every model.
+konsultacija"); ours name the model after a colon instead, which reads right for every model. The week days'
+abbreviations are the usual two letters.
 
 ``update_supplement()`` (run by ``manage.py update_translations``) adds what a package upgrade brought, with an
 empty translation for a person to fill, and drops what the packages now translate themselves.
@@ -49,6 +50,14 @@ OVERRIDDEN = {
         "Add another %(model)s",
         "Change selected %(model)s",
         "Delete selected %(verbose_name_plural)s",
+        # Django's one-letter P, Š, S leave Friday, Saturday and Sunday guessable only from their order.
+        "Mon",
+        "Tue",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
     },
     "djangojs": {"Available %s", "Chosen %s"},
 }

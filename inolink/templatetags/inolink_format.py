@@ -4,6 +4,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -32,3 +33,17 @@ def period(start, end):
     """
     start, end = timezone.localtime(start), timezone.localtime(end)
     return f"{WEEKDAYS_ABBR[start.weekday()]}, {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+
+@register.simple_tag
+def date_span(first, last):
+    """Two days as one span in the active language: "30 November – 6 December 2026" in English, "2026 m.
+    lapkričio 30 d. – gruodžio 6 d." in Lithuanian, where the year comes first."""
+    if first.year != last.year:
+        return f"{date_format(first, 'DATE_FORMAT')} – {date_format(last, 'DATE_FORMAT')}"
+    # Translators: two days of one year, e.g. "30 November – 6 December 2026"; Lithuanian puts the year first.
+    return gettext("%(start)s – %(end)s %(year)s") % {
+        "start": date_format(first, "MONTH_DAY_FORMAT"),
+        "end": date_format(last, "MONTH_DAY_FORMAT"),
+        "year": first.year,
+    }

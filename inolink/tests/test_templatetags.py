@@ -33,3 +33,33 @@ def test_inline_select_marks_the_chosen_option_and_escapes_labels():
     )
     assert str(PickForm()["pick"]).count(" selected") == 1  # the empty choice, as Django's own select does
     assert '<option value="" selected>' in str(PickForm()["pick"])
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "last", "expected"),
+    [
+        ("en", datetime.date(2026, 11, 30), datetime.date(2026, 12, 6), "30 November – 6 December 2026"),
+        ("lt", datetime.date(2026, 11, 30), datetime.date(2026, 12, 6), "2026 m. lapkričio 30 d. – gruodžio 6 d."),
+        ("en", datetime.date(2026, 12, 28), datetime.date(2027, 1, 3), "28 Dec 2026 – 3 Jan 2027"),
+        ("lt", datetime.date(2026, 12, 28), datetime.date(2027, 1, 3), "2026 m. gruodžio 28 d. – 2027 m. sausio 3 d."),
+    ],
+)
+def test_date_span_follows_each_languages_order(language, first, last, expected):
+    template = Template("{% load inolink_format %}{% date_span first last %}")
+    with translation.override(language):
+        assert template.render(Context({"first": first, "last": last})) == expected
+
+
+def test_dates_and_numbers_read_as_in_europe_and_lithuania():
+    from django.utils.formats import date_format, number_format
+
+    day = datetime.date(2026, 2, 3)
+    with translation.override("en"):
+        assert date_format(day) == "3 Feb 2026"
+        assert date_format(day, "SHORT_DATE_FORMAT") == "2026-02-03"
+        assert date_format(datetime.datetime(2026, 2, 3, 17, 5), "DATETIME_FORMAT") == "3 Feb 2026, 17:05"
+    week = [datetime.date(2026, 11, 30) + datetime.timedelta(days=offset) for offset in range(7)]
+    with translation.override("lt"):
+        assert number_format(1200.5, decimal_pos=2, force_grouping=True) == "1\xa0200,50"
+        # Two-letter week days, not Django's one letter (P, Š, S for Friday to Sunday).
+        assert [date_format(day, "D") for day in week] == ["Pr", "An", "Tr", "Kt", "Pn", "Št", "Sk"]
