@@ -25,9 +25,13 @@ from .models import (
 
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "position"]
+    list_display = ["translated_name", "code", "position"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+
+    @admin.display(description=_("name"), ordering="name")
+    def translated_name(self, area):
+        return str(area)
 
 
 def expert_filter(expert_lookup: str):

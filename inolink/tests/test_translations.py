@@ -109,3 +109,8 @@ def test_admin_speaks_lithuanian_where_the_packages_do_not(client):
     assert "Prisijungimo bandymai" in client.get(reverse("admin:index")).content.decode()
     calendar = client.get(reverse("admin:jsi18n")).content.decode()
     assert "Sekmadienis" in calendar
+
+
+def test_things_have_a_name_not_a_first_name():
+    with translation.override("lt"):
+        assert translation.gettext("name") == "pavadinimas"
