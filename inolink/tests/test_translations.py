@@ -112,5 +112,6 @@ def test_admin_speaks_lithuanian_where_the_packages_do_not(client):
 
 
 def test_things_have_a_name_not_a_first_name():
+    field_label = "name"  # a variable, so the string is not extracted from this test into our catalogue
     with translation.override("lt"):
-        assert translation.gettext("name") == "pavadinimas"
+        assert translation.gettext(field_label) == "pavadinimas"
