@@ -23,7 +23,7 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(
             template_name="accounts/form_page.html",
             success_url=reverse_lazy("accounts:password-change-done"),
-            extra_context={"page_title": views.PASSWORD_CHANGE_TITLE},
+            extra_context=views.PASSWORD_CHANGE_PAGE,
         ),
         name="password-change",
     ),
@@ -39,7 +39,7 @@ urlpatterns = [
             email_template_name="accounts/emails/password_reset.txt",
             subject_template_name="accounts/emails/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password-reset-done"),
-            extra_context={"page_title": views.PASSWORD_RESET_TITLE},
+            extra_context=views.PASSWORD_RESET_PAGE,
         ),
         name="password-reset",
     ),

@@ -13,8 +13,15 @@ from .forms import SecondFactorForm
 from .roles import roles_for
 from .two_factor import has_device, needs_second_factor
 
-PASSWORD_CHANGE_TITLE = _("Change your password")
-PASSWORD_RESET_TITLE = _("Reset your password")
+PASSWORD_CHANGE_PAGE = {"page_title": _("Change your password"), "submit_label": _("Change password")}
+PASSWORD_RESET_PAGE = {
+    "page_title": _("Reset your password"),
+    "page_intro": _(
+        "Enter the email address you sign in with. We will send a link to it where you can choose a new password."
+    ),
+    "submit_label": _("Send the link"),
+    "back_to_sign_in": True,
+}
 SECOND_FACTOR_TITLE = _("Enter your authentication code")
 
 

@@ -85,8 +85,11 @@ def test_navigation_shows_each_role_its_links(client):
 
 def test_password_reset_sends_a_link(client, mailoutbox):
     UserFactory(email="reset@example.com")
-    response = client.post(reverse("accounts:password-reset"), {"email": "reset@example.com"})
-    assert response.status_code == 302
+    form = client.get(reverse("accounts:password-reset"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "We will send a link" in form and "Send the link" in form and reverse("accounts:login") in form
+    response = client.post(reverse("accounts:password-reset"), {"email": "reset@example.com"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:password-reset-done")
+    assert reverse("accounts:login") in response.content.decode()
     assert len(mailoutbox) == 1
     assert "/accounts/password/reset/" in mailoutbox[0].body
 
