@@ -11,7 +11,10 @@ register = template.Library()
 
 @register.filter
 def hours(value):
-    """Hours in the active language: "1.5 h" in English, "1,5 val." in Lithuanian."""
+    """Hours in the active language: "1.5 h" in English, "1,5 val." in Lithuanian.
+
+    The number and its unit are joined by a no-break space, so a line never ends between them.
+    """
     if value is None or value == "":
         return ""
     try:
@@ -20,7 +23,7 @@ def hours(value):
         return ""
     decimals = max(0, -number.as_tuple().exponent)
     # Translators: a number of hours, e.g. "1.5 h"; Lithuanian "1,5 val."
-    return gettext("%(hours)s h") % {"hours": floatformat(number, decimals)}
+    return (gettext("%(hours)s h") % {"hours": floatformat(number, decimals)}).replace(" ", "\N{NO-BREAK SPACE}")
 
 
 @register.filter
