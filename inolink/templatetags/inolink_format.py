@@ -4,6 +4,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -24,6 +25,15 @@ def hours(value):
     decimals = max(0, -number.as_tuple().exponent)
     # Translators: a number of hours, e.g. "1.5 h"; Lithuanian "1,5 val."
     return (gettext("%(hours)s h") % {"hours": floatformat(number, decimals)}).replace(" ", "\N{NO-BREAK SPACE}")
+
+
+@register.filter
+def nowrap(value):
+    """The value in a span that never breaks across lines: a date or an agreement number inside a sentence.
+
+    Inside ``{% blocktranslate with day=value|nowrap %}`` the span stays markup while the value is escaped.
+    """
+    return format_html('<span class="text-nowrap">{}</span>', value)
 
 
 @register.filter

@@ -27,6 +27,13 @@ def test_hours_never_leave_their_unit_at_the_end_of_a_line(language, expected):
     assert rendered == expected.replace(" ", "\N{NO-BREAK SPACE}")
 
 
+def test_nowrap_keeps_a_value_on_one_line_inside_a_translated_sentence():
+    template = Template(
+        "{% load i18n inolink_format %}{% blocktranslate with n=value|nowrap %}Agreement {{ n }}{% endblocktranslate %}"
+    )
+    assert template.render(Context({"value": "A-1 <b>"})) == 'Agreement <span class="text-nowrap">A-1 &lt;b&gt;</span>'
+
+
 class PickForm(forms.Form):
     pick = forms.TypedChoiceField(
         coerce=int, required=False, choices=[("", "Any"), (1, "Ann & Bo"), (2, "Cy")], widget=InlineSelect
