@@ -32,7 +32,7 @@ def _agreements_in_scope(queryset, scope: ReportScope, prefix: str = ""):
     "agreements",
     _("Agreements"),
     columns=[
-        Column("number", _("Agreement")),
+        Column("number", _("Agreement"), "code"),
         Column("cluster", _("Cluster")),
         Column("status", _("Status")),
         Column("starts_on", _("Period starts"), "date"),
@@ -110,7 +110,7 @@ def hours_by_service_area_table(scope: ReportScope):
     columns=[
         Column("cluster", _("Cluster")),
         Column("area", _("Service area")),
-        Column("agreement", _("Agreement")),
+        Column("agreement", _("Agreement"), "code"),
         Column("granted", _("Hours granted"), "hours", total=True),
         Column("delivered", _("Hours delivered"), "hours", total=True),
         Column("held", _("Hours held by bookings"), "hours", total=True),

@@ -43,7 +43,7 @@ CLUSTER = "cluster"
 class Column:
     key: str
     label: str
-    kind: str = "text"  # text, int, hours, date, percent, bool
+    kind: str = "text"  # text, int, hours, date, percent, bool, code (an identifier: text kept on one line)
     total: bool = False
 
 

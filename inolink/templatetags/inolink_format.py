@@ -5,6 +5,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -12,7 +13,10 @@ register = template.Library()
 
 @register.filter
 def hours(value):
-    """Hours in the active language: "1.5 h" in English, "1,5 val." in Lithuanian."""
+    """Hours in the active language: "1.5 h" in English, "1,5 val." in Lithuanian.
+
+    The number and its unit are joined by a no-break space, so a line never ends between them.
+    """
     if value is None or value == "":
         return ""
     try:
@@ -21,7 +25,16 @@ def hours(value):
         return ""
     decimals = max(0, -number.as_tuple().exponent)
     # Translators: a number of hours, e.g. "1.5 h"; Lithuanian "1,5 val."
-    return gettext("%(hours)s h") % {"hours": floatformat(number, decimals)}
+    return (gettext("%(hours)s h") % {"hours": floatformat(number, decimals)}).replace(" ", "\N{NO-BREAK SPACE}")
+
+
+@register.filter
+def nowrap(value):
+    """The value in a span that never breaks across lines: a date or an agreement number inside a sentence.
+
+    Inside ``{% blocktranslate with day=value|nowrap %}`` the span stays markup while the value is escaped.
+    """
+    return format_html('<span class="text-nowrap">{}</span>', value)
 
 
 @register.filter

@@ -20,6 +20,20 @@ def test_period_reads_as_the_date_and_time_filters_do(language):
     assert period.endswith("2026-03-29 04:30–06:30")
 
 
+@pytest.mark.parametrize(("language", "expected"), [("en", "20 h"), ("lt", "20 val.")])
+def test_hours_never_leave_their_unit_at_the_end_of_a_line(language, expected):
+    with translation.override(language):
+        rendered = Template("{% load inolink_format %}{{ value|hours }}").render(Context({"value": "20.00"}))
+    assert rendered == expected.replace(" ", "\N{NO-BREAK SPACE}")
+
+
+def test_nowrap_keeps_a_value_on_one_line_inside_a_translated_sentence():
+    template = Template(
+        "{% load i18n inolink_format %}{% blocktranslate with n=value|nowrap %}Agreement {{ n }}{% endblocktranslate %}"
+    )
+    assert template.render(Context({"value": "A-1 <b>"})) == 'Agreement <span class="text-nowrap">A-1 &lt;b&gt;</span>'
+
+
 class PickForm(forms.Form):
     pick = forms.TypedChoiceField(
         coerce=int, required=False, choices=[("", "Any"), (1, "Ann & Bo"), (2, "Cy")], widget=InlineSelect

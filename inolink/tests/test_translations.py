@@ -81,10 +81,10 @@ def test_hours_and_interface_follow_the_language():
 
     template = Template("{% load inolink_format %}{{ value|hours }}")
     with translation.override("lt"):
-        assert template.render(Context({"value": "1.50"})) == "1,5 val."
+        assert template.render(Context({"value": "1.50"})) == "1,5\N{NO-BREAK SPACE}val."
         assert translation.gettext("Sign out") == "Atsijungti"
     with translation.override("en"):
-        assert template.render(Context({"value": "1.50"})) == "1.5 h"
+        assert template.render(Context({"value": "1.50"})) == "1.5\N{NO-BREAK SPACE}h"
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
