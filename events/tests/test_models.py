@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from clusters.tests.factories import ClusterFactory
 from events.models import Event, FundingIntent, Participation
@@ -10,6 +11,13 @@ from events.models import Event, FundingIntent, Participation
 from .factories import EventFactory, FundingIntentFactory, ParticipationFactory, in_days
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The tests read the messages in English (the default language is Lithuanian)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -88,8 +96,6 @@ def test_waitlist_position_follows_the_promotion_order():
 
 
 def test_choice_labels_are_translated_and_unknown_values_shown_as_they_are():
-    from django.utils import translation
-
     event = Event(kind=Event.Kind.EXHIBITION, country="FI")
     with translation.override("lt"):
         assert (event.get_kind_display(), event.get_country_display()) == ("Paroda", "Suomija")

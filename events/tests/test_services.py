@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from clusters.tests.factories import ClusterFactory
@@ -18,6 +19,14 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The tests read the messages in English (the default language is Lithuanian)."""
+    with translation.override("en"):
+        yield
+
 
 ONE = [DelegateData("Ona Onaitė", "Cluster manager")]
 
