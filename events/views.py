@@ -218,11 +218,11 @@ def funding_intent_edit(request, pk):
 def funding_table(request):
     require_staff(request.user)
     include_closed = request.GET.get("closed") == "1"
-    clusters, rows = selectors.funding_table(include_closed=include_closed)
+    calls, rows = selectors.funding_table(include_closed=include_closed)
     return render(
         request,
         "events/funding_table.html",
-        {"clusters": clusters, "rows": rows, "include_closed": include_closed},
+        {"calls": calls, "rows": rows, "include_closed": include_closed},
     )
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import StaffFactory, UserFactory
+from agreements.tests.factories import AgreementFactory
 from clusters.tests.factories import ClusterFactory
 from events.models import Event, FundingIntent, Outcome, Participation, PartnershipLead
 from events.selectors import calendar_items_for_cluster
@@ -315,6 +316,7 @@ def make_calls(n, clusters):
 def test_funding_table_does_the_same_number_of_queries_at_5_and_50_calls(client):
     client.force_login(StaffFactory())
     clusters = [ClusterFactory() for _ in range(4)]
+    ClusterFactory()  # no intent and no agreement: not a row
     url = reverse("events:funding-table")
     make_calls(5, clusters)
     small = count_queries(client, url)
@@ -322,8 +324,21 @@ def test_funding_table_does_the_same_number_of_queries_at_5_and_50_calls(client)
     large = count_queries(client, url)
     assert small == large, (small, large)
     response = client.get(url)
-    assert len(response.context["rows"]) == 50
-    assert all(len(row.cells) == 4 for row in response.context["rows"])
+    assert len(response.context["calls"]) == 50
+    assert [row.cluster for row in response.context["rows"]] == sorted(clusters, key=lambda c: c.name)
+    assert all(len(row.cells) == 50 and len(row.marked) == 50 for row in response.context["rows"])
+
+
+def test_funding_table_lists_clusters_with_a_live_agreement_even_without_an_intent(client):
+    client.force_login(StaffFactory())
+    call = FundingCallFactory()
+    marked = FundingIntentFactory(event=call, status=FundingIntent.Status.APPLYING).cluster
+    live = AgreementFactory().cluster
+    terminated = AgreementFactory(terminated_on=datetime.date.today(), termination_reason="Left").cluster
+    rows = client.get(reverse("events:funding-table")).context["rows"]
+    by_cluster = {row.cluster: row for row in rows}
+    assert set(by_cluster) == {marked, live} and terminated not in by_cluster
+    assert by_cluster[live].cells == [(call, None)] and by_cluster[live].marked == []
 
 
 # Staff outcome page, the cluster page and the calendar
