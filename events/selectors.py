@@ -178,6 +178,10 @@ def funding_table(*, include_closed: bool = False, now=None):
     return calls, rows
 
 
+def applications_awaiting_decision(event: Event) -> int:
+    return Participation.objects.filter(event=event).awaiting_decision().count()
+
+
 def event_outcomes(event: Event):
     """Approved applications of an event with their outcomes and leads (staff page)."""
     return participation_with_details(

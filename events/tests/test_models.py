@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from clusters.tests.factories import ClusterFactory
-from events.models import Event, FundingIntent, Participation
+from events.models import Decision, Event, FundingIntent, Participation
 
 from .factories import EventFactory, FundingIntentFactory, ParticipationFactory, in_days
 
@@ -74,6 +74,41 @@ def test_one_application_per_cluster_per_event():
     participation = ParticipationFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         ParticipationFactory(event=participation.event, cluster=participation.cluster)
+
+
+def test_support_details_only_when_support_is_needed():
+    ParticipationFactory(support_needed=True, support_details="Travel costs")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ParticipationFactory(support_needed=False, support_details="Travel costs")
+
+
+Kind = Decision.Kind
+
+
+@pytest.mark.parametrize(
+    ("status", "event_status", "possible"),
+    [
+        ("applied", "published", [Kind.APPROVED, Kind.WAITLISTED, Kind.REJECTED]),
+        ("waitlisted", "published", [Kind.APPROVED, Kind.REJECTED]),
+        ("approved", "published", [Kind.WAITLISTED, Kind.REJECTED]),
+        ("rejected", "published", [Kind.APPROVED, Kind.WAITLISTED]),
+        ("withdrawn", "published", []),
+        ("applied", "cancelled", [Kind.REJECTED]),
+        ("rejected", "cancelled", []),
+    ],
+)
+def test_possible_decisions_follow_the_rules_of_deciding(status, event_status, possible):
+    participation = ParticipationFactory(status=status, event=EventFactory(status=event_status))
+    assert participation.possible_decisions == possible
+    assert (participation.no_decision_reason is None) == bool(possible)
+
+
+def test_a_withdrawn_application_says_when_and_that_the_cluster_cannot_apply_again():
+    participation = ParticipationFactory(status=Participation.Status.WITHDRAWN)
+    day = participation.withdrawn_at.strftime("%Y")
+    assert "withdrew its application on" in participation.reapply_refusal
+    assert day in participation.reapply_refusal and "cannot apply to this event again" in participation.reapply_refusal
+    assert "already applied" in ParticipationFactory().reapply_refusal
 
 
 def test_funding_intent_dates_follow_its_status():
