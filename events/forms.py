@@ -178,8 +178,10 @@ class FundingIntentForm(forms.ModelForm):
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Decision"),
-        choices=[(k, label) for k, label in Decision.Kind.choices if k != Decision.Kind.PROMOTED],
-        widget=forms.RadioSelect(attrs={"class": "radiolist inline"}),
+        widget=forms.RadioSelect(attrs={"class": "radiolist"}),
+        error_messages={
+            "invalid_choice": _("This decision is no longer possible: the application has changed meanwhile.")
+        },
     )
     note = forms.CharField(
         label=_("Note to the cluster"),
@@ -188,6 +190,10 @@ class DecisionForm(forms.Form):
         max_length=4000,
         help_text=_("Required for a rejection."),
     )
+
+    def __init__(self, *args, participation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, Decision.Kind(kind).label) for kind in participation.possible_decisions]
 
 
 class DecisionActionForm(ActionForm):
