@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from inolink.admin import DropdownListFilter, SubquerySearchMixin
+from inolink.forms import attach_service_errors
 
 from . import services
 from .forms import DecisionActionForm, DecisionForm
@@ -177,7 +179,7 @@ class ParticipationAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("decide"))
     def decide_link(self, obj):
-        if obj.pk is None or obj.status == Participation.Status.WITHDRAWN:
+        if obj.pk is None or not obj.possible_decisions:
             return "—"
         return format_html(
             '<a class="button" href="{}">{}</a>',
@@ -200,11 +202,15 @@ class ParticipationAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         participation = get_object_or_404(
-            Participation.objects.select_related("event", "cluster").with_delegate_counts(),
+            Participation.objects.select_related("event", "cluster")
+            .prefetch_related(Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")))
+            .with_delegate_counts(),
             pk=pk,
         )
-        form = DecisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        # Only the decisions the rules still allow are offered; none at all (a withdrawn application) shows why.
+        can_decide = bool(participation.possible_decisions)
+        form = DecisionForm(request.POST or None, participation=participation) if can_decide else None
+        if request.method == "POST" and form is not None and form.is_valid():
             try:
                 services.participation_decide(
                     participation=participation,
@@ -213,11 +219,7 @@ class ParticipationAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                attach_service_errors(form, error)
             else:
                 self.message_user(
                     request,
@@ -233,6 +235,7 @@ class ParticipationAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
             "participation": participation,
             "event": participation.event,
             "form": form,
+            "adminform": helpers.AdminForm(form, [(None, {"fields": ["kind", "note"]})], {}) if form else None,
         }
         return TemplateResponse(request, "admin/events/participation/decide.html", context)
 

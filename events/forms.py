@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from .countries import Country
 from .models import Decision, Event, FundingIntent
 from .selectors import CatalogueFilters
-from .services import DelegateData, LeadData
+from .services import DelegateData, LeadData, check_support
 
 
 class CatalogueFilterForm(forms.Form):
@@ -70,56 +70,50 @@ class ApplicationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("support_needed") and not (cleaned.get("support_details") or "").strip():
-            self.add_error("support_details", _("Say what support your cluster needs."))
+        try:
+            check_support(
+                support_needed=bool(cleaned.get("support_needed")), support_details=cleaned.get("support_details") or ""
+            )
+        except forms.ValidationError as error:
+            self.add_error(None, error)  # the error names its field
         return cleaned
 
 
 class DelegateForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
-    role = forms.CharField(label=pgettext_lazy("delegate", "Role"), max_length=200, required=False)
+    """One delegate: the first is required; a further one is optional, but named with a role or left empty."""
 
-    def clean(self):
-        cleaned = super().clean()
-        name, role = (cleaned.get("full_name") or "").strip(), (cleaned.get("role") or "").strip()
-        if role and not name:
-            self.add_error("full_name", _("Give the delegate's name."))
-        if name and not role:
-            self.add_error("role", _("Give the delegate's role."))
-        return cleaned
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, error_messages={"required": _("Give the delegate's name.")}
+    )
+    role = forms.CharField(
+        label=pgettext_lazy("delegate", "Role"),
+        max_length=200,
+        error_messages={"required": _("Give the delegate's role.")},
+    )
 
 
 class BaseDelegateFormSet(forms.BaseFormSet):
-    def clean(self):
-        if any(self.errors):
-            return
-        named = [f for f in self.forms if (f.cleaned_data.get("full_name") or "").strip()]
-        if not named:
-            raise forms.ValidationError(_("Name at least one delegate."))
-        if len(named) > self.max_delegates:
-            raise forms.ValidationError(
-                _("This event takes at most %(count)s delegates per cluster.") % {"count": self.max_delegates}
-            )
-
     def delegates(self) -> list[DelegateData]:
+        """The named delegates; the formset leaves the optional ones nobody filled in without data."""
         return [
             DelegateData(full_name=f.cleaned_data["full_name"], role=f.cleaned_data["role"])
             for f in self.forms
-            if (f.cleaned_data.get("full_name") or "").strip()
+            if f.cleaned_data.get("full_name")
         ]
 
 
 def delegate_formset(event: Event, data=None):
+    """As many delegate forms as the event takes; the first must be filled in (``min_num``), the others may stay
+    empty (a formset skips an extra form nobody changed)."""
     formset_class = forms.formset_factory(
         DelegateForm,
         formset=BaseDelegateFormSet,
-        extra=event.delegates_per_cluster,
+        min_num=1,
+        extra=event.delegates_per_cluster - 1,
         max_num=event.delegates_per_cluster,
         absolute_max=event.delegates_per_cluster,
     )
-    formset = formset_class(data=data, prefix="delegates")
-    formset.max_delegates = event.delegates_per_cluster
-    return formset
+    return formset_class(data=data, prefix="delegates")
 
 
 class OutcomeForm(forms.Form):
@@ -184,8 +178,10 @@ class FundingIntentForm(forms.ModelForm):
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Decision"),
-        choices=[(k, label) for k, label in Decision.Kind.choices if k != Decision.Kind.PROMOTED],
-        widget=forms.RadioSelect(attrs={"class": "radiolist inline"}),
+        widget=forms.RadioSelect(attrs={"class": "radiolist"}),
+        error_messages={
+            "invalid_choice": _("This decision is no longer possible: the application has changed meanwhile.")
+        },
     )
     note = forms.CharField(
         label=_("Note to the cluster"),
@@ -194,6 +190,10 @@ class DecisionForm(forms.Form):
         max_length=4000,
         help_text=_("Required for a rejection."),
     )
+
+    def __init__(self, *args, participation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, Decision.Kind(kind).label) for kind in participation.possible_decisions]
 
 
 class DecisionActionForm(ActionForm):

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -219,6 +219,10 @@ class ParticipationQuerySet(models.QuerySet):
         )
         return self.annotate(delegates_total=Coalesce(Subquery(delegates), 0))
 
+    def awaiting_decision(self):
+        """Applications staff have not decided on yet (the waiting list is a decision already)."""
+        return self.filter(status=Participation.Status.APPLIED)
+
 
 class Participation(models.Model):
     """A cluster's application to take part in an event; never deleted, only withdrawn."""
@@ -280,6 +284,10 @@ class Participation(models.Model):
                 condition=~Q(status="withdrawn") | Q(withdrawn_at__isnull=False),
                 name="events_participation_withdrawal_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(support_needed=True) | Q(support_details=""),
+                name="events_participation_support_details_only_when_needed",
+            ),
         ]
 
     def __str__(self):
@@ -292,9 +300,65 @@ class Participation(models.Model):
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
 
+    def withdrawal_refusal(self, now: datetime.datetime | None = None) -> str | None:
+        """Why the cluster cannot withdraw the application now, or None: a live one can be, until the event starts."""
+        if self.status == self.Status.WITHDRAWN:
+            return _("This application has already been withdrawn.")
+        if not self.is_live:
+            return _("A rejected application cannot be withdrawn.")
+        if self.event.has_started(now):
+            return _("The event has already started: the application can no longer be withdrawn.")
+        return None
+
     @property
     def can_be_withdrawn(self) -> bool:
-        return self.is_live and not self.event.has_started()
+        return self.withdrawal_refusal() is None
+
+    @property
+    def reapply_refusal(self) -> str:
+        """Why the cluster cannot apply to the event again: one application per cluster and event, a withdrawn one
+        included (the unique constraint ``events_one_application_per_cluster``)."""
+        if self.status == self.Status.WITHDRAWN:
+            day = formats.date_format(timezone.localtime(self.withdrawn_at))
+            return _("Your cluster withdrew its application on %(day)s and cannot apply to this event again.") % {
+                "day": day
+            }
+        return _("Your cluster has already applied to this event.")
+
+    def decision_refusal(self, kind: str) -> str | None:
+        """Why staff cannot take this decision on the application now, or None when they can.
+
+        A withdrawn application takes no decision, a cancelled event's only rejections, and no decision repeats
+        the status the application has. Whether a place is free for an approval is counted by
+        ``services.participation_decide`` under the event's lock.
+        """
+        if self.status == self.Status.WITHDRAWN:
+            return _("%(cluster)s has withdrawn this application: it cannot be decided.") % {"cluster": self.cluster}
+        if self.status == Decision.RESULT[kind]:
+            return _("The application of %(cluster)s is already: %(status)s.") % {
+                "cluster": self.cluster,
+                "status": self.get_status_display(),
+            }
+        if self.event.status == Event.Status.CANCELLED and kind != Decision.Kind.REJECTED:
+            return _("The event has been cancelled: applications can only be rejected.")
+        return None
+
+    @property
+    def possible_decisions(self) -> list[str]:
+        """The decisions staff may take on the application now, in the order they are offered."""
+        return [kind for kind in Decision.STAFF_KINDS if self.decision_refusal(kind) is None]
+
+    @property
+    def no_decision_reason(self) -> str | None:
+        """Why no decision at all can be taken on the application any more, or None when one can."""
+        refusals = [self.decision_refusal(kind) for kind in Decision.STAFF_KINDS]
+        return None if None in refusals else refusals[0]
+
+    @property
+    def latest_decision(self) -> "Decision | None":
+        """The decision that gave the application its status (uses prefetched ``decisions`` when present)."""
+        decisions = sorted(self.decisions.all(), key=lambda decision: (decision.decided_at, decision.pk))
+        return decisions[-1] if decisions else None
 
     def waitlist_position(self) -> int | None:
         """1 for the cluster promoted next; None when not on the waiting list."""
@@ -356,6 +420,7 @@ class Decision(models.Model):
         Kind.REJECTED: Participation.Status.REJECTED,
         Kind.PROMOTED: Participation.Status.APPROVED,
     }
+    STAFF_KINDS = (Kind.APPROVED, Kind.WAITLISTED, Kind.REJECTED)  # a promotion is automatic
 
     participation = models.ForeignKey(
         Participation, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("application")

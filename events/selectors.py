@@ -138,12 +138,20 @@ def calendar_items_for_manager(user) -> list[CalendarItem]:
 
 @dataclass
 class FundingRow:
-    call: Event
-    cells: list = field(default_factory=list)  # one FundingIntent or None per column cluster
+    cluster: Cluster
+    cells: list = field(default_factory=list)  # (call, its FundingIntent or None) for each column call
+
+    @property
+    def marked(self) -> list:
+        """The cells where the cluster marked an intent (the phone layout lists only these)."""
+        return [(call, intent) for call, intent in self.cells if intent is not None]
 
 
 def funding_table(*, include_closed: bool = False, now=None):
-    """Published funding calls × the clusters with an intent or a live programme agreement, in three queries."""
+    """The clusters with an intent or a live programme agreement × the published funding calls, in three queries.
+
+    One row per cluster: a programme has far more clusters than current calls, so the table grows downwards.
+    """
     now = now or timezone.now()
     calls = Event.objects.published().funding_calls().order_by("registration_deadline", "pk")
     if not include_closed:
@@ -156,14 +164,22 @@ def funding_table(*, include_closed: bool = False, now=None):
     )
     cluster_ids = {intent.cluster_id for intent in intents}
     clusters = list(
-        Cluster.objects.filter(Q(pk__in=cluster_ids) | Q(agreements__terminated_on__isnull=True))
+        # Both conditions on the same agreement row: ``terminated_on__isnull`` alone also matched, through the
+        # outer join, every cluster of the registry without any agreement.
+        Cluster.objects.filter(
+            Q(pk__in=cluster_ids) | Q(agreements__isnull=False, agreements__terminated_on__isnull=True)
+        )
         .distinct()
         .order_by("name")
         .only("pk", "name")
     )
     by_key = {(intent.event_id, intent.cluster_id): intent for intent in intents}
-    rows = [FundingRow(call=call, cells=[by_key.get((call.pk, c.pk)) for c in clusters]) for call in calls]
-    return clusters, rows
+    rows = [FundingRow(cluster=c, cells=[(call, by_key.get((call.pk, c.pk))) for call in calls]) for c in clusters]
+    return calls, rows
+
+
+def applications_awaiting_decision(event: Event) -> int:
+    return Participation.objects.filter(event=event).awaiting_decision().count()
 
 
 def event_outcomes(event: Event):

@@ -70,6 +70,21 @@ def check_can_apply(event: Event, *, now=None) -> None:
         raise ValidationError(_("The registration deadline for this event has passed."))
 
 
+def check_support(*, support_needed: bool, support_details: str) -> None:
+    """The support wanted is described when, and only when, the cluster asks for support.
+
+    The second half is also the database constraint ``events_participation_support_details_only_when_needed``:
+    text typed without ticking the box is refused rather than silently dropped.
+    """
+    details = support_details.strip()
+    if support_needed and not details:
+        raise ValidationError({"support_details": _("Say what support your cluster needs.")})
+    if details and not support_needed:
+        raise ValidationError(
+            {"support_details": _("Tick “We need support from the programme” above, or clear this text.")}
+        )
+
+
 def participation_apply(
     *,
     event: Event,
@@ -91,8 +106,10 @@ def participation_apply(
         )
     if not motivation.strip():
         raise ValidationError({"motivation": _("Tell us why your cluster wants to take part.")})
-    if Participation.objects.filter(event=event, cluster=cluster).exists():
-        raise ValidationError(_("Your cluster has already applied to this event."))
+    check_support(support_needed=support_needed, support_details=support_details)
+    existing = Participation.objects.filter(event=event, cluster=cluster).first()
+    if existing is not None:
+        raise ValidationError(existing.reapply_refusal)
     try:
         with transaction.atomic():
             participation = Participation.objects.create(
@@ -101,7 +118,7 @@ def participation_apply(
                 applied_by=user,
                 motivation=motivation.strip(),
                 support_needed=support_needed,
-                support_details=support_details.strip() if support_needed else "",
+                support_details=support_details.strip(),
             )
             Delegate.objects.bulk_create(
                 Delegate(participation=participation, full_name=d.full_name.strip(), role=d.role.strip(), position=i)
@@ -145,12 +162,10 @@ def participation_withdraw(*, participation: Participation, user) -> Participati
     with transaction.atomic():
         event = _lock_event(participation.event_id)
         current = Participation.objects.select_for_update().get(pk=participation.pk)
-        if current.status == Participation.Status.WITHDRAWN:
-            raise ValidationError(_("This application has already been withdrawn."))
-        if current.status == Participation.Status.REJECTED:
-            raise ValidationError(_("A rejected application cannot be withdrawn."))
-        if event.has_started(now):
-            raise ValidationError(_("The event has already started: the application can no longer be withdrawn."))
+        current.event = event
+        refusal = current.withdrawal_refusal(now)
+        if refusal:
+            raise ValidationError(refusal)
         held_a_place = current.status == Participation.Status.APPROVED
         current.status = Participation.Status.WITHDRAWN
         current.withdrawn_at = now
@@ -166,7 +181,7 @@ def participation_decide(*, participation: Participation, kind: str, user, note:
 
     Approval takes a place: the event is locked and its approved applications re-counted first.
     """
-    if kind not in {Decision.Kind.APPROVED, Decision.Kind.WAITLISTED, Decision.Kind.REJECTED}:
+    if kind not in Decision.STAFF_KINDS:
         raise ValidationError({"kind": _("Choose approve, waiting list or reject.")})
     note = (note or "").strip()
     if kind == Decision.Kind.REJECTED and not note:
@@ -176,17 +191,10 @@ def participation_decide(*, participation: Participation, kind: str, user, note:
     with transaction.atomic():
         event = _lock_event(participation.event_id)
         current = Participation.objects.select_for_update().get(pk=participation.pk)
-        if current.status == Participation.Status.WITHDRAWN:
-            raise ValidationError(
-                _("%(cluster)s has withdrawn this application: it cannot be decided.") % {"cluster": current.cluster}
-            )
-        if current.status == result:
-            raise ValidationError(
-                _("The application of %(cluster)s is already: %(status)s.")
-                % {"cluster": current.cluster, "status": current.get_status_display()}
-            )
-        if event.status == Event.Status.CANCELLED and kind != Decision.Kind.REJECTED:
-            raise ValidationError(_("The event has been cancelled: applications can only be rejected."))
+        current.event = event
+        refusal = current.decision_refusal(kind)
+        if refusal:
+            raise ValidationError(refusal)
         if kind == Decision.Kind.APPROVED and not _has_free_place(event, excluding=current.pk):
             raise ValidationError(
                 _("No places left for %(cluster)s: all %(places)s places are taken. Put it on the waiting list.")

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import require_staff
 from clusters.permissions import current_cluster_for_manager, require_current_cluster
@@ -85,7 +85,7 @@ def participation_apply(request, pk):
     event = get_event_for(request.user, pk)
     existing = Participation.objects.filter(event=event, cluster=cluster).first()
     if existing is not None:
-        messages.info(request, _("Your cluster has already applied to this event."))
+        messages.info(request, existing.reapply_refusal)
         return redirect(existing.get_absolute_url())
     try:
         services.check_can_apply(event)
@@ -129,14 +129,26 @@ def participation_detail(request, pk):
             "participation": participation,
             "event": participation.event,
             "can_change": can_change_participation(request.user, participation),
+            "possible_decisions": participation.possible_decisions if request.user.is_staff else [],
         },
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def participation_withdraw(request, pk):
+    """GET asks the manager to confirm, since a withdrawal cannot be reversed; only the POST withdraws."""
     participation = get_managed_participation(request, pk)
+    if request.method == "GET":
+        refusal = participation.withdrawal_refusal()
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(participation.get_absolute_url())
+        return render(
+            request,
+            "events/participation_confirm_withdraw.html",
+            {"participation": participation, "event": participation.event},
+        )
     try:
         services.participation_withdraw(participation=participation, user=request.user)
     except ValidationError as error:
@@ -218,11 +230,11 @@ def funding_intent_edit(request, pk):
 def funding_table(request):
     require_staff(request.user)
     include_closed = request.GET.get("closed") == "1"
-    clusters, rows = selectors.funding_table(include_closed=include_closed)
+    calls, rows = selectors.funding_table(include_closed=include_closed)
     return render(
         request,
         "events/funding_table.html",
-        {"clusters": clusters, "rows": rows, "include_closed": include_closed},
+        {"calls": calls, "rows": rows, "include_closed": include_closed},
     )
 
 
@@ -233,5 +245,9 @@ def event_outcomes(request, pk):
     return render(
         request,
         "events/event_outcomes.html",
-        {"event": event, "participations": selectors.event_outcomes(event)},
+        {
+            "event": event,
+            "participations": selectors.event_outcomes(event),
+            "awaiting_decision": selectors.applications_awaiting_decision(event),
+        },
     )

@@ -1,6 +1,6 @@
 from django import template
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -38,6 +38,29 @@ def intent_badge(status):
     if not status:
         return {"label": ""}
     return {"label": FundingStatus(status).label, "style": INTENT_STYLES[status]}
+
+
+@register.simple_tag
+def intent_cell(intent):
+    """A cluster's intent for a call in the calls table: its status, and the dates it was submitted and decided."""
+    badge = format_html(
+        '<span class="badge rounded-pill {}">{}</span>',
+        INTENT_STYLES[intent.status],
+        FundingStatus(intent.status).label,
+    )
+    dates = [
+        (_("submitted %(day)s"), intent.submitted_on),
+        (_("decided %(day)s"), intent.decided_on),
+    ]
+    return format_html(
+        "{}{}",
+        badge,
+        format_html_join(
+            "",
+            '<div class="small text-body-secondary">{}</div>',
+            ((text % {"day": day.isoformat()},) for text, day in dates if day),
+        ),
+    )
 
 
 # The card parts below are written in Python: as includes they were three template renders per card of the

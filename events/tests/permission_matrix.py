@@ -59,7 +59,8 @@ def participation_detail():
 @register("events:participation-withdraw")
 def participation_withdraw():
     participation, manager = participation_with_manager()
-    return Case(kwargs={"pk": participation.pk}, rightful=[manager], rightful_status=405, rightful_post={})
+    # GET asks to confirm, POST withdraws: both only for a manager of the application's cluster, never staff.
+    return Case(kwargs={"pk": participation.pk}, rightful=[manager], wrong={"staff": StaffFactory()}, rightful_post={})
 
 
 @register("events:outcome-report")

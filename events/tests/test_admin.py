@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import StaffFactory
+from events import services
 from events.models import Decision, Event, Participation
 
 from .factories import (
@@ -91,6 +92,10 @@ def test_impossible_events_get_a_message_at_the_field(staff_client, overrides, f
     assert not Event.objects.exists()
 
 
+def decide_url(participation):
+    return reverse("admin:events_participation_decide", args=[participation.pk])
+
+
 def decide(client, participation, kind, note=""):
     return client.post(
         reverse("admin:events_participation_decide", args=[participation.pk]), {"kind": kind, "note": note}
@@ -120,6 +125,26 @@ def test_the_decide_page_shows_rule_errors_at_the_field(staff_client):
     response = decide(staff_client, ParticipationFactory(event=full), "approved")
     assert "No places left" in response.content.decode()
     assert Decision.objects.count() == 0
+
+
+def test_the_decide_page_offers_only_the_decisions_the_rules_allow(staff_client, staff):
+    approved = ParticipationFactory()
+    services.participation_decide(participation=approved, kind="approved", user=staff, note="Welcome")
+    response = staff_client.get(decide_url(approved))
+    assert [value for value, _label in response.context["form"].fields["kind"].choices] == ["waitlisted", "rejected"]
+    page = response.content.decode()
+    assert "Latest decision" in page and "Welcome" in page
+    assert 'class="form-row' in page and "admin/css/forms.css" in page  # laid out as the admin's forms
+
+    response = decide(staff_client, approved, "approved")  # e.g. from a page opened before the approval
+    assert "no longer possible" in " ".join(response.context["form"].errors["kind"])
+    assert approved.decisions.count() == 1
+
+    withdrawn = ParticipationFactory(status=Participation.Status.WITHDRAWN)
+    response = staff_client.get(decide_url(withdrawn))
+    assert response.context["form"] is None and "has withdrawn" in response.content.decode()
+    changelist = staff_client.get(reverse("admin:events_participation_changelist")).content.decode()
+    assert decide_url(approved) in changelist and decide_url(withdrawn) not in changelist
 
 
 def run_action(client, action, participations, note=""):

@@ -3,13 +3,21 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from clusters.tests.factories import ClusterFactory
-from events.models import Event, FundingIntent, Participation
+from events.models import Decision, Event, FundingIntent, Participation
 
 from .factories import EventFactory, FundingIntentFactory, ParticipationFactory, in_days
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The tests read the messages in English (the default language is Lithuanian)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -68,6 +76,41 @@ def test_one_application_per_cluster_per_event():
         ParticipationFactory(event=participation.event, cluster=participation.cluster)
 
 
+def test_support_details_only_when_support_is_needed():
+    ParticipationFactory(support_needed=True, support_details="Travel costs")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ParticipationFactory(support_needed=False, support_details="Travel costs")
+
+
+Kind = Decision.Kind
+
+
+@pytest.mark.parametrize(
+    ("status", "event_status", "possible"),
+    [
+        ("applied", "published", [Kind.APPROVED, Kind.WAITLISTED, Kind.REJECTED]),
+        ("waitlisted", "published", [Kind.APPROVED, Kind.REJECTED]),
+        ("approved", "published", [Kind.WAITLISTED, Kind.REJECTED]),
+        ("rejected", "published", [Kind.APPROVED, Kind.WAITLISTED]),
+        ("withdrawn", "published", []),
+        ("applied", "cancelled", [Kind.REJECTED]),
+        ("rejected", "cancelled", []),
+    ],
+)
+def test_possible_decisions_follow_the_rules_of_deciding(status, event_status, possible):
+    participation = ParticipationFactory(status=status, event=EventFactory(status=event_status))
+    assert participation.possible_decisions == possible
+    assert (participation.no_decision_reason is None) == bool(possible)
+
+
+def test_a_withdrawn_application_says_when_and_that_the_cluster_cannot_apply_again():
+    participation = ParticipationFactory(status=Participation.Status.WITHDRAWN)
+    day = participation.withdrawn_at.strftime("%Y")
+    assert "withdrew its application on" in participation.reapply_refusal
+    assert day in participation.reapply_refusal and "cannot apply to this event again" in participation.reapply_refusal
+    assert "already applied" in ParticipationFactory().reapply_refusal
+
+
 def test_funding_intent_dates_follow_its_status():
     intent = FundingIntentFactory.build(status=FundingIntent.Status.GRANTED, submitted_on=datetime.date(2027, 3, 1))
     with pytest.raises(ValidationError) as error:
@@ -88,8 +131,6 @@ def test_waitlist_position_follows_the_promotion_order():
 
 
 def test_choice_labels_are_translated_and_unknown_values_shown_as_they_are():
-    from django.utils import translation
-
     event = Event(kind=Event.Kind.EXHIBITION, country="FI")
     with translation.override("lt"):
         assert (event.get_kind_display(), event.get_country_display()) == ("Paroda", "Suomija")

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from clusters.tests.factories import ClusterFactory
@@ -18,6 +19,14 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The tests read the messages in English (the default language is Lithuanian)."""
+    with translation.override("en"):
+        yield
+
 
 ONE = [DelegateData("Ona Onaitė", "Cluster manager")]
 
@@ -74,6 +83,26 @@ def test_applying_twice_is_refused():
     assert Participation.objects.count() == 1
 
 
+def test_applying_after_withdrawing_is_refused_saying_when_the_cluster_withdrew():
+    event, cluster = EventFactory(), ClusterFactory()
+    services.participation_withdraw(participation=apply(event, cluster), user=UserFactory())
+    refused(lambda: apply(event, cluster), "withdrew its application on")
+    assert Participation.objects.count() == 1
+
+
+def test_support_details_need_the_support_box_ticked():
+    event = EventFactory()
+    with pytest.raises(ValidationError) as error:
+        apply(event, support_needed=False, support_details="A shared stand")
+    assert "clear this text" in " ".join(error.value.message_dict["support_details"])
+    with pytest.raises(ValidationError) as error:
+        apply(event, support_needed=True, support_details="  ")
+    assert "Say what support" in " ".join(error.value.message_dict["support_details"])
+    assert not Participation.objects.exists()
+    participation = apply(event, support_needed=True, support_details=" A shared stand ")
+    assert (participation.support_needed, participation.support_details) == (True, "A shared stand")
+
+
 def test_delegates_between_one_and_the_limit():
     event = EventFactory(delegates_per_cluster=2)
     refused(lambda: apply(event, delegates=[]), "at least one delegate")
@@ -119,6 +148,21 @@ def test_no_decision_on_a_withdrawn_application():
             participation=participation, kind=Decision.Kind.APPROVED, user=StaffFactory()
         ),
         "withdrawn",
+    )
+    assert not Decision.objects.exists()
+
+
+def test_a_decision_that_repeats_the_status_or_ignores_a_cancelled_event_is_refused():
+    staff = StaffFactory()
+    approved = ParticipationFactory(status=Participation.Status.APPROVED)
+    refused(
+        lambda: services.participation_decide(participation=approved, kind=Decision.Kind.APPROVED, user=staff),
+        "is already",
+    )
+    cancelled = ParticipationFactory(event=EventFactory(status=Event.Status.CANCELLED))
+    refused(
+        lambda: services.participation_decide(participation=cancelled, kind=Decision.Kind.WAITLISTED, user=staff),
+        "can only be rejected",
     )
     assert not Decision.objects.exists()
 

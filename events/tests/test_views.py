@@ -4,10 +4,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accounts.tests.factories import StaffFactory, UserFactory
+from agreements.tests.factories import AgreementFactory
 from clusters.tests.factories import ClusterFactory
+from events import services
 from events.models import Event, FundingIntent, Outcome, Participation, PartnershipLead
 from events.selectors import calendar_items_for_cluster
 
@@ -166,11 +168,12 @@ def test_manager_applies_with_delegates(manager_client, cluster):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (apply_data(), "Name at least one delegate"),
+        (apply_data(), "Give the delegate"),
         (apply_data(("Ona", "CEO"), ("Jonas", "CTO"), ("Petras", "CFO"), total=3), "at most 2"),
         (apply_data(("Ona", "")), "Give the delegate"),
         (apply_data(("Ona", "CEO"), motivation=""), "This field is required"),
         (apply_data(("Ona", "CEO"), support_needed="on"), "Say what support"),
+        (apply_data(("Ona", "CEO"), support_details="Travel costs"), "or clear this text"),
     ],
 )
 def test_bad_applications_get_a_clear_message_and_change_nothing(manager_client, data, message):
@@ -179,6 +182,38 @@ def test_bad_applications_get_a_clear_message_and_change_nothing(manager_client,
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Participation.objects.exists()
+
+
+def test_support_typed_without_ticking_the_box_is_kept_and_shown_at_the_field(manager_client):
+    event = EventFactory()
+    response = manager_client.post(
+        reverse("events:participation-apply", args=[event.pk]),
+        apply_data(("Ona", "CEO"), support_details="A shared stand"),
+    )
+    form = response.context["form"]
+    assert "clear this text" in " ".join(form.errors["support_details"])
+    assert form["support_details"].value() == "A shared stand"  # shown again, not thrown away
+    assert not Participation.objects.exists()
+
+
+def test_the_first_delegate_is_required_and_a_further_one_is_named_with_a_role_or_left_out(manager_client, cluster):
+    event = EventFactory(delegates_per_cluster=3)
+    url = reverse("events:participation-apply", args=[event.pk])
+    page = manager_client.get(url)
+    first, second, _third = page.context["delegates"].forms
+    assert first.fields["full_name"].required and first.fields["role"].required  # marked with an asterisk
+    assert "Delegate 1" in page.content.decode() and "Delegate 2 (optional)" in page.content.decode()
+
+    response = manager_client.post(url, apply_data(("", ""), ("Jonas", ""), total=3))
+    first, second, third = response.context["delegates"].forms
+    assert set(first.errors) == {"full_name", "role"}
+    assert second.errors == {"role": ["Give the delegate's role."]}
+    assert third.errors == {}
+    assert not Participation.objects.exists()
+
+    response = manager_client.post(url, apply_data(("Ona", "CEO"), total=3))
+    assert response.status_code == 302
+    assert [d.full_name for d in Participation.objects.get().delegates.all()] == ["Ona"]
 
 
 @pytest.mark.parametrize(
@@ -214,11 +249,24 @@ def test_applying_twice_sends_the_manager_to_their_application(manager_client, c
     assert Participation.objects.count() == 1
 
 
-def test_withdrawing_and_the_promotion_it_causes(manager_client, cluster):
+def test_withdrawing_asks_first_and_only_the_post_withdraws(manager_client, cluster):
     event = EventFactory(places=1)
     mine = ParticipationFactory(event=event, cluster=cluster, status=Participation.Status.APPROVED)
     waiting = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
-    response = manager_client.post(reverse("events:participation-withdraw", args=[mine.pk]), follow=True)
+    url = reverse("events:participation-withdraw", args=[mine.pk])
+    detail = manager_client.get(mine.get_absolute_url()).content.decode()
+    assert url in detail and "Once withdrawn, your cluster cannot apply to this event again." in detail
+
+    confirm = manager_client.get(url)
+    page = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Once withdrawn, your cluster cannot apply to this event again." in page
+    assert "the first cluster on the waiting list gets it" in page
+    assert "Keep the application" in page and mine.get_absolute_url() in page
+    mine.refresh_from_db()
+    assert mine.status == Participation.Status.APPROVED  # looking at the question changes nothing
+
+    response = manager_client.post(url, follow=True)
     assert "has been withdrawn" in response.content.decode()
     mine.refresh_from_db(), waiting.refresh_from_db()
     assert mine.status == Participation.Status.WITHDRAWN
@@ -228,10 +276,58 @@ def test_withdrawing_and_the_promotion_it_causes(manager_client, cluster):
 def test_withdrawing_after_the_start_is_refused(manager_client, cluster):
     event = EventFactory(starts_at=in_days(-0.1), registration_deadline=in_days(-3))
     mine = ParticipationFactory(event=event, cluster=cluster, status=Participation.Status.APPROVED)
-    response = manager_client.post(reverse("events:participation-withdraw", args=[mine.pk]), follow=True)
-    assert "can no longer be withdrawn" in response.content.decode()
+    url = reverse("events:participation-withdraw", args=[mine.pk])
+    for method in (manager_client.get, manager_client.post):
+        response = method(url, follow=True)
+        assert response.redirect_chain[-1][0] == mine.get_absolute_url()
+        assert "can no longer be withdrawn" in response.content.decode()
     mine.refresh_from_db()
     assert mine.status == Participation.Status.APPROVED
+
+
+def test_after_withdrawing_the_manager_is_told_when_and_that_the_cluster_cannot_apply_again(manager_client, cluster):
+    event = EventFactory()
+    mine = ParticipationFactory(event=event, cluster=cluster)
+    manager_client.post(reverse("events:participation-withdraw", args=[mine.pk]))
+    mine.refresh_from_db()
+    day = formats.date_format(timezone.localtime(mine.withdrawn_at))
+    expected = f"Your cluster withdrew its application on {day} and cannot apply to this event again."
+
+    response = manager_client.get(reverse("events:participation-apply", args=[event.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == mine.get_absolute_url()
+    page = response.content.decode()
+    assert expected in page and "already applied" not in page and "Nothing to do" not in page
+    assert expected in manager_client.get(event.get_absolute_url()).content.decode()
+    response = manager_client.get(reverse("events:participation-withdraw", args=[mine.pk]), follow=True)
+    assert "already been withdrawn" in response.content.decode()
+
+
+# The staff's view of an application
+
+
+def test_staff_see_the_decision_and_may_change_it_only_where_the_rules_allow(client):
+    staff = StaffFactory(first_name="Rasa", last_name="Officer")
+    client.force_login(staff)
+    decide_label, change_label = "Decide in the administration", "Change the decision in the administration"
+
+    waiting = ParticipationFactory()
+    page = client.get(waiting.get_absolute_url()).content.decode()
+    assert "awaits a decision" in page and decide_label in page
+    assert reverse("admin:events_participation_decide", args=[waiting.pk]) in page
+
+    rejected = ParticipationFactory()
+    services.participation_decide(participation=rejected, kind="rejected", user=staff, note="Outside the scope")
+    page = client.get(rejected.get_absolute_url()).content.decode()
+    assert "Rasa Officer" in page and "Outside the scope" in page
+    assert decide_label not in page and change_label in page
+
+    cancelled = ParticipationFactory(event=EventFactory(status=Event.Status.CANCELLED))
+    services.participation_decide(participation=cancelled, kind="rejected", user=staff, note="Event cancelled")
+    withdrawn = ParticipationFactory(status=Participation.Status.WITHDRAWN)
+    for participation in (cancelled, withdrawn):
+        page = client.get(participation.get_absolute_url()).content.decode()
+        assert decide_label not in page and change_label not in page
+        assert reverse("admin:events_participation_decide", args=[participation.pk]) not in page
 
 
 # Outcomes
@@ -315,6 +411,7 @@ def make_calls(n, clusters):
 def test_funding_table_does_the_same_number_of_queries_at_5_and_50_calls(client):
     client.force_login(StaffFactory())
     clusters = [ClusterFactory() for _ in range(4)]
+    ClusterFactory()  # no intent and no agreement: not a row
     url = reverse("events:funding-table")
     make_calls(5, clusters)
     small = count_queries(client, url)
@@ -322,8 +419,21 @@ def test_funding_table_does_the_same_number_of_queries_at_5_and_50_calls(client)
     large = count_queries(client, url)
     assert small == large, (small, large)
     response = client.get(url)
-    assert len(response.context["rows"]) == 50
-    assert all(len(row.cells) == 4 for row in response.context["rows"])
+    assert len(response.context["calls"]) == 50
+    assert [row.cluster for row in response.context["rows"]] == sorted(clusters, key=lambda c: c.name)
+    assert all(len(row.cells) == 50 and len(row.marked) == 50 for row in response.context["rows"])
+
+
+def test_funding_table_lists_clusters_with_a_live_agreement_even_without_an_intent(client):
+    client.force_login(StaffFactory())
+    call = FundingCallFactory()
+    marked = FundingIntentFactory(event=call, status=FundingIntent.Status.APPLYING).cluster
+    live = AgreementFactory().cluster
+    terminated = AgreementFactory(terminated_on=datetime.date.today(), termination_reason="Left").cluster
+    rows = client.get(reverse("events:funding-table")).context["rows"]
+    by_cluster = {row.cluster: row for row in rows}
+    assert set(by_cluster) == {marked, live} and terminated not in by_cluster
+    assert by_cluster[live].cells == [(call, None)] and by_cluster[live].marked == []
 
 
 # Staff outcome page, the cluster page and the calendar
@@ -335,6 +445,19 @@ def test_staff_see_outcomes_per_event(client):
     event = lead.outcome.participation.event
     response = client.get(reverse("events:event-outcomes", args=[event.pk]))
     assert "Fraunhofer test partner" in response.content.decode()
+    assert "await a decision" not in response.content.decode()
+
+
+def test_the_outcomes_page_counts_the_applications_awaiting_a_decision_and_links_to_them(client):
+    client.force_login(StaffFactory())
+    event = EventFactory()
+    ParticipationFactory(event=event), ParticipationFactory(event=event)
+    ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    ParticipationFactory(event=event, status=Participation.Status.WITHDRAWN)
+    page = client.get(reverse("events:event-outcomes", args=[event.pk])).content.decode()
+    assert "2 applications await a decision." in page
+    assert f"{reverse('admin:events_participation_changelist')}?event__id__exact={event.pk}" in page
+    assert "No cluster has been approved yet." in page and "No cluster was approved" not in page
 
 
 def make_history(n, cluster):
