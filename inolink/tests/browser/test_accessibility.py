@@ -40,6 +40,7 @@ def manager_pages():
         reverse("consultations:calendar"),
         reverse("events:event-list"),
         reverse("events:participation-detail", args=[participation.pk]),
+        reverse("events:participation-withdraw", args=[participation.pk]),
         reverse("clusters:cluster-detail", args=[cluster.pk]),
         reverse("agreements:agreement-detail", args=[cluster.agreements.first().pk]),
         reverse("accounts:password-change"),
@@ -84,6 +85,7 @@ def staff_pages():
         reverse("events:funding-table"),
         reverse("events:event-list"),
         reverse("events:event-outcomes", args=[event.pk]),
+        reverse("events:participation-detail", args=[Participation.objects.order_by("pk").first().pk]),
         reverse("clusters:cluster-detail", args=[Cluster.objects.order_by("pk").first().pk]),
     ]
 
