@@ -1,10 +1,14 @@
 """Form helpers every app's views share."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+
+from inolink.templatetags.inolink_format import hours_number
 
 
 class InlineSelect(forms.Select):
@@ -24,6 +28,32 @@ class InlineSelect(forms.Select):
         return format_html(  # every value and label above is escaped
             '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), mark_safe(options)
         )
+
+
+class HoursField(forms.DecimalField):
+    """A number of hours typed with a decimal comma or point, whatever the interface language ("1,75" or "1.75").
+
+    A number input would follow the browser's locale instead (in an English browser "1,75" becomes "175"), so
+    this is a text input that phones open with the number keyboard. The value is shown as the interface
+    language writes it ("1,75" in Lithuanian).
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def use_message(self, message) -> None:
+        """Give ``message`` for anything that is not such a number, in place of Django's several messages
+        (digits before and after the point, "Enter a number")."""
+        for code in ("invalid", "max_digits", "max_decimal_places", "max_whole_digits"):
+            self.error_messages[code] = message
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        # What the person typed is shown back as typed; a stored or initial number in their language's format.
+        return hours_number(value) if isinstance(value, Decimal | int) else value
 
 
 def submitted_data(request):

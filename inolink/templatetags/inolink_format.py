@@ -3,12 +3,33 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
+
+# Languages of the interface (settings.LANGUAGES) that write day names in lower case inside a sentence;
+# Django's catalogue gives them capitalised, as they stand alone in a list or at the start of a line.
+LOWER_CASE_DAY_NAMES = frozenset({"lt"})
+
+
+def hours_number(value) -> str:
+    """A number of hours without the unit, in the active language: "1.5" in English, "1,5" in Lithuanian.
+
+    Anything that is not a finite number gives "" (a tampered form value must not break the page).
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value)).normalize()
+    except (InvalidOperation, ValueError):
+        return ""
+    if not number.is_finite():
+        return ""
+    decimals = max(0, -number.as_tuple().exponent)
+    return floatformat(number, decimals)
 
 
 @register.filter
@@ -17,15 +38,11 @@ def hours(value):
 
     The number and its unit are joined by a no-break space, so a line never ends between them.
     """
-    if value is None or value == "":
+    number = hours_number(value)
+    if not number:
         return ""
-    try:
-        number = Decimal(str(value)).normalize()
-    except (InvalidOperation, ValueError):
-        return ""
-    decimals = max(0, -number.as_tuple().exponent)
     # Translators: a number of hours, e.g. "1.5 h"; Lithuanian "1,5 val."
-    return (gettext("%(hours)s h") % {"hours": floatformat(number, decimals)}).replace(" ", "\N{NO-BREAK SPACE}")
+    return (gettext("%(hours)s h") % {"hours": number}).replace(" ", "\N{NO-BREAK SPACE}")
 
 
 @register.filter
@@ -35,6 +52,18 @@ def nowrap(value):
     Inside ``{% blocktranslate with day=value|nowrap %}`` the span stays markup while the value is escaped.
     """
     return format_html('<span class="text-nowrap">{}</span>', value)
+
+
+@register.filter
+def mid_sentence(text):
+    """A formatted date as it reads inside a sentence: "on pirmadienis, 2026-12-07" in Lithuanian, where day
+    names are lower case there; English keeps "Monday". Before ``nowrap``, which makes the value markup."""
+    text = str(text)
+    if (get_language() or "").split("-")[0] not in LOWER_CASE_DAY_NAMES:
+        return text
+    for name in map(str, WEEKDAYS.values()):
+        text = text.replace(name, name.lower())
+    return text
 
 
 @register.filter

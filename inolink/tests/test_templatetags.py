@@ -77,3 +77,25 @@ def test_dates_and_numbers_read_as_in_europe_and_lithuania():
         assert number_format(1200.5, decimal_pos=2, force_grouping=True) == "1\xa0200,50"
         # Two-letter week days, not Django's one letter (P, Š, S for Friday to Sunday).
         assert [date_format(day, "D") for day in week] == ["Pr", "An", "Tr", "Kt", "Pn", "Št", "Sk"]
+
+
+@pytest.mark.parametrize("value", ["Infinity", "-Infinity", "NaN", "sNaN", "abc", "", None])
+def test_hours_of_anything_but_a_number_are_empty(value):
+    from inolink.templatetags.inolink_format import hours
+
+    assert hours(value) == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Monday, 2026-12-07 and Sunday"), ("lt", "pirmadienis, 2026-12-07 and sekmadienis")],
+)
+def test_mid_sentence_writes_day_names_as_a_sentence_does(language, expected):
+    context = Context({"day": datetime.date(2026, 12, 7), "sunday": datetime.date(2026, 12, 13)})
+    with translation.override(language):
+        text = Template(
+            '{% load inolink_format %}{{ day|date:"l, Y-m-d"|mid_sentence }} and {{ sunday|date:"l"|mid_sentence }}'
+        ).render(context)
+        kept_together = Template('{% load inolink_format %}{{ day|date:"l"|mid_sentence|nowrap }}').render(context)
+    assert text == expected
+    assert kept_together == f'<span class="text-nowrap">{expected.split(",")[0]}</span>'
