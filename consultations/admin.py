@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -9,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.models import Cluster
 from inolink.admin import DropdownListFilter, PlainActionCheckboxMixin, SubquerySearchMixin
+from inolink.forms import HoursField
 
 from . import services
 from .models import (
@@ -230,6 +232,7 @@ class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
     search_fields = ["summary", "consultation__topic", "consultation__cluster__name"]
     list_select_related = ["consultation__cluster", "consultation__expert__user"]
     raw_id_fields = ["consultation"]
+    formfield_overrides = {models.DecimalField: {"form_class": HoursField}}  # "1,75" or "1.75" in any browser
 
     def has_add_permission(self, request):
         return False  # outcomes are logged by the session's expert

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inolink.forms import InlineSelect
+from inolink.forms import HoursField, InlineSelect
+from inolink.templatetags.inolink_format import hours
 
 from .models import AvailabilityException, Consultation, ServiceArea, SessionOutcome, WeeklyAvailability
 from .places import CITY_CHOICES
@@ -17,7 +18,7 @@ from .selectors import BOOKING_LENGTHS
 
 
 def length_choices():
-    return [(str(hours), _("%(hours)s h") % {"hours": f"{hours:g}"}) for hours in BOOKING_LENGTHS]
+    return [(str(length), hours(length)) for length in BOOKING_LENGTHS]
 
 
 class NoTagHelperMixin:
@@ -116,18 +117,33 @@ class OutcomeForm(NoTagHelperMixin, forms.ModelForm):
     class Meta:
         model = SessionOutcome
         fields = ["result", "summary", "recommendations", "follow_up_actions", "hours_delivered"]
+        field_classes = {"hours_delivered": HoursField}
         widgets = {
             "result": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 4}),
             "recommendations": forms.Textarea(attrs={"rows": 4}),
             "follow_up_actions": forms.Textarea(attrs={"rows": 3}),
-            "hours_delivered": forms.NumberInput(attrs={"step": "0.25", "min": "0"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hours_delivered"].required = False
-        self.fields["hours_delivered"].help_text = _("In quarter hours (e.g. 1.75). Leave empty for a no-show.")
+        self.consultation = consultation
+        hours = self.fields["hours_delivered"]
+        hours.required = False
+        hours.help_text = _("In quarter hours (e.g. 1.75). Leave empty for a no-show.")
+        hours.use_message(consultation.hours_delivered_message())
+
+    def clean(self):
+        cleaned = super().clean()
+        held = cleaned.get("result") == SessionOutcome.Result.HELD
+        # The service checks again; this shows the same message at the field before it is asked.
+        if (
+            held
+            and "hours_delivered" not in self.errors
+            and not self.consultation.accepts_hours_delivered(cleaned.get("hours_delivered"))
+        ):
+            self.add_error("hours_delivered", self.consultation.hours_delivered_message())
+        return cleaned
 
     def _post_clean(self):
         # The service validates against the consultation; the model's own full_clean would run before it exists.

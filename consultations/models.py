@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
 from inolink.choices import choice_label
+from inolink.templatetags.inolink_format import hours_number
 
 # Names of the service areas the seed migration creates, so the catalogue holds their Lithuanian names.
 DEFAULT_AREA_NAMES = [
@@ -426,6 +427,28 @@ class Consultation(models.Model):
         return self.status in (self.Status.CONFIRMED, self.Status.HELD, self.Status.NO_SHOW) and self.has_started
 
     @property
+    def max_hours_delivered(self) -> Decimal:
+        return self.hours + OUTCOME_EXTRA_HOURS
+
+    def accepts_hours_delivered(self, hours: Decimal | None) -> bool:
+        """A held session delivers quarter hours, more than 0 and at most the booked length plus one hour."""
+        return (
+            hours is not None
+            and hours.is_finite()
+            and 0 < hours <= self.max_hours_delivered
+            and not hours % HOURS_DELIVERED_STEP
+        )
+
+    def hours_delivered_message(self) -> str:
+        """The one message for hours delivered that break ``accepts_hours_delivered``, with the numbers written
+        as the reader's language writes them."""
+        return gettext("Give the hours delivered in quarter hours, from %(min)s to %(max)s (e.g. %(example)s).") % {
+            "min": hours_number(HOURS_DELIVERED_STEP),
+            "max": hours_number(self.max_hours_delivered),
+            "example": hours_number(Decimal("1.75")),
+        }
+
+    @property
     def location(self) -> str:
         if self.format == self.Format.ONLINE:
             return self.meeting_url
@@ -434,6 +457,8 @@ class Consultation(models.Model):
 
 CHANGE_DEADLINE_HOURS = 24
 OUTCOME_EDIT_DAYS = 7
+OUTCOME_EXTRA_HOURS = Decimal("1")  # a session may run over its booked length by this much
+HOURS_DELIVERED_STEP = Decimal("0.25")
 
 
 class SessionOutcome(models.Model):

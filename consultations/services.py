@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, HourAllocation
+from inolink.templatetags.inolink_format import hours as format_hours
 
 from .message_kinds import consultation_notify
 from .models import CalendarFeed, Consultation, Expert, Rating, SessionOutcome, new_calendar_token
@@ -25,12 +26,6 @@ from .selectors import BOOKING_LENGTHS, HOURS, buffer, earliest_start, slot_is_f
 from .signals import consultation_changed
 
 SLOT_TAKEN = _("This time was just taken by another booking. Please pick another slot.")
-QUARTER = Decimal("0.25")
-
-
-def _h(hours) -> str:
-    """Hours for a message: 1, 1.5, 2.25 (PostgreSQL keeps the column's two decimals, SQLite may not)."""
-    return format(Decimal(hours).normalize(), "f")
 
 
 def _announce(action: str, consultation: Consultation, *, by=None, previous_starts_at=None) -> None:
@@ -130,11 +125,12 @@ def _lock_and_check_hours(*, agreement, service_area, hours, releasing: Decimal 
     if not locked:
         raise ValidationError({"service_area": _("Your agreement has no hours in this service area.")})
     remaining = HourAllocation.objects.with_usage().get(agreement=agreement, service_area=service_area).hours_remaining
-    if remaining + releasing < hours:
+    left = max(remaining + releasing, 0)
+    if left < hours:
         raise ValidationError(
             {
-                "hours": _("Only %(left)s h left in %(area)s; this booking needs %(hours)s h.")
-                % {"left": _h(max(remaining + releasing, 0)), "area": service_area, "hours": _h(hours)}
+                "hours": _("Only %(left)s left in %(area)s; this booking needs %(hours)s.")
+                % {"left": format_hours(left), "area": service_area, "hours": format_hours(hours)}
             }
         )
 
@@ -332,7 +328,7 @@ def outcome_save(
 ) -> SessionOutcome:
     """The session's expert logs (or, within 7 days, edits) its outcome.
 
-    Held: hours delivered in quarter hours, more than 0 and at most the booked length + 1 h. No-show: 0 hours.
+    Held: hours delivered as ``Consultation.accepts_hours_delivered`` allows. No-show: 0 hours.
     """
     with transaction.atomic():
         consultation = _lock_consultation(consultation)
@@ -350,18 +346,8 @@ def outcome_save(
         if outcome is not None and outcome.is_locked:
             raise ValidationError(_("The outcome was logged more than 7 days ago and is locked. Ask programme staff."))
         if result == SessionOutcome.Result.HELD:
-            limit = consultation.hours + 1
-            if hours_delivered is None or hours_delivered <= 0:
-                raise ValidationError({"hours_delivered": _("Hours delivered must be more than 0.")})
-            if hours_delivered % QUARTER:
-                raise ValidationError({"hours_delivered": _("Give hours in quarter hours, e.g. 1.25 or 1.5.")})
-            if hours_delivered > limit:
-                raise ValidationError(
-                    {
-                        "hours_delivered": _("At most %(limit)s hours: the booked length plus one hour.")
-                        % {"limit": _h(limit)}
-                    }
-                )
+            if not consultation.accepts_hours_delivered(hours_delivered):
+                raise ValidationError({"hours_delivered": consultation.hours_delivered_message()})
         elif result == SessionOutcome.Result.NO_SHOW:
             hours_delivered = Decimal("0")
         else:

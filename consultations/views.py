@@ -479,7 +479,10 @@ def consultation_outcome(request, pk):
     outcome = getattr(consultation, "outcome", None)
     locked = outcome is not None and outcome.is_locked
     form = OutcomeForm(
-        submitted_data(request), instance=outcome, initial=None if outcome else {"hours_delivered": consultation.hours}
+        submitted_data(request),
+        instance=outcome,
+        initial=None if outcome else {"hours_delivered": consultation.hours},
+        consultation=consultation,
     )
     if request.method == "POST" and not locked and form.is_valid():
         try:
@@ -497,7 +500,6 @@ def consultation_outcome(request, pk):
             "form": form,
             "outcome": outcome,
             "locked": locked,
-            "hours_limit": consultation.hours + 1,
         },
     )
 

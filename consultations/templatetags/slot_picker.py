@@ -11,14 +11,16 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from inolink.templatetags.inolink_format import mid_sentence
+
 register = template.Library()
 
 
 def _day_name(context, date) -> str:
-    """ "Thursday, 4 December", formatted once per page for all the experts' rows."""
+    """ "Thursday, 4 December" as it reads inside the links' names, formatted once per page for all the rows."""
     names = context.render_context.setdefault("slot_picker_day_names", {})
     if date not in names:
-        names[date] = formats.date_format(date, "l, j F")
+        names[date] = mid_sentence(formats.date_format(date, "l, j F"))
     return names[date]
 
 

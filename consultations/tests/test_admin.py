@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
@@ -153,3 +155,16 @@ def test_outcomes_and_ratings_filter_by_cluster_and_area(client, world, other_wo
         page = client.get(url, params)
         assert [row.pk for row in page.context["cl"].result_list] == [ours.pk], params
     assert len(client.get(url, {"consultation_cluster_id": "x"}).context["cl"].result_list) == 2
+
+
+def test_staff_type_outcome_hours_with_a_decimal_comma_or_point(client, world):
+    from consultations.models import SessionOutcome
+
+    client.force_login(StaffFactory())
+    outcome = SessionOutcomeFactory(consultation__agreement=world.agreement)
+    url = reverse("admin:consultations_sessionoutcome_change", args=[outcome.pk])
+    assert 'inputmode="decimal"' in client.get(url).content.decode()
+    data = {"result": "held", "summary": "x", "recommendations": "", "follow_up_actions": ""}
+    for typed, saved in (("1,5", "1.5"), ("1.75", "1.75")):
+        assert client.post(url, {**data, "hours_delivered": typed}).status_code == 302
+        assert SessionOutcome.objects.get(pk=outcome.pk).hours_delivered == Decimal(saved)

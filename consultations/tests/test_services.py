@@ -126,7 +126,7 @@ def test_hours_never_go_below_zero(world):
     message = refused(
         "hours", services.consultation_book, **world.book_kwargs(starts_at=local_at(4, 10), hours=Decimal("2"))
     )
-    assert "Only 1 h left" in message
+    assert "Only 1\N{NO-BREAK SPACE}h left" in message
     services.consultation_book(**world.book_kwargs(starts_at=local_at(4, 10), hours=Decimal("1")))
     assert remaining(world) == 0
 

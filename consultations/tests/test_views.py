@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -187,25 +188,76 @@ def test_expert_confirms_declines_and_logs_outcome(client, world):
     assert "started" in " ".join(response.context["form"].errors["result"])
 
 
-@pytest.mark.parametrize(("hours", "text"), [("0", "more than 0"), ("-1", "more than 0"), ("3", "At most 2")])
-def test_outcome_hours_errors_show_at_the_field(client, world, hours, text):
-    start = timezone.now() - datetime.timedelta(hours=2)
-    consultation = ConsultationFactory(
-        agreement=world.agreement, expert=world.expert, status="confirmed", starts_at=start
+def past_confirmed_session(world, **fields):
+    return ConsultationFactory(
+        agreement=world.agreement,
+        expert=world.expert,
+        status="confirmed",
+        starts_at=timezone.now() - datetime.timedelta(hours=2),
+        **fields,
     )
+
+
+def post_outcome(client, consultation, hours, result="held"):
+    return client.post(
+        reverse("consultations:consultation-outcome", args=[consultation.pk]),
+        {"result": result, "summary": "Aptarėme", "hours_delivered": hours},
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "lt"])
+@pytest.mark.parametrize("hours", ["0", "-1", "2.25", "1,1", "175", "1.333", "abc", "1e1", "NaN", "Infinity", ""])
+def test_outcome_hours_that_are_not_quarter_hours_in_bounds_get_one_message(client, world, language, hours):
+    """A booked hour allows 0.25 to 2 hours; anything else, typed in either language, gets the same message."""
+    world.expert.user.language = language
+    world.expert.user.save()
+    consultation = past_confirmed_session(world)
     client.force_login(world.expert.user)
-    response = client.post(
-        reverse("consultations:consultation-outcome", args=[consultation.pk]),
-        {"result": "held", "summary": "Aptarėme", "hours_delivered": hours},
-    )
-    assert text in " ".join(response.context["form"].errors["hours_delivered"])
-    response = client.post(
-        reverse("consultations:consultation-outcome", args=[consultation.pk]),
-        {"result": "held", "summary": "Aptarėme", "hours_delivered": "1.75"},
-    )
-    assert response.status_code == 302
+    response = post_outcome(client, consultation, hours)
+    expected = {
+        "en": "Give the hours delivered in quarter hours, from 0.25 to 2 (e.g. 1.75).",
+        # The message's own Lithuanian text comes with the catalogue; its numbers are written the Lithuanian way.
+        "lt": "0,25",
+    }[language]
+    errors = response.context["form"].errors["hours_delivered"]
+    assert len(errors) == 1 and expected in errors[0]
+    assert not hasattr(Consultation.objects.get(pk=consultation.pk), "outcome")
+
+
+@pytest.mark.parametrize("language", ["en", "lt"])
+@pytest.mark.parametrize(("typed", "saved"), [("1,75", "1.75"), ("1.75", "1.75"), (" 2 ", "2"), ("0,25", "0.25")])
+def test_outcome_hours_take_a_decimal_comma_or_point_whatever_the_language(client, world, language, typed, saved):
+    world.expert.user.language = language
+    world.expert.user.save()
+    consultation = past_confirmed_session(world)
+    client.force_login(world.expert.user)
+    assert post_outcome(client, consultation, typed).status_code == 302
     consultation.refresh_from_db()
-    assert consultation.status == "held" and consultation.outcome.hours_delivered == Decimal("1.75")
+    assert consultation.status == "held" and consultation.outcome.hours_delivered == Decimal(saved)
+
+
+def test_a_no_show_logs_no_hours_whatever_the_hours_field_holds(client, world):
+    consultation = past_confirmed_session(world)
+    client.force_login(world.expert.user)
+    assert post_outcome(client, consultation, "", result="no_show").status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.status == "no_show" and consultation.outcome.hours_delivered == 0
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", 'value="1.5"'), ("lt", 'value="1,5"')])
+def test_outcome_hours_are_a_decimal_text_input_showing_the_languages_format(client, world, language, shown):
+    world.expert.user.language = language
+    world.expert.user.save()
+    consultation = past_confirmed_session(world, hours=Decimal("1.5"))
+    client.force_login(world.expert.user)
+    url = reverse("consultations:consultation-outcome", args=[consultation.pk])
+    html = client.get(url).content.decode()  # offered: the booked length
+    field = html[html.index('name="hours_delivered"') - 200 : html.index('name="hours_delivered"') + 200]
+    assert 'type="text"' in field and 'inputmode="decimal"' in field and shown in field
+    # A stored outcome shows the same way; what the person typed is shown back as typed.
+    assert post_outcome(client, consultation, "1,5").status_code == 302
+    assert shown in client.get(url).content.decode()
+    assert 'value="abc"' in post_outcome(client, consultation, "abc").content.decode()
 
 
 def test_rating_once(client, world):
@@ -410,7 +462,7 @@ def test_slot_page_tells_the_hours_left_of_the_active_agreement(client, world):
     client.force_login(world.manager)
     response = slot_page(client, world)
     assert response.context["allocation"].hours_remaining == 20
-    assert "20 h left in this area" in response.content.decode()
+    assert "20\N{NO-BREAK SPACE}h left in this area" in response.content.decode()
     world.agreement.signatures.all().delete()
     response = slot_page(client, world)
     assert response.context["allocation"] is None and not response.context["has_agreement"]
@@ -435,3 +487,61 @@ def test_my_sessions_caps_its_lists_and_tells_the_totals(client, world):
     assert (len(requests.rows), requests.total, requests.more) == (SCHEDULE_ROWS, SCHEDULE_ROWS + 2, 2)
     assert requests.rows[0].starts_at == local_at(2, 9)
     assert "2 more requests come up here as you answer these." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "hours", "wrong"), [("en", "1.5 h", ["1.50", "1,5"]), ("lt", "1,5 val.", ["1.5", "1,50"])]
+)
+def test_hours_read_the_same_on_every_consultation_page(client, world, language, hours, wrong):
+    """Lists, booking step 2 and 3, rescheduling and the outcome form all write hours as the hours filter does
+    (with a no-break space before the unit)."""
+    hours = hours.replace(" ", "\N{NO-BREAK SPACE}")
+    world.manager.language = world.expert.user.language = language
+    world.manager.save()
+    world.expert.user.save()
+    booked = services.consultation_book(**world.book_kwargs(starts_at=local_at(5, 10), hours=Decimal("1.5")))
+    past = past_confirmed_session(world, hours=Decimal("1.5"), topic="Past")
+    start = slot_value(local_at(6, 10))
+    manager_pages = [
+        reverse("consultations:consultation-list"),
+        f"{reverse('consultations:book-slots')}?area={world.area.code}&length=1.5",
+        f"{reverse('consultations:book-new')}?area={world.area.code}&expert={world.expert.pk}&start={start}&length=1.5",
+        f"{reverse('consultations:consultation-reschedule', args=[booked.pk])}?start={start}&length=1.5",
+        booked.get_absolute_url(),
+    ]
+    client.force_login(world.manager)
+    for url in manager_pages:
+        text = client.get(url).content.decode()
+        assert hours in text, url
+        assert not any(f">{w}" in text or f" {w}" in text for w in wrong), url
+    client.force_login(world.expert.user)
+    text = client.get(reverse("consultations:consultation-outcome", args=[past.pk])).content.decode()
+    most = "2.5\N{NO-BREAK SPACE}h" if language == "en" else "2,5\N{NO-BREAK SPACE}val."
+    assert hours in text and most in text  # booked, and the most to log
+
+
+def test_the_length_choices_and_the_hours_left_message_use_the_languages_hours(world):
+    from django.utils import translation
+
+    from consultations.forms import length_choices
+
+    with translation.override("lt"):
+        assert dict(length_choices())["1.5"] == "1,5\N{NO-BREAK SPACE}val."
+    with translation.override("en"):
+        assert dict(length_choices())["1.5"] == "1.5\N{NO-BREAK SPACE}h"
+        world.allocation.hours_granted = Decimal("1")
+        world.allocation.save()
+        with pytest.raises(ValidationError) as refused:
+            services.consultation_book(**world.book_kwargs(hours=Decimal("1.5")))
+        message = "Only 1 h left in Legal; this booking needs 1.5 h.".replace(" h", "\N{NO-BREAK SPACE}h")
+        assert refused.value.message_dict["hours"] == [message]
+
+
+def test_the_reschedule_page_writes_the_weekday_in_lower_case_inside_its_sentence(client, world):
+    world.manager.language = "lt"
+    world.manager.save()
+    monday = local_at(7 - timezone.localdate().weekday() + 7, 10)  # a Monday at least a week ahead
+    booked = services.consultation_book(**world.book_kwargs(starts_at=monday))
+    client.force_login(world.manager)
+    text = client.get(reverse("consultations:consultation-reschedule", args=[booked.pk])).content.decode()
+    assert f"pirmadienis, {monday:%Y-%m-%d}" in text and "Pirmadienis" not in text

@@ -63,7 +63,8 @@ def test_expert_confirms_and_logs_then_manager_rates(page):
     page.get_by_label("Summary").fill("Agreed the cluster's brand story and three target markets.")
     page.get_by_label("Recommendations").fill("Test the story with two members first.")
     page.get_by_label("Agreed follow-up actions").fill("The cluster drafts the brand book by March.")
-    page.get_by_label("Hours delivered").fill("1.75")
+    # A decimal comma in an English browser: a number input would have taken it as 175.
+    page.get_by_label("Hours delivered").fill("1,75")
     assert_accessible(page)
     page.get_by_role("button", name="Save the outcome").click()
     expect(page.locator(".alert-success")).to_contain_text("The outcome is saved.")
