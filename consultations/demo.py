@@ -136,6 +136,17 @@ DEMO_CONSULTATIONS = [
         "Aptarti ESCA vertinimo kriterijus, trūkstamus įrodymus ir veiksmų planą iki paraiškos.",
     ),
     (
+        4,
+        14,
+        "1.5",
+        "legal.expert@example.com",
+        "legal",
+        "declined",
+        "online",
+        "Intelektinės nuosavybės sutartys su universitetais",
+        "Licencijavimo sąlygos ir bendra nuosavybė bendruose projektuose.",
+    ),
+    (
         5,
         11,
         "1",
@@ -158,6 +169,11 @@ DEMO_CONSULTATIONS = [
         "Parodos pasirinkimas, bendras stendas ir susitikimų planavimas.",
     ),
 ]
+
+DEMO_REASONS = {
+    "cancelled": "Pasikeitė klasterio valdybos posėdžio data.",
+    "declined": "Tą savaitę vedu mokymus užsienyje. Užsisakykite kitą laiką arba kreipkitės į kitą teisės ekspertą.",
+}
 
 DEMO_OUTCOMES = {
     "Klasterio strategijos 2027–2030 m. gairės": (
@@ -207,10 +223,11 @@ def load_consultations(*, manager) -> int:
             topic=topic,
             agenda=agenda,
             status=status,
-            status_reason="Pasikeitė klasterio valdybos posėdžio data." if status == "cancelled" else "",
-            status_changed_by=manager if status == "cancelled" else None,
+            status_reason=DEMO_REASONS.get(status, ""),
+            status_changed_by={"cancelled": manager, "declined": experts[email].user}.get(status),
             confirmed_at=starts_at - datetime.timedelta(days=3) if status in ("confirmed", "held") else None,
             cancelled_at=starts_at - datetime.timedelta(days=4) if status == "cancelled" else None,
+            declined_at=timezone.now() if status == "declined" else None,
         )
         created += 1
         if topic in DEMO_OUTCOMES:

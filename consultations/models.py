@@ -427,6 +427,12 @@ class Consultation(models.Model):
         return self.status in (self.Status.CONFIRMED, self.Status.HELD, self.Status.NO_SHOW) and self.has_started
 
     @property
+    def offers_rebooking(self) -> bool:
+        """The expert turned it down (a request, or a confirmed session before it began): the cluster is
+        offered another time in the same area and length."""
+        return self.status == self.Status.DECLINED
+
+    @property
     def max_hours_delivered(self) -> Decimal:
         return self.hours + OUTCOME_EXTRA_HOURS
 

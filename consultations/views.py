@@ -20,7 +20,7 @@ from accounts.roles import managed_clusters_for
 from agreements.models import Agreement
 from agreements.selectors import current_agreement
 from clusters.models import Cluster
-from clusters.permissions import require_current_cluster
+from clusters.permissions import current_cluster_for_manager, require_current_cluster
 from inolink.forms import attach_service_errors, submitted_data
 from inolink.http import query_without_page
 from inolink.ical import calendar_response
@@ -271,10 +271,15 @@ def consultation_list_view(request):
 @require_GET
 def consultation_detail(request, pk):
     consultation = get_consultation_for(request.user, pk)
-    is_manager = Cluster.objects.managed_by(request.user).filter(pk=consultation.cluster_id).exists()
+    is_manager = any(cluster.pk == consultation.cluster_id for cluster in managed_clusters_for(request))
     is_expert = consultation.expert.user_id == request.user.pk
     outcome = getattr(consultation, "outcome", None)
     rating = getattr(consultation, "rating", None)
+    rebook_url = None
+    if is_manager and consultation.offers_rebooking:
+        # Step 2 of booking, in the same area and length: the decline left the cluster to pick another time.
+        query = _query(area=consultation.service_area.code, length=consultation.hours.normalize())
+        rebook_url = f"{reverse('consultations:book-slots')}?{query}"
     return render(
         request,
         "consultations/consultation_detail.html",
@@ -282,6 +287,10 @@ def consultation_detail(request, pk):
             "consultation": consultation,
             "is_manager": is_manager,
             "is_expert": is_expert,
+            "rebook_url": rebook_url,
+            # Booking is for the cluster the manager works on: another cluster's session switches to it first.
+            "rebook_switches_cluster": rebook_url is not None
+            and current_cluster_for_manager(request).pk != consultation.cluster_id,
             "outcome": outcome,
             "rating": rating,
             "can_rate": is_manager and consultation.can_be_rated,

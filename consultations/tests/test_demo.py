@@ -26,6 +26,7 @@ def test_demo_consultations_load_once_and_show_every_state(client):
     assert mine.outcome_due().filter(expert__user=expert).exists()
     assert mine.filter(status="held", rating__isnull=True).exists()
     assert mine.filter(status="held", rating__isnull=False).exists()
+    assert mine.filter(status="declined", status_reason__gt="").exists()
     assert all(a.hours_remaining >= 0 for a in HourAllocation.objects.with_usage())
     # The pages link to what is waiting (checked by address, so translations cannot break it).
     client.force_login(manager)

@@ -545,3 +545,52 @@ def test_the_reschedule_page_writes_the_weekday_in_lower_case_inside_its_sentenc
     client.force_login(world.manager)
     text = client.get(reverse("consultations:consultation-reschedule", args=[booked.pk])).content.decode()
     assert f"pirmadienis, {monday:%Y-%m-%d}" in text and "Pirmadienis" not in text
+
+
+def rebook_url(area, length):
+    return f"{reverse('consultations:book-slots')}?area={area.code}&length={length}"
+
+
+def test_a_declined_consultation_offers_the_manager_another_time_in_its_area_and_length(client, world):
+    consultation = services.consultation_book(**world.book_kwargs(starts_at=local_at(5, 10), hours=Decimal("1.5")))
+    services.consultation_decline(consultation=consultation, by=world.expert.user, reason="Away that week")
+    client.force_login(world.manager)
+    response = client.get(consultation.get_absolute_url())
+    url = rebook_url(world.area, "1.5")
+    assert response.context["rebook_url"] == url and not response.context["rebook_switches_cluster"]
+    html = response.content.decode()
+    assert f'href="{escape(url)}"' in html and "Book another time" in html
+    # The link leads to the slot picker of that area with that length chosen.
+    slots = client.get(url)
+    assert slots.status_code == 200
+    assert (slots.context["area"], slots.context["length"]) == (world.area, Decimal("1.5"))
+    # The expert who declined is not offered to book.
+    client.force_login(world.expert.user)
+    assert "Book another time" not in client.get(consultation.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("status", ["requested", "confirmed", "held", "no_show", "cancelled"])
+def test_only_a_declined_consultation_offers_another_time(client, world, status):
+    consultation = ConsultationFactory(
+        agreement=world.agreement, expert=world.expert, status=status, status_reason="Because"
+    )
+    client.force_login(world.manager)
+    response = client.get(consultation.get_absolute_url())
+    assert response.context["rebook_url"] is None and "Book another time" not in response.content.decode()
+
+
+def test_another_time_for_a_cluster_other_than_the_current_one_switches_to_it_first(client, world):
+    """Booking is for the cluster the manager works on; the declined session's cluster becomes that cluster."""
+    first = ActiveAgreementFactory(cluster=ClusterFactory(managers=[world.manager], name="AAA first cluster"))
+    declined = ConsultationFactory(agreement=world.agreement, expert=world.expert, status="declined", status_reason="x")
+    client.force_login(world.manager)
+    assert client.get(reverse("consultations:dashboard")).context["cluster"] == first.cluster  # the first by name
+    response = client.get(declined.get_absolute_url())
+    assert response.context["rebook_switches_cluster"]
+    html = response.content.decode()
+    assert f'action="{reverse("clusters:cluster-switch")}"' in html
+    switched = client.post(
+        reverse("clusters:cluster-switch"), {"cluster": declined.cluster_id, "next": response.context["rebook_url"]}
+    )
+    assert switched.status_code == 302 and switched.url == response.context["rebook_url"]
+    assert client.get(switched.url).context["cluster"] == world.cluster

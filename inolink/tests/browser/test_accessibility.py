@@ -45,6 +45,9 @@ def manager_pages():
         reverse("agreements:agreement-detail", args=[cluster.agreements.first().pk]),
         reverse("accounts:password-change"),
     ]
+    declined = Consultation.objects.filter(cluster=cluster, status=Consultation.Status.DECLINED).first()
+    if declined:
+        pages.append(reverse("consultations:consultation-detail", args=[declined.pk]))
     if upcoming.exists():
         pages += [
             reverse("consultations:consultation-cancel", args=[upcoming.first().pk]),
