@@ -165,7 +165,13 @@ def _filter_select():
     return InlineSelect(attrs={"class": "form-select form-select-sm"})
 
 
+FILTER_LOOKUPS = (("status", "status"), ("area", "service_area_id"), ("cluster", "cluster_id"), ("expert", "expert_id"))
+
+
 class ConsultationFilterForm(forms.Form):
+    """A consultation list's filters. A manager's list filters by expert (``experts``), an expert's by cluster
+    (``clusters``); ``when`` is what the list shows before any filter is chosen."""
+
     when = forms.ChoiceField(
         label=_("When"),
         choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
@@ -178,10 +184,17 @@ class ConsultationFilterForm(forms.Form):
         required=False,
         widget=_filter_select(),
     )
-    # Areas and experts are offered as (pk, name) pairs read as values: a model choice field would build a model
-    # per option (over a hundred experts) and read through a server-side cursor.
+    # Areas, clusters and experts are offered as (pk, name) pairs read as values: a model choice field would
+    # build a model per option (over a hundred experts) and read through a server-side cursor.
     area = forms.TypedChoiceField(
         label=_("Service area"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=_filter_select(),
+    )
+    cluster = forms.TypedChoiceField(
+        label=_("Cluster"),
         coerce=int,
         required=False,
         empty_value=None,
@@ -195,32 +208,37 @@ class ConsultationFilterForm(forms.Form):
         widget=_filter_select(),
     )
 
-    def __init__(self, *args, experts=(), **kwargs):
-        """``experts``: (pk, name) pairs to choose from."""
+    def __init__(self, *args, experts=None, clusters=None, when="upcoming", **kwargs):
+        """``experts``, ``clusters``: (pk, name) pairs to choose from; the list leaves out the one not given."""
         super().__init__(*args, **kwargs)
+        self.default_when = when
+        self.fields["when"].initial = when
+        if self.is_bound and not self.data.get("when"):
+            # Other filters or a page number without "when": the list and the drop-down both show the default.
+            self.data = self.data.copy()
+            self.data["when"] = when
         areas = ServiceArea.objects.values_list("pk", "name")
         self.fields["area"].choices = [("", _("Any area"))] + [
             (pk, ServiceArea.display_name(name)) for pk, name in areas
         ]
-        self.fields["expert"].choices = [("", _("Any expert")), *experts]
+        for name, choices, anything in (("expert", experts, _("Any expert")), ("cluster", clusters, _("Any cluster"))):
+            if choices is None:
+                del self.fields[name]
+            else:
+                self.fields[name].choices = [("", anything), *choices]
 
     def apply(self, queryset):
-        if not self.is_valid():
-            return queryset.upcoming().order_by("starts_at")
-        data = self.cleaned_data
-        when = data.get("when") or "upcoming"
+        data = self.cleaned_data if self.is_valid() else {}
+        when = data.get("when") or self.default_when
         if when == "upcoming":
             queryset = queryset.upcoming().order_by("starts_at")
         elif when == "past":
             queryset = queryset.past().order_by("-starts_at")
         else:
             queryset = queryset.order_by("-starts_at")
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("area"):
-            queryset = queryset.filter(service_area_id=data["area"])
-        if data.get("expert"):
-            queryset = queryset.filter(expert_id=data["expert"])
+        for field, lookup in FILTER_LOOKUPS:
+            if data.get(field):
+                queryset = queryset.filter(**{lookup: data[field]})
         return queryset
 
 

@@ -59,6 +59,12 @@ def consultations_of_expert(user):
     return Consultation.objects.filter(expert__user=user)
 
 
+def sessions_of(expert: Expert):
+    """``consultations_of_expert`` for the expert already read (``require_expert``): filtered on the expert's id,
+    so a list reads along the (expert, starts_at) index without joining the experts."""
+    return Consultation.objects.filter(expert=expert)
+
+
 def get_consultation_for(user, pk) -> Consultation:
     """For reading: the cluster's manager or the session's expert."""
     return get_object_or_404(consultation_detail_queryset(consultations_visible_to(user)), pk=int_or_404(pk))

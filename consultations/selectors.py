@@ -8,13 +8,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery, Sum, Value, Window
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agreements.models import Agreement, HourAllocation
+from clusters.models import Cluster
 
-from .models import AvailabilityException, Consultation, Expert, WeeklyAvailability
+from .models import AvailabilityException, Consultation, Expert, SessionOutcome, WeeklyAvailability
 
 HOURS = models.DecimalField(max_digits=8, decimal_places=2)
 SLOT_STEP = datetime.timedelta(minutes=30)
@@ -209,31 +210,28 @@ def bookable_experts(service_area):
 
 # What list rows show. A consultation row is wide (agenda, addresses, meeting link...) and a list page builds
 # dozens of them with their area and expert, so only these columns are read.
-LIST_ROW_FIELDS = (
-    "topic",
-    "starts_at",
-    "ends_at",
-    "hours",
-    "status",
-    "format",
-    "service_area__name",
-    "expert__user__first_name",
-    "expert__user__last_name",
-    "expert__user__email",
-)
+LIST_ROW_FIELDS = ("topic", "starts_at", "ends_at", "hours", "status", "format", "service_area__name")
+LIST_EXPERT_FIELDS = ("expert__user__first_name", "expert__user__last_name", "expert__user__email")
 
 
-def consultation_list(queryset, *, with_cluster=True):
-    """Consultations with what list rows show (area, expert, and the cluster unless all rows are of one), in one query.
+def consultation_list(queryset, *, with_cluster=True, with_expert=True, with_outcome=False):
+    """Consultations with what list rows show, in one query: the area, the cluster unless all rows are of one,
+    the expert unless the expert reads the list, and ``has_outcome`` (whether it is logged) when asked.
 
     Rows of one cluster leave it out: joined with the cluster they are filtered on by id, PostgreSQL plans the
     query several times slower (milliseconds, with the consultation table's many indexes).
     """
+    related, fields = ["service_area"], [*LIST_ROW_FIELDS]
     if with_cluster:
-        return queryset.select_related("cluster", "service_area", "expert__user").only(
-            *LIST_ROW_FIELDS, "cluster__name"
-        )
-    return queryset.select_related("service_area", "expert__user").only(*LIST_ROW_FIELDS)
+        related.append("cluster")
+        fields.append("cluster__name")
+    if with_expert:
+        related.append("expert__user")
+        fields.extend(LIST_EXPERT_FIELDS)
+    rows = queryset.select_related(*related).only(*fields)
+    if with_outcome:
+        rows = rows.annotate(has_outcome=Exists(SessionOutcome.objects.filter(consultation=OuterRef("pk"))))
+    return rows
 
 
 def expert_choices(consultations) -> list[tuple[int, str]]:
@@ -248,6 +246,16 @@ def expert_choices(consultations) -> list[tuple[int, str]]:
         .values_list("pk", "user__first_name", "user__last_name", "user__email")
     )
     return [(pk, User.display_name(first, last, email)) for pk, first, last, email in rows]
+
+
+def cluster_choices(consultations) -> list[tuple[int, str]]:
+    """The clusters of these consultations as (pk, name) pairs, by name, for a filter's list (read as values,
+    as ``expert_choices``)."""
+    return list(
+        Cluster.objects.filter(pk__in=consultations.values("cluster_id").distinct())
+        .order_by("name")
+        .values_list("pk", "name")
+    )
 
 
 def consultation_detail_queryset(queryset):

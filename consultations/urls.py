@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/decline/", views.consultation_decline, name="consultation-decline"),
     path("<int:pk>/outcome/", views.consultation_outcome, name="consultation-outcome"),
     path("my-sessions/", views.my_sessions, name="my-sessions"),
+    path("my-sessions/all/", views.session_list, name="session-list"),
     path("availability/", views.availability, name="availability"),
     path("calendar/", views.calendar_settings, name="calendar"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar-feed"),

@@ -43,15 +43,18 @@ from .forms import (
 from .models import AvailabilityException, CalendarFeed, Consultation, Expert, WeeklyAvailability
 from .permissions import (
     consultations_managed_in,
+    expert_for,
     get_consultation_for,
     get_consultation_for_expert,
     get_consultation_for_manager,
     require_expert,
+    sessions_of,
 )
 from .selectors import (
     BOOKING_LENGTHS,
     bookable_experts,
     booking_allocation,
+    cluster_choices,
     consultation_list,
     expert_choices,
     expert_schedule,
@@ -242,17 +245,8 @@ def book_new(request):
     )
 
 
-@login_required
-@require_GET
-def consultation_list_view(request):
-    """The manager's consultations (of all the clusters they manage), filterable."""
-    managed = managed_clusters_for(request)
-    if not managed:
-        raise Http404
-    several_clusters = len(managed) > 1
-    consultations = consultations_managed_in(request)
-    filters = ConsultationFilterForm(request.GET or None, experts=expert_choices(consultations))
-    rows = consultation_list(filters.apply(consultations), with_cluster=several_clusters)
+def _list_page(request, filters, rows, **context):
+    """A page of a consultation list, with its filters and the links to the other pages."""
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -262,9 +256,38 @@ def consultation_list_view(request):
             "consultations": page.object_list,
             "page": page,
             "query": query_without_page(request),
-            "several_clusters": several_clusters,
+            **context,
         },
     )
+
+
+@login_required
+@require_GET
+def consultation_list_view(request):
+    """The manager's consultations (of all the clusters they manage), filterable; upcoming first."""
+    managed = managed_clusters_for(request)
+    if not managed:
+        if expert_for(request.user) is None:
+            raise Http404
+        # An expert who tries the managers' address gets their own list.
+        query = request.GET.urlencode()
+        return redirect(reverse("consultations:session-list") + (f"?{query}" if query else ""))
+    several_clusters = len(managed) > 1
+    consultations = consultations_managed_in(request)
+    filters = ConsultationFilterForm(request.GET or None, experts=expert_choices(consultations))
+    rows = consultation_list(filters.apply(consultations), with_cluster=several_clusters)
+    return _list_page(request, filters, rows, show_cluster=several_clusters, show_expert=True, for_expert=False)
+
+
+@login_required
+@require_GET
+def session_list(request):
+    """All of an expert's sessions, past and upcoming, newest first, filterable; only their own."""
+    expert = require_expert(request.user)
+    consultations = sessions_of(expert)
+    filters = ConsultationFilterForm(request.GET or None, clusters=cluster_choices(consultations), when="all")
+    rows = consultation_list(filters.apply(consultations), with_expert=False, with_outcome=True)
+    return _list_page(request, filters, rows, show_cluster=True, show_expert=False, for_expert=True)
 
 
 @login_required

@@ -42,6 +42,7 @@ PAGE_URLS = [
     "consultations:book-new",
     "consultations:consultation-list",
     "consultations:my-sessions",
+    "consultations:session-list",
     "consultations:availability",
     "consultations:calendar",
 ]
@@ -137,3 +138,13 @@ def test_calendar_feed_needs_the_right_token(client, consultation, world, other_
     client.get(reverse("consultations:calendar"))
     other_feed = client.get(reverse("consultations:calendar-feed", args=[other_world.manager.calendar_feed.token]))
     assert consultation.topic not in other_feed.content.decode()
+
+
+def test_an_expert_lists_only_their_own_sessions(client, consultation, other_world):
+    """Even the clusters of the filter come from their own sessions: no other cluster's name shows."""
+    client.force_login(other_world.expert.user)
+    mine = ConsultationFactory(agreement=other_world.agreement, expert=other_world.expert)
+    response = client.get(reverse("consultations:session-list"), {"when": "all"})
+    assert list(response.context["consultations"]) == [mine]
+    html = response.content.decode()
+    assert consultation.topic not in html and consultation.cluster.name not in html

@@ -72,7 +72,12 @@ def manager_urls(world):
 
 
 def expert_urls(world):
-    return [reverse("consultations:my-sessions"), reverse("consultations:availability")]
+    return [
+        reverse("consultations:my-sessions"),
+        reverse("consultations:session-list"),
+        f"{reverse('consultations:session-list')}?when=past&cluster={world.cluster.pk}",
+        reverse("consultations:availability"),
+    ]
 
 
 def test_pages_have_a_fixed_query_count(client, world):

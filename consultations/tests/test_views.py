@@ -594,3 +594,71 @@ def test_another_time_for_a_cluster_other_than_the_current_one_switches_to_it_fi
     )
     assert switched.status_code == 302 and switched.url == response.context["rebook_url"]
     assert client.get(switched.url).context["cluster"] == world.cluster
+
+
+def test_an_expert_lists_all_their_sessions_newest_first_with_the_outcome_state(client, world, other_world):
+    common = {"agreement": world.agreement, "expert": world.expert}
+    ahead = ConsultationFactory(**common, topic="Ahead", starts_at=local_at(9, 10))
+    logged = SessionOutcomeFactory(
+        consultation__topic="Logged one",
+        consultation__starts_at=local_at(-9, 10),
+        **{f"consultation__{key}": value for key, value in common.items()},
+    ).consultation
+    due = ConsultationFactory(**common, topic="Due one", status="confirmed", starts_at=local_at(-2, 10))
+    declined = ConsultationFactory(**common, topic="Declined one", status="declined", status_reason="x")
+    someone_elses = ConsultationFactory(agreement=world.agreement, topic="Not mine", starts_at=local_at(-1, 10))
+    other_cluster = ConsultationFactory(agreement=other_world.agreement, expert=other_world.expert, topic="Elsewhere")
+    client.force_login(world.expert.user)
+    assert reverse("consultations:session-list") in client.get(reverse("consultations:my-sessions")).content.decode()
+    response = client.get(reverse("consultations:session-list"))
+    assert list(response.context["consultations"]) == [ahead, declined, due, logged]
+    html = response.content.decode()
+    assert someone_elses.topic not in html and other_cluster.topic not in html
+    assert f">{world.cluster.name}</td>" in html and "Declined" in html
+    row = {c.topic: c for c in response.context["consultations"]}
+    assert row["Logged one"].has_outcome and not row["Due one"].has_outcome
+    assert reverse("consultations:consultation-outcome", args=[due.pk]) in html
+    assert reverse("consultations:consultation-outcome", args=[logged.pk]) not in html and "Logged" in html
+    # Filtered by the clusters of their own sessions only.
+    filters = response.context["filters"]
+    assert "expert" not in filters.fields and filters.fields["cluster"].choices[1:] == [
+        (world.cluster.pk, world.cluster.name)
+    ]
+    page = client.get(reverse("consultations:session-list"), {"when": "past", "cluster": world.cluster.pk})
+    assert list(page.context["consultations"]) == [due, logged]
+    # Another cluster's id is no choice: the filter is ignored, and still only their own sessions show.
+    page = client.get(reverse("consultations:session-list"), {"cluster": other_world.cluster.pk})
+    assert set(page.context["consultations"]) == {ahead, declined, due, logged}
+
+
+def test_an_experts_list_pages_and_keeps_its_filters_across_pages(client, world):
+    from consultations.views import LIST_PAGE_SIZE
+
+    Consultation.objects.bulk_create(
+        ConsultationFactory.build(
+            agreement=world.agreement, expert=world.expert, booked_by=world.manager, starts_at=local_at(-day, 10)
+        )
+        for day in range(1, LIST_PAGE_SIZE + 2)
+    )
+    client.force_login(world.expert.user)
+    first = client.get(reverse("consultations:session-list"), {"when": "past"})
+    assert len(first.context["consultations"]) == LIST_PAGE_SIZE
+    assert "when=past&amp;page=2" in first.content.decode()
+    second = client.get(reverse("consultations:session-list"), {"when": "past", "page": "2"})
+    assert [c.starts_at for c in second.context["consultations"]] == [local_at(-LIST_PAGE_SIZE - 1, 10)]
+    # A page number alone keeps the expert's default, all sessions, in the list and in the drop-down.
+    assert second.context["filters"]["when"].value() == "past"
+    alone = client.get(reverse("consultations:session-list"), {"page": "2"})
+    assert alone.context["filters"]["when"].value() == "all"
+    assert '<option value="all" selected>' in alone.content.decode()
+
+
+def test_a_manager_who_is_no_expert_has_no_session_list(client, world):
+    client.force_login(world.manager)
+    assert client.get(reverse("consultations:session-list")).status_code == 404
+
+
+def test_the_managers_list_address_takes_an_expert_to_their_own_list(client, world):
+    client.force_login(world.expert.user)
+    response = client.get(reverse("consultations:consultation-list"), {"when": "past"})
+    assert response.status_code == 302 and response.url == f"{reverse('consultations:session-list')}?when=past"

@@ -66,6 +66,7 @@ def expert_pages():
     sessions = Consultation.objects.filter(expert__user=user)
     pages = [
         reverse("consultations:my-sessions"),
+        reverse("consultations:session-list"),
         reverse("consultations:availability"),
         reverse("consultations:calendar"),
         reverse("events:event-list"),
