@@ -94,6 +94,21 @@ def staff_pages():
     ]
 
 
+def visit_every_page(page):
+    """Sign in as each demo role in turn and open each of its pages; yields each URL once its page is loaded."""
+    for email, pages in ROLES.items():
+        page.context.clear_cookies()
+        page.goto(reverse("accounts:login"))
+        page.locator("#id_username").fill(email)
+        page.locator("#id_password").fill(DEMO_PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        for url in pages():
+            response = page.goto(url)
+            assert response.status == 200, f"{email} {url}: {response.status}"
+            yield url
+
+
 ROLES = {
     "manager@example.com": manager_pages,
     "expert@example.com": expert_pages,
@@ -109,14 +124,5 @@ def test_every_page_of_every_role_passes_axe(page, language):
     assert_accessible(page)
     page.goto(reverse("accounts:password-reset"))
     assert_accessible(page)
-    for email, pages in ROLES.items():
-        page.context.clear_cookies()
-        page.goto(reverse("accounts:login"))
-        page.locator("#id_username").fill(email)
-        page.locator("#id_password").fill(DEMO_PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
-        for url in pages():
-            response = page.goto(url)
-            assert response.status == 200, f"{email} {url}: {response.status}"
-            assert_accessible(page)
+    for _url in visit_every_page(page):
+        assert_accessible(page)

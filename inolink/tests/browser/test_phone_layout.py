@@ -5,11 +5,10 @@ Lithuanian, whose words are the longer, on the demo data: the pages every role s
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 
 from accounts.models import User
 
-from .test_accessibility import DEMO_PASSWORD, ROLES
+from .test_accessibility import visit_every_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -19,17 +18,8 @@ def test_no_page_scrolls_sideways_on_a_phone(page):
     User.objects.update(language="lt")
     page.set_viewport_size({"width": 390, "height": 844})
     too_wide = {}
-    for email, pages in ROLES.items():
-        page.context.clear_cookies()
-        page.goto(reverse("accounts:login"))
-        page.locator("#id_username").fill(email)
-        page.locator("#id_password").fill(DEMO_PASSWORD)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
-        for url in pages():
-            response = page.goto(url)
-            assert response.status == 200, f"{email} {url}: {response.status}"
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > 390:
-                too_wide[url] = width
+    for url in visit_every_page(page):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[url] = width
     assert too_wide == {}
