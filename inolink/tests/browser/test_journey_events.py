@@ -22,7 +22,7 @@ def open_event(page, title, *, past=False):
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Events").click()
     if past:
         page.get_by_label("Include past events").check()
-        page.get_by_role("button", name="Filter").click()
+        page.get_by_role("button", name="Apply").click()
     assert_accessible(page)
     page.get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
