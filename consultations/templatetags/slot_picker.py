@@ -24,6 +24,20 @@ def _day_name(context, date) -> str:
     return names[date]
 
 
+def _day_label(context, date) -> str:
+    """The day a cell belongs to, shown above its starts when the week stacks into a card on a phone (the
+    table's column heads say it on wider screens); formatted once per page for all the rows."""
+    labels = context.render_context.setdefault("slot_picker_day_labels", {})
+    if date not in labels:
+        labels[date] = format_html(
+            '<span class="slot-day-label" aria-hidden="true">{} <span class="fw-normal small text-body-secondary">'
+            "{}</span></span>",
+            formats.date_format(date, "D"),
+            formats.date_format(date, "MONTH_DAY_FORMAT"),
+        )
+    return labels[date]
+
+
 @register.simple_tag(takes_context=True)
 def slot_cell(context, day, expert):
     """An expert's free starts on one day as links, and "+N more" to the expert's whole week when some are hidden.
@@ -31,8 +45,9 @@ def slot_cell(context, day, expert):
     Reads from the context: ``slot_url`` and ``slot_query`` (where a start is taken, with which parameters
     besides the expert and the start) and ``expert_week_query`` (the page showing one expert's whole week).
     """
+    day_label = _day_label(context, day.date)
     if not day.starts:
-        return format_html(
+        return day_label + format_html(
             '<span aria-hidden="true" class="text-body-secondary">–</span><span class="visually-hidden">{}</span>',
             gettext("No free time"),
         )
@@ -48,7 +63,7 @@ def slot_cell(context, day, expert):
             f'<a class="btn btn-sm btn-outline-primary slot" href="{href}{local:%Y-%m-%dT%H:%M}" aria-label="{name}">'
             f"{time}</a>"
         )
-    cell = f'<div class="slot-list">{"".join(links)}</div>'
+    cell = f'{day_label}<div class="slot-list">{"".join(links)}</div>'
     if day.hidden_count:
         more = ngettext("+%(count)s more", "+%(count)s more", day.hidden_count) % {"count": day.hidden_count}
         week = escape(f"?{context['expert_week_query']}&expert={expert.pk}")
