@@ -22,9 +22,12 @@ def agreements_with_usage(*, cluster=None, programme=None):
 
 
 def current_agreement(cluster):
-    """The cluster's live agreement with usage (the newest one), or None.
+    """The agreement a cluster's pages show, with usage: the one its new bookings draw on
+    (``Agreement.objects.booking_for``), else its newest live one (say, a draft awaiting signatures), or None.
 
     Its cluster is the one asked about and the manager's pages showing it do not name the programme, so neither
     is joined in.
     """
-    return agreements_with_usage(cluster=cluster).select_related(None).filter(terminated_on__isnull=True).first()
+    agreements = agreements_with_usage(cluster=cluster).select_related(None)
+    booking = agreements.filter(pk__in=Agreement.objects.booking_for(cluster).values("pk")).first()
+    return booking or agreements.live().first()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from agreements.models import Agreement
 from clusters.models import Cluster
 from inolink.ical import CalendarItem, absolute_url
 
@@ -164,12 +165,7 @@ def funding_table(*, include_closed: bool = False, now=None):
     )
     cluster_ids = {intent.cluster_id for intent in intents}
     clusters = list(
-        # Both conditions on the same agreement row: ``terminated_on__isnull`` alone also matched, through the
-        # outer join, every cluster of the registry without any agreement.
-        Cluster.objects.filter(
-            Q(pk__in=cluster_ids) | Q(agreements__isnull=False, agreements__terminated_on__isnull=True)
-        )
-        .distinct()
+        Cluster.objects.filter(Q(pk__in=cluster_ids) | Q(pk__in=Agreement.objects.live().values("cluster_id")))
         .order_by("name")
         .only("pk", "name")
     )

@@ -129,7 +129,6 @@ def participation_detail(request, pk):
             "participation": participation,
             "event": participation.event,
             "can_change": can_change_participation(request.user, participation),
-            "possible_decisions": participation.possible_decisions if request.user.is_staff else [],
         },
     )
 
