@@ -65,9 +65,12 @@ class DropdownListFilter(admin.SimpleListFilter):
     lookup = ""  # the queryset lookup the chosen primary key filters on
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(**{self.lookup: self.value()})
-        return queryset
+        # A value that is not a whole number (tampered, or a digit like "²" that isdigit() accepts) filters nothing.
+        try:
+            pk = int(self.value())
+        except (TypeError, ValueError):
+            return queryset
+        return queryset.filter(**{self.lookup: pk})
 
     def choices(self, changelist):
         # Only choices() is given the changelist, so it also sets the hidden fields the template reads.

@@ -53,3 +53,26 @@ def test_subquery_search_finds_what_djangos_search_finds(model_path, rf):
         assert set(ours.values_list("pk", flat=True)) == set(djangos.values_list("pk", flat=True)), term
     found, _ = model_admin.get_search_results(request, model.objects.all(), "baltic")
     assert found.exists()
+
+
+@pytest.mark.parametrize(
+    ("list_url", "parameter"),
+    [
+        ("admin:consultations_consultation_changelist", "expert_id"),
+        ("admin:consultations_consultation_changelist", "cluster__id__exact"),
+        ("admin:consultations_sessionoutcome_changelist", "consultation_cluster_id"),
+        ("admin:events_participation_changelist", "event__id__exact"),
+    ],
+)
+def test_drop_down_filters_ignore_values_that_are_not_ids(client, list_url, parameter):
+    from django.urls import reverse
+
+    from accounts.tests.factories import StaffFactory
+    from consultations.tests.factories import ExpertFactory
+    from events.tests.factories import EventFactory
+
+    # A filter is only in play when it has choices.
+    ClusterFactory(), ExpertFactory(), EventFactory()
+    client.force_login(StaffFactory())
+    for value in ("²", "x", "-", "1e3", ""):
+        assert client.get(reverse(list_url), {parameter: value}).status_code == 200, value
