@@ -40,12 +40,15 @@ class AreaForm(NoTagHelperMixin, forms.Form):
         self.helper.disable_csrf = True
 
 
+LAST_WEEK = 12  # how far ahead the slot pickers go, in weeks
+
+
 class SlotQueryForm(forms.Form):
     """The slot picker's query string: area, length, week, page of experts or one expert; bad values fall back."""
 
     area = forms.ModelChoiceField(queryset=ServiceArea.objects.all(), to_field_name="code")
     length = forms.TypedChoiceField(choices=length_choices, coerce=Decimal, required=False, empty_value=Decimal("1"))
-    week = forms.IntegerField(min_value=0, max_value=12, required=False)
+    week = forms.IntegerField(min_value=0, max_value=LAST_WEEK, required=False)
     page = forms.IntegerField(min_value=1, max_value=1000, required=False)
     expert = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
 

@@ -66,10 +66,6 @@ class ExpertSlots:
     def has_slots(self) -> bool:
         return any(day.starts for day in self.days)
 
-    @property
-    def has_hidden(self) -> bool:
-        return any(day.hidden_count for day in self.days)
-
 
 def _local(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time), timezone.get_default_timezone())
@@ -210,7 +206,7 @@ def bookable_experts(service_area):
 
 # What list rows show. A consultation row is wide (agenda, addresses, meeting link...) and a list page builds
 # dozens of them with their area and expert, so only these columns are read.
-LIST_ROW_FIELDS = ("topic", "starts_at", "ends_at", "hours", "status", "format", "service_area__name")
+LIST_ROW_FIELDS = ("topic", "starts_at", "ends_at", "hours", "status", "format", "city", "service_area__name")
 LIST_EXPERT_FIELDS = ("expert__user__first_name", "expert__user__last_name", "expert__user__email")
 
 
@@ -293,6 +289,10 @@ class CappedList:
     def more(self) -> int:
         return self.total - len(self.rows)
 
+    def __bool__(self) -> bool:
+        # So "{% if requests %}" means "any requests", as it did when this was a plain list.
+        return self.total > 0
+
 
 def _capped(queryset, limit: int) -> CappedList:
     """The first ``limit`` rows with the total, in one query (a window count over all the matching rows)."""
@@ -311,14 +311,7 @@ def expert_schedule(expert, *, now=None):
     The rows carry what the page shows (cluster and area), not the expert, who is the reader.
     """
     now = now or timezone.now()
-    # Only the columns the page shows: a session's and its cluster's full rows cost more to compile and load.
-    mine = (
-        Consultation.objects.filter(expert=expert)
-        .select_related("cluster", "service_area")
-        .only(
-            "topic", "starts_at", "ends_at", "status", "format", "city", "hours", "cluster__name", "service_area__name"
-        )
-    )
+    mine = consultation_list(Consultation.objects.filter(expert=expert), with_expert=False)
     return {
         "requests": _capped(
             mine.filter(status=Consultation.Status.REQUESTED, starts_at__gt=now).order_by("starts_at"), SCHEDULE_ROWS

@@ -28,6 +28,7 @@ from inolink.ical import calendar_response
 from . import services
 from .calendar import consultation_item, feed_items
 from .forms import (
+    LAST_WEEK,
     AreaForm,
     AvailabilityExceptionFormSet,
     BookingForm,
@@ -63,7 +64,6 @@ from .selectors import (
 )
 
 SLOT_DAYS = 7
-LAST_WEEK = 12  # how far ahead the slot pickers go, in weeks
 SLOTS_PER_DAY = 4  # starts a day shows in the slot picker's overview of many experts
 LIST_PAGE_SIZE = 50
 EXPERTS_PER_PAGE = 8
@@ -164,7 +164,6 @@ def book_slots(request):
             "slot_query": _query(area=area.code, length=length),
             "expert_week_query": _query(**here, week=week),
             "length_options": BOOKING_LENGTHS,
-            "all_experts_url": f"?{_query(**here, week=week)}",
             **_week_links(week, **here, expert=focus.pk if focus else None),
         },
     )

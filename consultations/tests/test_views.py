@@ -662,3 +662,11 @@ def test_the_managers_list_address_takes_an_expert_to_their_own_list(client, wor
     client.force_login(world.expert.user)
     response = client.get(reverse("consultations:consultation-list"), {"when": "past"})
     assert response.status_code == 302 and response.url == f"{reverse('consultations:session-list')}?when=past"
+
+
+def test_my_sessions_highlights_a_list_only_when_it_has_rows(client, world):
+    client.force_login(world.expert.user)
+    page = client.get(reverse("consultations:my-sessions")).content.decode()
+    assert "border-warning" not in page and "border-info" not in page
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, status="requested")
+    assert "border-warning" in client.get(reverse("consultations:my-sessions")).content.decode()
