@@ -8,10 +8,10 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, HourAllocation, Programme
+from agreements.models import HourAllocation, Programme
 from agreements.selectors import agreements_with_usage
 from clusters.models import LabelAward
-from consultations.models import Consultation, ServiceArea
+from consultations.models import ServiceArea
 
 from .tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
@@ -79,27 +79,23 @@ def agreements_table(scope: ReportScope):
 def hours_by_service_area_table(scope: ReportScope):
     """The allocations in scope summed per service area: the programme's view of where the hours go."""
     per_area = (
-        _agreements_in_scope(HourAllocation.objects.all(), scope, prefix="agreement__")
+        _agreements_in_scope(HourAllocation.objects.with_usage(), scope, prefix="agreement__")
         .values("service_area_id", "service_area__name")
-        .annotate(granted=Sum("hours_granted"), delivered=Sum("hours_delivered"))
+        .annotate(
+            granted=Sum("hours_granted"),
+            delivered=Sum("hours_delivered"),
+            held=Sum("hours_held"),
+            remaining=Sum("hours_remaining"),
+        )
         .order_by("service_area__position", "service_area__name")
     )
-    held = dict(
-        Consultation.objects.holding_hours()
-        .filter(agreement__in=_agreements_in_scope(Agreement.objects.all(), scope))
-        .order_by()
-        .values("service_area_id")
-        .annotate(held=Sum("hours"))
-        .values_list("service_area_id", "held")
-    )
     for row in per_area:
-        area_held = held.get(row["service_area_id"], 0)
         yield (
             ServiceArea.display_name(row["service_area__name"]),
             row["granted"],
             row["delivered"],
-            area_held,
-            row["granted"] - row["delivered"] - area_held,
+            row["held"],
+            row["remaining"],
             (row["delivered"] / row["granted"]) if row["granted"] else 0,
         )
 
