@@ -57,11 +57,3 @@ def _seeded_rows_after_flushes(request):
                 code=code, defaults={"name": name, "description": description, "position": position}
             )
     yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_report_reuse():
-    """Reports built for one recipient are reused for the next few minutes; each test builds its own."""
-    from reports.message_kinds import _recent_reports
-
-    _recent_reports.clear()

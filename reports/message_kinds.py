@@ -1,7 +1,6 @@
 """The report emails: the tables' summary in the body and the full tables as an XLSX attachment."""
 
 import json
-import time
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -14,39 +13,29 @@ from notifications.registry import MessageKind, register
 from .exports import XLSX_CONTENT_TYPE, workbook_bytes
 from .tables import CLUSTER, STAFF, build_tables
 
-# One weekly report goes to every staff member, one statement to each of a cluster's managers. The sender
-# renders them one after another, so a report built for one recipient is reused for the next ones with the
-# same scope and language for a few minutes, instead of running every table's queries (and the XLSX) again.
-REPORT_REUSE_SECONDS = 300
-_RECENT_REPORTS_KEPT = 16
-
 
 @dataclass
 class _BuiltReport:
-    built_at: float
     scope: object
     tables: list
     workbooks: dict = field(default_factory=dict)
 
 
-_recent_reports: dict[tuple, _BuiltReport] = {}
+def _report(obj, message, audience: str) -> _BuiltReport:
+    """The report of the message's scope, built once for all the recipients a send batch holds.
 
-
-def _report(message, audience: str) -> _BuiltReport:
+    One weekly report goes to every staff member, one statement to each of a cluster's managers; the sender hands
+    the messages of one programme or cluster the same object, so the report is kept on it for the next recipients
+    with the same scope and language, instead of running every table's queries (and the XLSX) again.
+    """
     from .services import scope_from_json
 
-    now = time.monotonic()
-    for stale in [key for key, report in _recent_reports.items() if now - report.built_at > REPORT_REUSE_SECONDS]:
-        del _recent_reports[stale]
     key = (audience, json.dumps(message.context, sort_keys=True, default=str), translation.get_language())
-    report = _recent_reports.get(key)
-    if report is None:
+    reports = obj.__dict__.setdefault("_built_reports", {})
+    if key not in reports:
         scope = scope_from_json(message.context)
-        report = _BuiltReport(now, scope, build_tables(scope, audience))
-        if len(_recent_reports) >= _RECENT_REPORTS_KEPT:
-            _recent_reports.clear()
-        _recent_reports[key] = report
-    return report
+        reports[key] = _BuiltReport(scope, build_tables(scope, audience))
+    return reports[key]
 
 
 def _summary(tables):
@@ -65,7 +54,7 @@ def _summary(tables):
 
 def _context(audience):
     def build(obj, message):
-        report = _report(message, audience)
+        report = _report(obj, message, audience)
         kpi = next((table.dicts() for table in report.tables if table.key == "label_kpi"), [])
         return {
             "scope": report.scope,
@@ -79,7 +68,7 @@ def _context(audience):
 
 def _attachments(audience, prefix):
     def build(obj, message):
-        report = _report(message, audience)
+        report = _report(obj, message, audience)
         title = str(obj)
         if title not in report.workbooks:
             report.workbooks[title] = workbook_bytes(report.tables, title=title)
