@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import managed_clusters_for
-from agreements.models import Agreement
 from agreements.selectors import current_agreement
 from clusters.models import Cluster
 from clusters.permissions import current_cluster_for_manager, require_current_cluster
@@ -54,7 +53,6 @@ from .permissions import (
 from .selectors import (
     BOOKING_LENGTHS,
     bookable_experts,
-    booking_allocation,
     cluster_choices,
     consultation_list,
     expert_choices,
@@ -143,8 +141,7 @@ def book_slots(request):
         expert_page = Paginator(experts, EXPERTS_PER_PAGE).get_page(page_number)
         shown, per_day = list(expert_page), SLOTS_PER_DAY
     slots = free_slots(shown, first_day=first_day, days=SLOT_DAYS, length=length, per_day=per_day)
-    allocation = booking_allocation(cluster, area)
-    has_agreement = allocation is not None or Agreement.objects.booking_for(cluster).exists()
+    status = services.booking_status(cluster, area, length)
     here = {"area": area.code, "length": length, "page": page_number}
     return render(
         request,
@@ -158,8 +155,9 @@ def book_slots(request):
             "expert_slots": slots,
             "expert_page": expert_page,
             "focus": focus,
-            "allocation": allocation,
-            "has_agreement": has_agreement,
+            "allocation": status.allocation,
+            "has_agreement": status.has_agreement,
+            "booking_refusal": status.refusal,
             "slot_url": reverse("consultations:book-new"),
             "slot_query": _query(area=area.code, length=length),
             "expert_week_query": _query(**here, week=week),
