@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement
 from clusters.models import Cluster
 from inolink.ical import absolute_url
 from notifications.registry import MessageKind, register
@@ -126,15 +125,7 @@ def _experienced_clusters(run) -> dict[str, list[Cluster]]:
     cached = getattr(run, "_event_kind_clusters", None)
     if cached is not None:
         return cached
-    programme_clusters = Agreement.objects.live().values("cluster_id")
-    took_part = (
-        Participation.objects.filter(
-            status=Participation.Status.APPROVED, event__ends_at__lte=run.now, cluster__in=programme_clusters
-        )
-        .values_list("event__kind", "cluster_id")
-        .distinct()
-    )
-    pairs = list(took_part)
+    pairs = list(Participation.objects.took_part(run.now).values_list("event__kind", "cluster_id").distinct())
     clusters = Cluster.objects.prefetch_related("managers").in_bulk({cluster_id for _, cluster_id in pairs})
     cached = {}
     for kind, cluster_id in pairs:
@@ -159,15 +150,9 @@ def _deadline_occasion(event, now=None) -> str:
 def _clusters_yet_to_apply(event, message):
     """The recipient's programme clusters that took part in an earlier event of the kind and have not applied to
     this one (as the sweep chose them, see ``_experienced_clusters``)."""
-    return (
-        Cluster.objects.filter(managers=message.recipient_id, pk__in=Agreement.objects.live().values("cluster_id"))
-        .filter(
-            event_participations__status=Participation.Status.APPROVED,
-            event_participations__event__kind=event.kind,
-            event_participations__event__ends_at__lte=timezone.now(),
-        )
-        .exclude(event_participations__event=event)
-        .distinct()
+    experienced = Participation.objects.took_part().filter(event__kind=event.kind).values("cluster_id")
+    return Cluster.objects.filter(managers=message.recipient_id, pk__in=experienced).exclude(
+        event_participations__event=event
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from agreements.models import Agreement
 from clusters.models import Cluster
 from inolink.choices import choice_label
 
@@ -207,6 +208,15 @@ class ParticipationStatus(models.TextChoices):
 
 
 class ParticipationQuerySet(models.QuerySet):
+    def took_part(self, now=None):
+        """Programme clusters' (a live agreement) approved applications to events that have ended: the
+        experience of an event kind that deadline reminders go by."""
+        return self.filter(
+            status=ParticipationStatus.APPROVED,
+            event__ends_at__lte=now or timezone.now(),
+            cluster__in=Agreement.objects.live().values("cluster_id"),
+        )
+
     def with_delegate_counts(self):
         """Annotate ``delegates_total``, counted for each row by a subquery (a join and GROUP BY would group
         every application before the page takes its rows)."""
