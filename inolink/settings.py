@@ -187,6 +187,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds an SMTP server may keep us waiting; under a quarter of NOTIFICATIONS_LEASE_SECONDS (see there).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "InoLink <inolink@mita.lt>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -207,11 +209,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+# Redis hands a task nobody acknowledged (its worker was killed whole) to another worker after the visibility
+# timeout: longer than any task runs (CELERY_TASK_TIME_LIMIT) plus any countdown it waits for
+# (notifications.tasks.SEND_RETRY_HORIZON), or a task would run twice while the first is still alive.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5, "visibility_timeout": 900}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # One queue name per deployment (tests use their own so they never meet a production worker).
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "inolink")
-# acks_late is switched on per task, only where the task is idempotent; then prefetch one at a time.
+# acks_late (and reject_on_worker_lost) are switched on per task, only where the task is idempotent; then prefetch
+# one at a time.
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A broker that is down must not hold a web request for long: try once more, then the caller logs it
@@ -223,6 +229,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Outgoing messages: attempts before a message is marked failed, and the first backoff step.
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "5"))
 NOTIFICATIONS_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "60"))
+# How long a sender holds the messages it claimed: those of a sender that died are sent again after it. The
+# sender starts no hand-over in the lease's last quarter, which must outlast one SMTP hand-over (EMAIL_TIMEOUT).
+NOTIFICATIONS_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "60"))
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Security: production behind a TLS-terminating proxy that sets X-Forwarded-Proto and appends the

@@ -7,12 +7,20 @@ one record. Sending is handed to Celery only after the surrounding transaction
 commits; if the broker is down the record simply waits for the next
 ``send_due_messages`` run.
 
-Sending: ``messages_send`` claims due records with ``select_for_update(skip_locked=True)``,
-sends them and marks them sent in the same transaction, so a task that runs twice,
-or two workers at once, send each email once. A failure is recorded on the row with
-a backoff; after ``NOTIFICATIONS_MAX_ATTEMPTS`` attempts the row is ``failed`` and
-shows in the admin with its error. (If a worker dies between the SMTP hand-off and the
-commit, the row is still pending and is sent again: the only window for a duplicate.)
+Sending: ``messages_send`` claims a batch of due records with ``select_for_update(skip_locked=True)``
+and, in that short transaction, gives them a lease (``NOTIFICATIONS_LEASE_SECONDS``, default
+60 s): their next attempt moves to the lease's end, so no other sender takes them meanwhile.
+Then, for each message, it hands the email to SMTP and at once marks it sent in its own
+transaction. Two workers never send the same email, and a task that runs twice sends each once.
+A failure is recorded on the row with a backoff; after ``NOTIFICATIONS_MAX_ATTEMPTS`` attempts
+the row is ``failed`` and shows in the admin with its error.
+
+The remaining window, measured with ``kill -9`` of the worker mid-batch
+(``tests/test_worker.py::test_a_worker_killed_mid_batch_*``): if the sender dies (or loses the
+database) between SMTP's acceptance of a message and the commit of its "sent" mark, that one
+message is sent again when the lease ends: at most one duplicate per dead sender. The other
+messages it had claimed wait for the lease to end and are sent then, by the retried task (a
+dead pool child's task is redelivered at once) or by the periodic ``send_due_messages``.
 """
 
 import datetime
@@ -30,7 +38,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Min, Q, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -176,7 +185,7 @@ class SendResult:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
-    retry_at: datetime.datetime | None = None
+    given_back: int = 0  # claimed, but the lease ran short before their turn
     out_of_time: bool = False
 
     def add(self, other: "SendResult") -> None:
@@ -184,13 +193,26 @@ class SendResult:
         self.sent += other.sent
         self.failed += other.failed
         self.skipped += other.skipped
-        if other.retry_at and (self.retry_at is None or other.retry_at < self.retry_at):
-            self.retry_at = other.retry_at
+        self.given_back += other.given_back
+
+
+def lease_seconds() -> int:
+    return getattr(settings, "NOTIFICATIONS_LEASE_SECONDS", 60)
 
 
 def due_messages(now: datetime.datetime):
+    """Pending messages whose backoff, or the lease of the sender that claimed them, has run out."""
     return OutgoingMessage.objects.filter(status=OutgoingMessage.Status.PENDING).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def next_due_at(*, ids: Iterable[int], now: datetime.datetime) -> datetime.datetime | None:
+    """When the first of these messages that are still pending becomes due (``now`` if one already is), or None."""
+    return (
+        OutgoingMessage.objects.filter(pk__in=list(ids), status=OutgoingMessage.Status.PENDING)
+        .aggregate(at=Min(Coalesce("next_attempt_at", Value(now))))
+        .get("at")
     )
 
 
@@ -199,27 +221,51 @@ def messages_send(
 ) -> SendResult:
     """Send the due messages (all of them, or those among ``ids``), batch by batch.
 
-    Each batch is claimed and marked in one transaction; rows another worker holds
-    are skipped, rows already sent no longer match. With ``time_budget`` (seconds) no
-    new batch starts after it is spent, so a task stops well inside its time limit
-    instead of being killed mid-batch (which would roll back the "sent" marks).
+    Each batch is claimed in its own short transaction (``_claim``: a lease), then each message
+    is handed to SMTP and at once marked sent in its own transaction, so a sender that dies
+    mid-batch leaves at most the one message it was handing over unmarked (sent again later:
+    the only duplicate), and the batch's other messages come back when the lease ends. With
+    ``time_budget`` (seconds) no new batch starts after it is spent, so a task stops well
+    inside its time limit.
     """
-    now = now or timezone.now()
     ids = None if ids is None else list(ids)
     result = SendResult()
     stop_at = time.monotonic() + time_budget if time_budget else None
     while stop_at is None or time.monotonic() < stop_at:
-        with transaction.atomic():
-            claim = due_messages(now).select_for_update(skip_locked=True).order_by("pk")
-            if ids is not None:
-                claim = claim.filter(pk__in=ids)
-            batch = list(claim[:batch_size])
-            if not batch:
-                break
-            result.add(_send_batch(batch, now))
-        if len(batch) < batch_size or result.out_of_time:
+        batch_now = now or timezone.now()  # a fresh clock per batch, or the lease would start in the past
+        batch = _claim(ids=ids, now=batch_now, batch_size=batch_size)
+        if not batch:
+            break
+        batch_result = _send_batch(batch, batch_now)
+        result.add(batch_result)
+        if (len(batch) < batch_size and not batch_result.given_back) or result.out_of_time:
             break
     return result
+
+
+def _claim(*, ids: list[int] | None, now: datetime.datetime, batch_size: int) -> list[OutgoingMessage]:
+    """Take up to ``batch_size`` due messages for this sender, and commit: a lease of ``NOTIFICATIONS_LEASE_SECONDS``.
+
+    The rows are locked only while they are claimed (``skip_locked``: two senders never claim the same
+    row); the claim moves each row's next attempt to the end of the lease, so no other sender takes it
+    while this one works, and a sender that dies gives it back when the lease ends. The claim counts
+    the attempt, so a message whose sending kills the worker every time fails after
+    ``NOTIFICATIONS_MAX_ATTEMPTS`` instead of taking the worker down for ever.
+    """
+    with transaction.atomic():
+        claim = due_messages(now).select_for_update(skip_locked=True).order_by("pk")
+        if ids is not None:
+            claim = claim.filter(pk__in=ids)
+        batch = list(claim[:batch_size])
+        if batch:
+            lease_end = now + datetime.timedelta(seconds=lease_seconds())
+            OutgoingMessage.objects.filter(pk__in=[message.pk for message in batch]).update(
+                attempts=F("attempts") + 1, next_attempt_at=lease_end
+            )
+            for message in batch:
+                message.attempts += 1
+                message.next_attempt_at = lease_end
+    return batch
 
 
 def _load_objects(batch) -> dict[tuple[str, int], object]:
@@ -251,8 +297,25 @@ def _still_relevant(message, obj) -> bool:
         return True
 
 
+def _mark_sent(message: OutgoingMessage, email) -> None:
+    """Record the hand-over at once, in its own transaction: from here on a dead sender cannot send it again."""
+    message.status, message.sent_at, message.last_error = OutgoingMessage.Status.SENT, timezone.now(), ""
+    message.subject, message.next_attempt_at = email.subject[:255], None
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        status=message.status,
+        sent_at=message.sent_at,
+        last_error="",
+        subject=message.subject,
+        next_attempt_at=None,
+    )
+
+
 def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
     result = SendResult()
+    # Hand nothing over in the lease's last quarter: that leaves room for the last hand-over (EMAIL_TIMEOUT)
+    # and for clocks that differ between hosts before another sender may claim what is left.
+    hand_over_until = time.monotonic() + lease_seconds() * 3 / 4
+    settled = 0  # batch[:settled] have their outcome; the rest go back unattempted
     users = get_user_model().objects.in_bulk({m.recipient_id for m in batch if m.recipient_id})
     objects = _load_objects(batch)
     connection = get_connection()
@@ -262,6 +325,20 @@ def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
         logger.exception("Could not open the mail connection; each message will try on its own.")
     try:
         for message in batch:
+            if settled and time.monotonic() > hand_over_until:  # the first always goes: every claim makes progress
+                logger.warning("The lease of this batch is running out; %s messages go back.", len(batch) - settled)
+                break
+            if message.attempts > max_attempts():
+                # Every attempt so far ended without a result: the sender died while sending it.
+                message.last_error = (
+                    f"Gave up: {max_attempts()} attempts ended without a result. {message.last_error}"
+                )[:ERROR_MAX_LENGTH]
+                logger.error("Message %s (%s) failed for good: %s", message.pk, message.kind, message.last_error)
+                message.status, message.next_attempt_at = OutgoingMessage.Status.FAILED, None
+                message.attempts -= 1  # this claim tried nothing
+                result.failed += 1
+                settled += 1
+                continue
             user = users.get(message.recipient_id)
             obj = objects.get((message.kind, message.object_id))
             reason = _skip_reason(user) or ("" if obj is not None else "The object no longer exists.")
@@ -270,17 +347,19 @@ def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
             if reason:
                 logger.warning("Skipping message %s (%s): %s", message.pk, message.kind, reason)
                 message.status, message.last_error = OutgoingMessage.Status.SKIPPED, reason
+                message.attempts -= 1  # never tried
                 result.skipped += 1
+                settled += 1
                 continue
-            message.attempts += 1
             try:
                 email = render_message(message, get_kind(message.kind), obj, user)
                 email.connection = connection
                 email.send()
             except Exception as exc:
+                settled += 1
                 message.last_error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
                 if isinstance(exc, SoftTimeLimitExceeded):
-                    # Commit what was sent so far (the rest stays pending) before the hard limit kills us.
+                    # Stop before the hard limit kills us; what was sent is already recorded, the rest goes back.
                     message.next_attempt_at = now + retry_delay(message.attempts)
                     result.out_of_time = True
                     break
@@ -291,22 +370,26 @@ def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
                 else:
                     logger.warning("Message %s (%s) failed, will retry: %s", message.pk, message.kind, exc)
                     message.next_attempt_at = now + retry_delay(message.attempts)
-                    result.add(SendResult(retry_at=message.next_attempt_at))
             else:
-                message.status, message.sent_at, message.last_error = OutgoingMessage.Status.SENT, timezone.now(), ""
-                message.subject = email.subject[:255]
+                _mark_sent(message, email)
                 result.sent += 1
+                settled += 1
     except SoftTimeLimitExceeded:
-        # The limit fired between two sends (loading, checks): stop, and still record below what went out,
-        # or those emails would roll back to pending and go out twice.
+        # The limit fired between two sends (loading, checks): stop; the rest goes back below.
         result.out_of_time = True
     finally:
         try:
             connection.close()
         except Exception:
             logger.warning("Could not close the mail connection.", exc_info=True)
+    result.given_back = len(batch) - settled
+    for message in batch[settled:]:
+        message.attempts -= 1
+        message.next_attempt_at = None  # due again at once, for this sender's next batch or another's
+    # Skips, failures and the messages given back: one write for the batch (a crash before it only repeats them).
     OutgoingMessage.objects.bulk_update(
-        batch, ["status", "attempts", "next_attempt_at", "last_error", "sent_at", "subject"]
+        [message for message in batch if message.status != OutgoingMessage.Status.SENT],
+        ["status", "attempts", "next_attempt_at", "last_error"],
     )
     return result
 

@@ -1,8 +1,12 @@
 """Email backends for tests."""
 
+import os
 import smtplib
 import time
 
+from django.conf import settings
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 
@@ -19,3 +23,45 @@ class SlowBackend(LocmemBackend):
     def send_messages(self, messages):
         time.sleep(0.2)
         return super().send_messages(messages)
+
+
+class WorkerKilled(BaseException):
+    """Stands for ``kill -9`` in-process: no ``except Exception`` catches it, so nothing after it is written."""
+
+
+class DyingBackend(LocmemBackend):
+    """Locmem whose worker dies right after the server accepted the third message."""
+
+    def send_messages(self, messages):
+        sent = super().send_messages(messages)
+        if len(mail.outbox) == 3:
+            raise WorkerKilled()
+        return sent
+
+
+class PoisonBackend(LocmemBackend):
+    """A message whose sending kills the worker every time (e.g. it runs out of memory building it)."""
+
+    def send_messages(self, messages):
+        raise WorkerKilled()
+
+
+class RecordingBackend(BaseEmailBackend):
+    """Appends each accepted message's id to ``EMAIL_FILE_PATH``, a line per hand-over, like an SMTP server's log.
+
+    Each line is one ``write`` to a file opened for appending: once it returns, the line survives ``kill -9``
+    of the sender. The hand-over takes ``HAND_OVER_SECONDS``, as a real server's replies do.
+    """
+
+    HAND_OVER_SECONDS = 0.1
+
+    def send_messages(self, messages):
+        for message in messages:
+            time.sleep(self.HAND_OVER_SECONDS)
+            line = f"{message.extra_headers['X-InoLink-Message']}\n".encode()
+            fd = os.open(settings.EMAIL_FILE_PATH, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, line)
+            finally:
+                os.close(fd)
+        return len(messages)
