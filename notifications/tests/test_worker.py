@@ -1,11 +1,16 @@
-"""A real Celery worker process against the broker: a confirmation made in the browser arrives exactly once."""
+"""A real Celery worker process against the broker: a confirmation made in the browser arrives exactly once, and a
+worker killed mid-batch sends at most one email twice and loses none."""
 
+import contextlib
+import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -15,12 +20,15 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from agreements.tests.factories import ActiveAgreementFactory
 from clusters.tests.factories import ClusterFactory
 from consultations.models import Consultation
 from consultations.tests.factories import ConsultationFactory, ExpertFactory, local_at
 from inolink.celery import app
 from notifications.models import OutgoingMessage
-from notifications.tasks import send_messages
+from notifications.tasks import send_due_messages, send_messages
+
+from .factories import OutgoingMessageFactory
 
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 TEST_REDIS_DB = "15"  # never the database a real deployment on the same Redis uses (0 by default)
@@ -73,6 +81,11 @@ def test_broker(monkeypatch):
         channel.queue_delete(queue)
         if hasattr(channel, "client"):  # Redis: kombu keeps the binding keys; remove ours
             channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+            # and the tasks a killed worker never acknowledged, which Redis would hand back after its visibility timeout
+            for tag, entry in channel.client.hgetall(channel.unacked_key).items():
+                if json.loads(entry)[2] == queue:  # [message, exchange, routing key]
+                    channel.client.hdel(channel.unacked_key, tag)
+                    channel.client.zrem(channel.unacked_index_key, tag)
     monkeypatch.undo()
     app.conf.update(saved)
     app.close()
@@ -163,3 +176,140 @@ def test_worker_sends_a_confirmation_made_through_the_web_exactly_once(test_brok
                 worker.kill()
                 worker.wait(timeout=5)
         log.close()
+
+
+# A worker killed mid-batch -------------------------------------------------------------------------------------------
+
+KILL_MESSAGES = 30
+KILL_AFTER = 8  # hand-overs recorded before the kill
+KILL_LEASE_SECONDS = 5
+KILL_TEST_SECONDS = 50  # the whole test, worker start-ups included
+
+
+def _hand_overs(log: Path) -> Counter:
+    """How many times the server accepted each message id."""
+    return Counter(int(line) for line in log.read_text().split()) if log.exists() else Counter()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (the worker's pool processes)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # fields after "(comm)": state, ppid, ...
+                found.append(int(entry))
+    return found
+
+
+def _kill_all(process: subprocess.Popen) -> None:
+    """``kill -9`` of the worker and its pool processes (its own session), and reap it."""
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def _wait_for(condition, deadline: float, what: str, log: Path) -> None:
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Timed out waiting for {what}. Worker log:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("victim", ["pool process", "whole worker"])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_killed_mid_batch_sends_at_most_one_email_twice_and_loses_none(victim, test_broker, tmp_path):
+    """``kill -9`` while a batch is being handed to the server; every hand-over is recorded in a file.
+
+    Killing the pool process: the worker puts the task back in the queue (``reject_on_worker_lost``), the new
+    pool process finds the messages claimed by the dead one and retries when their lease ends. Killing the whole
+    worker: a new worker starts and beat's periodic ``send_due_messages`` finds them once the lease has ended.
+    """
+    if not settings.IS_POSTGRES:
+        pytest.skip("the worker processes and the test share the database: needs PostgreSQL")
+    deadline = time.monotonic() + KILL_TEST_SECONDS
+    hand_overs = tmp_path / "hand-overs.log"
+    worker_log = tmp_path / "worker.log"
+    about = ActiveAgreementFactory()
+    ids = [message.pk for message in OutgoingMessageFactory.create_batch(KILL_MESSAGES, about=about)]
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": _test_broker_url(),
+        "CELERY_TASK_DEFAULT_QUEUE": test_broker,
+        "EMAIL_BACKEND": "notifications.tests.backends.RecordingBackend",
+        "EMAIL_FILE_PATH": str(hand_overs),
+        "NOTIFICATIONS_LEASE_SECONDS": str(KILL_LEASE_SECONDS),
+        "DJANGO_CONN_MAX_AGE": "0",
+    }
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    workers = []
+
+    def start_worker():
+        with open(worker_log, "a") as log:
+            workers.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "inolink",
+                        "worker",
+                        "--pool=prefork",
+                        "--concurrency=1",
+                        "--loglevel=INFO",
+                        "-Q",
+                        test_broker,
+                        "-n",
+                        f"{test_broker}-{len(workers)}@%h",
+                        "--without-heartbeat",
+                        "--without-gossip",
+                        "--without-mingle",
+                    ],
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its own process group, so that cleanup kills the pool processes too
+                )  # fmt: skip
+            )
+        return workers[-1]
+
+    def all_sent():
+        return OutgoingMessage.objects.filter(pk__in=ids, status=OutgoingMessage.Status.SENT).count() == len(ids)
+
+    try:
+        worker = start_worker()
+        send_messages.delay(ids)
+        _wait_for(lambda: sum(_hand_overs(hand_overs).values()) >= KILL_AFTER, deadline, "the first emails", worker_log)
+        killed_at = time.monotonic()
+        if victim == "pool process":
+            for child in _children(worker.pid):
+                os.kill(child, signal.SIGKILL)
+        else:
+            _kill_all(worker)
+            start_worker()
+            # Redis keeps the dead worker's task until its visibility timeout; beat's next run finds the messages.
+            time.sleep(max(killed_at + KILL_LEASE_SECONDS - time.monotonic(), 0))
+            send_due_messages.delay()
+        at_kill = _hand_overs(hand_overs)
+        _wait_for(all_sent, deadline, "every message to be sent", worker_log)
+        recovered_in = time.monotonic() - killed_at
+        time.sleep(1)  # room for a late duplicate, if there were one
+        sent = _hand_overs(hand_overs)
+        duplicates = sum(count - 1 for count in sent.values())
+        lost = len(set(ids) - set(sent))
+        print(
+            f"kill -9 of the {victim} after {sum(at_kill.values())} of {len(ids)} hand-overs: "
+            f"{duplicates} duplicate(s), {lost} lost, all sent {recovered_in:.1f} s after the kill"
+        )
+        assert set(sent) <= set(ids)
+        assert duplicates <= 1 and lost == 0, sent
+    finally:
+        for process in workers:
+            _kill_all(process)
