@@ -15,12 +15,13 @@ transaction. Two workers never send the same email, and a task that runs twice s
 A failure is recorded on the row with a backoff; after ``NOTIFICATIONS_MAX_ATTEMPTS`` attempts
 the row is ``failed`` and shows in the admin with its error.
 
-The remaining window, measured with ``kill -9`` of the worker mid-batch
-(``tests/test_worker.py::test_a_worker_killed_mid_batch_*``): if the sender dies (or loses the
-database) between SMTP's acceptance of a message and the commit of its "sent" mark, that one
-message is sent again when the lease ends: at most one duplicate per dead sender. The other
-messages it had claimed wait for the lease to end and are sent then, by the retried task (a
-dead pool child's task is redelivered at once) or by the periodic ``send_due_messages``.
+The remaining window: if the sender dies (or loses the database) between SMTP's acceptance of a
+message and the commit of its "sent" mark, that one message is sent again when the lease ends:
+at most one duplicate per dead sender. The other messages it had claimed wait for the lease to
+end and are sent then, by the retried task (a dead pool process's task is redelivered at once)
+or by the periodic ``send_due_messages``. Measured by ``tests/test_worker.py`` (``kill -9`` of a
+real worker mid-batch, 5 s lease, 10 runs): 0 duplicates, 0 lost, all sent 6.6–7.9 s after the
+kill; the README's "Background work" gives the details.
 """
 
 import datetime
