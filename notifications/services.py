@@ -164,15 +164,16 @@ def message_enqueue(*, kind: str, obj, occasion: str, recipients: Iterable | Non
 
 
 def messages_retry(*, ids: Iterable[int]) -> int:
-    """Give failed (or skipped) messages a fresh set of attempts, e.g. after fixing an address; staff only."""
+    """Give failed (or skipped) messages a fresh set of attempts, e.g. after fixing an address; staff only.
+
+    Pending ones are left alone: one may be leased to a worker that is sending it right now.
+    """
     from .tasks import send_messages
 
     ids = list(ids)
-    count = (
-        OutgoingMessage.objects.filter(pk__in=ids)
-        .exclude(status=OutgoingMessage.Status.SENT)
-        .update(status=OutgoingMessage.Status.PENDING, attempts=0, next_attempt_at=None, last_error="")
-    )
+    count = OutgoingMessage.objects.filter(
+        pk__in=ids, status__in=[OutgoingMessage.Status.FAILED, OutgoingMessage.Status.SKIPPED]
+    ).update(status=OutgoingMessage.Status.PENDING, attempts=0, next_attempt_at=None, last_error="")
     if count:
         transaction.on_commit(partial(dispatch_task, send_messages, ids))
     return count

@@ -18,7 +18,7 @@ from clusters.tests.factories import ClusterFactory, LabelAwardFactory
 from inolink.ical import absolute_url
 from notifications.message_kinds import agreements_ending
 from notifications.models import OutgoingMessage
-from notifications.services import message_enqueue, messages_send
+from notifications.services import message_enqueue, messages_retry, messages_send
 from notifications.sweeps import get_sweep, sweep_run
 
 from .factories import OutgoingMessageFactory
@@ -472,3 +472,13 @@ def test_a_sender_whose_lease_runs_short_gives_the_rest_back_and_claims_them_aga
     # Each message was tried once: the claims of those given back, untried, are not counted.
     assert set(OutgoingMessage.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
     assert {m.pk for m in messages} == {int(e.extra_headers["X-InoLink-Message"]) for e in mail.outbox}
+
+
+def test_sending_failed_messages_again_leaves_a_message_being_sent_to_its_sender(staff):
+    failed = OutgoingMessageFactory(status=Status.FAILED, attempts=5, last_error="boom")
+    being_sent = OutgoingMessageFactory(attempts=1, next_attempt_at=timezone.now() + datetime.timedelta(seconds=30))
+    assert messages_retry(ids=[failed.pk, being_sent.pk]) == 1
+    being_sent.refresh_from_db()
+    assert being_sent.attempts == 1 and being_sent.next_attempt_at > timezone.now()  # its lease holds
+    messages_send()
+    assert recipients_of(mail.outbox) == [failed.recipient_email]
