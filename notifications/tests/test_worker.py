@@ -278,7 +278,7 @@ def test_a_worker_killed_mid_batch_sends_at_most_one_email_twice_and_loses_none(
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # its own process group, so that cleanup kills the pool processes too
-                )  # fmt: skip
+                )
             )
         return workers[-1]
 
@@ -289,6 +289,7 @@ def test_a_worker_killed_mid_batch_sends_at_most_one_email_twice_and_loses_none(
         worker = start_worker()
         send_messages.delay(ids)
         _wait_for(lambda: sum(_hand_overs(hand_overs).values()) >= KILL_AFTER, deadline, "the first emails", worker_log)
+        at_kill = sum(_hand_overs(hand_overs).values())
         killed_at = time.monotonic()
         if victim == "pool process":
             for child in _children(worker.pid):
@@ -299,7 +300,6 @@ def test_a_worker_killed_mid_batch_sends_at_most_one_email_twice_and_loses_none(
             # Redis keeps the dead worker's task until its visibility timeout; beat's next run finds the messages.
             time.sleep(max(killed_at + KILL_LEASE_SECONDS - time.monotonic(), 0))
             send_due_messages.delay()
-        at_kill = _hand_overs(hand_overs)
         _wait_for(all_sent, deadline, "every message to be sent", worker_log)
         recovered_in = time.monotonic() - killed_at
         time.sleep(1)  # room for a late duplicate, if there were one
@@ -307,7 +307,7 @@ def test_a_worker_killed_mid_batch_sends_at_most_one_email_twice_and_loses_none(
         duplicates = sum(count - 1 for count in sent.values())
         lost = len(set(ids) - set(sent))
         print(
-            f"kill -9 of the {victim} after {sum(at_kill.values())} of {len(ids)} hand-overs: "
+            f"kill -9 of the {victim} after {at_kill} of {len(ids)} hand-overs: "
             f"{duplicates} duplicate(s), {lost} lost, all sent {recovered_in:.1f} s after the kill"
         )
         assert set(sent) <= set(ids)
