@@ -149,6 +149,7 @@ def test_an_availability_note_over_its_limit_gets_the_message(client, world):
     data |= {"exceptions-INITIAL_FORMS": "0", "exceptions-0-date": tomorrow, "exceptions-0-kind": "off"}
     data["exceptions-0-note"] = too_long(limit)
     client.force_login(world.expert.user)
+    assert f'maxlength="{limit}"' in client.get(reverse("consultations:availability")).content.decode()
     response = client.post(reverse("consultations:availability"), data)
     assert message(limit) in response.content.decode()
     assert not AvailabilityException.objects.exists()
