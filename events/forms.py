@@ -13,6 +13,8 @@ from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participa
 from .selectors import CatalogueFilters
 from .services import DelegateData, LeadData, check_support
 
+MONTH_FORMAT_MESSAGE = _("Give the month as YYYY-MM, for example 2027-03.")
+
 
 class CatalogueFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
@@ -21,6 +23,7 @@ class CatalogueFilterForm(forms.Form):
         label=_("Month"),
         max_length=len("YYYY-MM"),
         required=False,
+        error_messages={"max_length": MONTH_FORMAT_MESSAGE},
         widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
         help_text=_("Events taking place in this month."),
     )
@@ -42,7 +45,7 @@ class CatalogueFilterForm(forms.Form):
         try:
             return datetime.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
-            raise forms.ValidationError(_("Give the month as YYYY-MM, for example 2027-03.")) from None
+            raise forms.ValidationError(MONTH_FORMAT_MESSAGE) from None
 
     def filters(self) -> CatalogueFilters:
         """The filters to apply; invalid parts are ignored (their errors show at the field)."""

@@ -138,3 +138,9 @@ def test_the_database_refuses_text_over_its_limit(make, model, field):
     model.objects.filter(pk=row.pk).update(**{field: "ą" * limit})  # the limit itself fits
     with pytest.raises(IntegrityError), transaction.atomic():
         model.objects.filter(pk=row.pk).update(**{field: too_long(limit)})
+
+
+def test_an_over_long_month_filter_gets_the_format_message(manager_client):
+    response = manager_client.get(reverse("events:event-list"), {"month": "2027-03" * 1000})
+    assert response.status_code == 200
+    assert "Give the month as YYYY-MM" in response.content.decode()
