@@ -67,6 +67,8 @@ class FreeTextField(forms.CharField):
     """
 
     def __init__(self, *, max_length: int, **kwargs):
+        if max_length is None:  # e.g. a ModelForm's TextField that has no max_length yet
+            raise TypeError("FreeTextField needs a max_length.")
         super().__init__(max_length=max_length, **kwargs)
         self.validators = [
             *(v for v in self.validators if not isinstance(v, MaxLengthValidator)),
