@@ -204,3 +204,16 @@ def test_the_feed_carries_a_full_agenda_whole_and_stays_small(client, world):
     assert all(str(event["description"]).endswith("\n\n" + agenda) for event in events)
     # Ten sessions at every limit: about 6 kB each (the agenda's 4,000 characters as UTF-8, escaped and folded).
     assert len(response.content) < 10 * 8 * 1024
+
+
+def test_a_body_far_over_every_limit_is_refused_before_any_form_echoes_it(client, world):
+    """An 11.9 MB agenda used to be stored; refused by the form alone, it would still come back in the error page."""
+    consultation = ConsultationFactory(agreement=world.agreement, expert=world.expert)
+    client.force_login(world.manager)
+    response = client.post(
+        reverse("consultations:consultation-cancel", args=[consultation.pk]), {"reason": "x" * 2**20}
+    )
+    assert response.status_code == 400
+    assert len(response.content) < 100_000
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.Status.REQUESTED
