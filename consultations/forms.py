@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inolink.forms import HoursField, InlineSelect
+from inolink.forms import FreeTextField, HoursField, InlineSelect, LinkField
 from inolink.templatetags.inolink_format import hours
+from inolink.text_limits import max_length_of
 
-from .models import AvailabilityException, Consultation, ServiceArea, SessionOutcome, WeeklyAvailability
+from .models import AvailabilityException, Consultation, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
 from .places import CITY_CHOICES
 from .selectors import BOOKING_LENGTHS
 
@@ -71,16 +72,23 @@ class BookingForm(NoTagHelperMixin, forms.Form):
     city = forms.ChoiceField(
         label=_("City"), choices=[("", "—")] + CITY_CHOICES, required=False, help_text=_("On-site only.")
     )
-    address = forms.CharField(label=_("Address"), max_length=255, required=False, help_text=_("On-site only."))
-    meeting_url = forms.URLField(
+    address = FreeTextField(
+        label=_("Address"),
+        max_length=max_length_of(Consultation, "address"),
+        required=False,
+        help_text=_("On-site only."),
+    )
+    meeting_url = LinkField(
         label=_("Meeting link"),
+        max_length=max_length_of(Consultation, "meeting_url"),
         required=False,
         assume_scheme="https",
         help_text=_("Online only, e.g. a Teams or Zoom link."),
     )
-    topic = forms.CharField(label=_("Topic"), max_length=200)
-    agenda = forms.CharField(
+    topic = FreeTextField(label=_("Topic"), max_length=max_length_of(Consultation, "topic"))
+    agenda = FreeTextField(
         label=_("Agenda"),
+        max_length=max_length_of(Consultation, "agenda"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What you would like to discuss, and who will attend."),
@@ -102,7 +110,11 @@ class BookingForm(NoTagHelperMixin, forms.Form):
 
 
 class ReasonForm(NoTagHelperMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = FreeTextField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length_of(Consultation, "status_reason"),
+    )
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -120,7 +132,12 @@ class OutcomeForm(NoTagHelperMixin, forms.ModelForm):
     class Meta:
         model = SessionOutcome
         fields = ["result", "summary", "recommendations", "follow_up_actions", "hours_delivered"]
-        field_classes = {"hours_delivered": HoursField}
+        field_classes = {
+            "summary": FreeTextField,
+            "recommendations": FreeTextField,
+            "follow_up_actions": FreeTextField,
+            "hours_delivered": HoursField,
+        }
         widgets = {
             "result": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -161,7 +178,12 @@ class RatingForm(NoTagHelperMixin, forms.Form):
         widget=forms.RadioSelect,
         help_text=_("5 is excellent, 1 is poor."),
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = FreeTextField(
+        label=_("Comment"),
+        max_length=max_length_of(Rating, "comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 def _filter_select():
@@ -259,6 +281,7 @@ class AvailabilityExceptionForm(forms.ModelForm):
     class Meta:
         model = AvailabilityException
         fields = ["date", "kind", "start_time", "end_time", "note"]
+        field_classes = {"note": FreeTextField}
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),

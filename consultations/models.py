@@ -19,6 +19,17 @@ from simple_history.models import HistoricalRecords
 from clusters.models import Cluster
 from inolink.choices import choice_label
 from inolink.templatetags.inolink_format import hours_number
+from inolink.text_limits import max_length_check
+
+# How many characters a person may write in each text area: what a real agenda, reason, bio or session report
+# takes, with room to spare, and no more (the field's max_length, its database check and the page's counter).
+AGENDA_MAX_LENGTH = 4000
+REASON_MAX_LENGTH = 2000
+BIO_MAX_LENGTH = 2000
+SUMMARY_MAX_LENGTH = 8000
+RECOMMENDATIONS_MAX_LENGTH = 8000
+FOLLOW_UP_MAX_LENGTH = 4000
+COMMENT_MAX_LENGTH = 2000
 
 # Names of the service areas the seed migration creates, so the catalogue holds their Lithuanian names.
 DEFAULT_AREA_NAMES = [
@@ -108,7 +119,7 @@ class Expert(models.Model):
     )
     service_areas = models.ManyToManyField(ServiceArea, related_name="experts", verbose_name=_("service areas"))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    bio = models.TextField(_("short bio"), blank=True)
+    bio = models.TextField(_("short bio"), max_length=BIO_MAX_LENGTH, blank=True)
     languages = LanguageListField(_("languages"), help_text=_("Languages the expert consults in."))
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -122,6 +133,7 @@ class Expert(models.Model):
             models.CheckConstraint(
                 condition=Exact(JSONTypeOf("languages"), "array"), name="consultations_expert_languages_list"
             ),
+            max_length_check(field="bio", limit=BIO_MAX_LENGTH, name="consultations_expert_bio_max_length"),
         ]
 
     def __str__(self):
@@ -311,11 +323,12 @@ class Consultation(models.Model):
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
     city = models.CharField(_("city"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    meeting_url = models.URLField(_("meeting link"), blank=True)
+    # Teams and Zoom invitations carry long query strings: 200 characters, Django's default, cut some off.
+    meeting_url = models.URLField(_("meeting link"), max_length=500, blank=True)
     topic = models.CharField(_("topic"), max_length=200)
-    agenda = models.TextField(_("agenda"), blank=True)
+    agenda = models.TextField(_("agenda"), max_length=AGENDA_MAX_LENGTH, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
-    status_reason = models.TextField(_("reason"), blank=True)
+    status_reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -375,6 +388,8 @@ class Consultation(models.Model):
                 name="consultations_reason_required",
                 violation_error_message=_("A declined or cancelled consultation needs a reason."),
             ),
+            max_length_check(field="agenda", limit=AGENDA_MAX_LENGTH, name="consultations_agenda_max_length"),
+            max_length_check(field="status_reason", limit=REASON_MAX_LENGTH, name="consultations_reason_max_length"),
             # The PostgreSQL exclusion constraint on an expert's live bookings is added by
             # migration 0004 on PostgreSQL only (see consultations.constraints).
         ]
@@ -478,9 +493,9 @@ class SessionOutcome(models.Model):
         Consultation, on_delete=models.PROTECT, related_name="outcome", verbose_name=_("consultation")
     )
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.HELD)
-    summary = models.TextField(_("summary"))
-    recommendations = models.TextField(_("recommendations"), blank=True)
-    follow_up_actions = models.TextField(_("agreed follow-up actions"), blank=True)
+    summary = models.TextField(_("summary"), max_length=SUMMARY_MAX_LENGTH)
+    recommendations = models.TextField(_("recommendations"), max_length=RECOMMENDATIONS_MAX_LENGTH, blank=True)
+    follow_up_actions = models.TextField(_("agreed follow-up actions"), max_length=FOLLOW_UP_MAX_LENGTH, blank=True)
     hours_delivered = models.DecimalField(
         _("hours delivered"),
         max_digits=4,
@@ -510,6 +525,17 @@ class SessionOutcome(models.Model):
                     "A held session delivers more than 0 and at most 5 hours; a no-show delivers 0 hours."
                 ),
             ),
+            max_length_check(
+                field="summary", limit=SUMMARY_MAX_LENGTH, name="consultations_outcome_summary_max_length"
+            ),
+            max_length_check(
+                field="recommendations",
+                limit=RECOMMENDATIONS_MAX_LENGTH,
+                name="consultations_outcome_recommendations_max_length",
+            ),
+            max_length_check(
+                field="follow_up_actions", limit=FOLLOW_UP_MAX_LENGTH, name="consultations_outcome_follow_up_max_length"
+            ),
         ]
 
     def __str__(self):
@@ -535,7 +561,7 @@ class Rating(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("From 1 (poor) to 5 (excellent)."),
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("rated by")
     )
@@ -553,6 +579,7 @@ class Rating(models.Model):
                 name="consultations_rating_score_range",
                 violation_error_message=_("Give a rating from 1 to 5."),
             ),
+            max_length_check(field="comment", limit=COMMENT_MAX_LENGTH, name="consultations_rating_comment_max_length"),
         ]
 
     def __str__(self):

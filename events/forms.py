@@ -5,10 +5,15 @@ from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from inolink.forms import FreeTextField
+from inolink.text_limits import max_length_of
+
 from .countries import Country
-from .models import Decision, Event, FundingIntent
+from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
 from .selectors import CatalogueFilters
 from .services import DelegateData, LeadData, check_support
+
+MONTH_FORMAT_MESSAGE = _("Give the month as YYYY-MM, for example 2027-03.")
 
 
 class CatalogueFilterForm(forms.Form):
@@ -16,7 +21,9 @@ class CatalogueFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
     month = forms.CharField(
         label=_("Month"),
+        max_length=len("YYYY-MM"),
         required=False,
+        error_messages={"max_length": MONTH_FORMAT_MESSAGE},
         widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
         help_text=_("Events taking place in this month."),
     )
@@ -38,7 +45,7 @@ class CatalogueFilterForm(forms.Form):
         try:
             return datetime.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
-            raise forms.ValidationError(_("Give the month as YYYY-MM, for example 2027-03.")) from None
+            raise forms.ValidationError(MONTH_FORMAT_MESSAGE) from None
 
     def filters(self) -> CatalogueFilters:
         """The filters to apply; invalid parts are ignored (their errors show at the field)."""
@@ -53,18 +60,18 @@ class CatalogueFilterForm(forms.Form):
 
 
 class ApplicationForm(forms.Form):
-    motivation = forms.CharField(
+    motivation = FreeTextField(
         label=_("Motivation"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
+        max_length=max_length_of(Participation, "motivation"),
         help_text=_("What your cluster wants to achieve at this event."),
     )
     support_needed = forms.BooleanField(label=_("We need support from the programme"), required=False)
-    support_details = forms.CharField(
+    support_details = FreeTextField(
         label=_("Support wanted"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        max_length=2000,
+        max_length=max_length_of(Participation, "support_details"),
         help_text=_("E.g. travel costs, a shared stand, meetings arranged for us."),
     )
 
@@ -82,12 +89,14 @@ class ApplicationForm(forms.Form):
 class DelegateForm(forms.Form):
     """One delegate: the first is required; a further one is optional, but named with a role or left empty."""
 
-    full_name = forms.CharField(
-        label=_("Full name"), max_length=200, error_messages={"required": _("Give the delegate's name.")}
+    full_name = FreeTextField(
+        label=_("Full name"),
+        max_length=max_length_of(Delegate, "full_name"),
+        error_messages={"required": _("Give the delegate's name.")},
     )
-    role = forms.CharField(
+    role = FreeTextField(
         label=pgettext_lazy("delegate", "Role"),
-        max_length=200,
+        max_length=max_length_of(Delegate, "role"),
         error_messages={"required": _("Give the delegate's role.")},
     )
 
@@ -124,20 +133,24 @@ class OutcomeForm(forms.Form):
         widget=forms.RadioSelect,
     )
     contacts_made = forms.IntegerField(label=_("Contacts made"), min_value=0, max_value=10000, initial=0)
-    notes = forms.CharField(
+    notes = FreeTextField(
         label=_("Notes"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        max_length=8000,
+        max_length=max_length_of(Outcome, "notes"),
         help_text=_("What the event brought: meetings, offers, lessons for the next time."),
     )
 
 
 class LeadForm(forms.Form):
-    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    organisation = FreeTextField(
+        label=_("Organisation"), max_length=max_length_of(PartnershipLead, "organisation"), required=False
+    )
     country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *Country.choices], required=False)
-    topic = forms.CharField(label=_("Topic"), max_length=300, required=False)
-    next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
+    topic = FreeTextField(label=_("Topic"), max_length=max_length_of(PartnershipLead, "topic"), required=False)
+    next_step = FreeTextField(
+        label=_("Next step"), max_length=max_length_of(PartnershipLead, "next_step"), required=False
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -168,6 +181,7 @@ class FundingIntentForm(forms.ModelForm):
     class Meta:
         model = FundingIntent
         fields = ["status", "submitted_on", "decided_on", "note"]
+        field_classes = {"note": FreeTextField}
         widgets = {
             "submitted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "decided_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -183,11 +197,11 @@ class DecisionForm(forms.Form):
             "invalid_choice": _("This decision is no longer possible: the application has changed meanwhile.")
         },
     )
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Note to the cluster"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=4000,
+        max_length=max_length_of(Decision, "note"),
         help_text=_("Required for a rejection."),
     )
 
@@ -197,9 +211,9 @@ class DecisionForm(forms.Form):
 
 
 class DecisionActionForm(ActionForm):
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Note (required to reject)"),
         required=False,
-        max_length=4000,
+        max_length=max_length_of(Decision, "note"),
         widget=forms.TextInput(attrs={"size": 40}),
     )

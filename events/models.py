@@ -15,10 +15,19 @@ from simple_history.models import HistoricalRecords
 from agreements.models import Agreement
 from clusters.models import Cluster
 from inolink.choices import choice_label
+from inolink.text_limits import max_length_check
 
 from .countries import Country
 
 MAX_DELEGATES = 20
+
+# How many characters a person may write in each text area: what a real application, note or event report takes,
+# with room to spare, and no more (the field's max_length, its database check and the page's counter).
+MOTIVATION_MAX_LENGTH = 4000
+SUPPORT_DETAILS_MAX_LENGTH = 2000
+DECISION_NOTE_MAX_LENGTH = 4000
+OUTCOME_NOTES_MAX_LENGTH = 8000
+FUNDING_NOTE_MAX_LENGTH = 2000
 
 
 def _participation_count(*conditions, **filters):
@@ -247,9 +256,9 @@ class Participation(models.Model):
         Cluster, on_delete=models.PROTECT, related_name="event_participations", verbose_name=_("cluster")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPLIED)
-    motivation = models.TextField(_("motivation"))
+    motivation = models.TextField(_("motivation"), max_length=MOTIVATION_MAX_LENGTH)
     support_needed = models.BooleanField(_("support needed"), default=False)
-    support_details = models.TextField(_("support wanted"), blank=True)
+    support_details = models.TextField(_("support wanted"), max_length=SUPPORT_DETAILS_MAX_LENGTH, blank=True)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -297,6 +306,14 @@ class Participation(models.Model):
             models.CheckConstraint(
                 condition=Q(support_needed=True) | Q(support_details=""),
                 name="events_participation_support_details_only_when_needed",
+            ),
+            max_length_check(
+                field="motivation", limit=MOTIVATION_MAX_LENGTH, name="events_participation_motivation_max_length"
+            ),
+            max_length_check(
+                field="support_details",
+                limit=SUPPORT_DETAILS_MAX_LENGTH,
+                name="events_participation_support_details_max_length",
             ),
         ]
 
@@ -436,7 +453,7 @@ class Decision(models.Model):
         Participation, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("application")
     )
     kind = models.CharField(_("decision"), max_length=10, choices=Kind.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=DECISION_NOTE_MAX_LENGTH, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -461,6 +478,7 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="promoted") | Q(decided_by__isnull=False), name="events_decision_has_author"
             ),
+            max_length_check(field="note", limit=DECISION_NOTE_MAX_LENGTH, name="events_decision_note_max_length"),
         ]
 
     def __str__(self):
@@ -477,7 +495,7 @@ class Outcome(models.Model):
     contacts_made = models.PositiveSmallIntegerField(
         _("contacts made"), default=0, validators=[MaxValueValidator(10000)]
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=OUTCOME_NOTES_MAX_LENGTH, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
     )
@@ -492,6 +510,7 @@ class Outcome(models.Model):
         ordering = ["-reported_at"]
         constraints = [
             models.CheckConstraint(condition=Q(contacts_made__lte=10000), name="events_outcome_contacts_range"),
+            max_length_check(field="notes", limit=OUTCOME_NOTES_MAX_LENGTH, name="events_outcome_notes_max_length"),
         ]
 
     def __str__(self):
@@ -542,7 +561,7 @@ class FundingIntent(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CONSIDERING)
     submitted_on = models.DateField(_("application submitted on"), null=True, blank=True)
     decided_on = models.DateField(_("decision received on"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=FUNDING_NOTE_MAX_LENGTH, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by")
     )
@@ -574,6 +593,7 @@ class FundingIntent(models.Model):
                 | Q(decided_on__gte=F("submitted_on")),
                 name="events_fundingintent_decided_after_submitted",
             ),
+            max_length_check(field="note", limit=FUNDING_NOTE_MAX_LENGTH, name="events_fundingintent_note_max_length"),
         ]
 
     def __str__(self):

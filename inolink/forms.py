@@ -4,11 +4,13 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from inolink.templatetags.inolink_format import hours_number
+from inolink.text_limits import TextLengthValidator
 
 
 class InlineSelect(forms.Select):
@@ -54,6 +56,32 @@ class HoursField(forms.DecimalField):
     def prepare_value(self, value):
         # What the person typed is shown back as typed; a stored or initial number in their language's format.
         return hours_number(value) if isinstance(value, Decimal | int) else value
+
+
+class FreeTextField(forms.CharField):
+    """Text a person types, at most ``max_length`` characters, which every such field must have.
+
+    Browsers count a text area's line break as one character against its ``maxlength`` (and in the live counter)
+    but send it as CR LF; the value keeps LF only, so the form, the page and the database count alike. Over the
+    limit the message gives the limit and the count.
+    """
+
+    def __init__(self, *, max_length: int, **kwargs):
+        if max_length is None:  # e.g. a ModelForm's TextField that has no max_length yet
+            raise TypeError("FreeTextField needs a max_length.")
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [
+            *(v for v in self.validators if not isinstance(v, MaxLengthValidator)),
+            TextLengthValidator(max_length),
+        ]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+class LinkField(FreeTextField, forms.URLField):
+    """A web address a person types, with the same limit and message as other text."""
 
 
 def submitted_data(request):
