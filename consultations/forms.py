@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inolink.formatting import hours
 from inolink.forms import HoursField, InlineSelect
-from inolink.templatetags.inolink_format import hours
 
 from .models import AvailabilityException, Consultation, ServiceArea, SessionOutcome, WeeklyAvailability
 from .places import CITY_CHOICES

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
 from inolink.choices import choice_label
-from inolink.templatetags.inolink_format import hours_number
+from inolink.formatting import hours_number
 
 # Names of the service areas the seed migration creates, so the catalogue holds their Lithuanian names.
 DEFAULT_AREA_NAMES = [

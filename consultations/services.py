@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, HourAllocation
-from inolink.templatetags.inolink_format import hours as format_hours
+from inolink.formatting import hours as format_hours
 
 from .message_kinds import consultation_notify
 from .models import CalendarFeed, Consultation, Expert, Rating, SessionOutcome, new_calendar_token

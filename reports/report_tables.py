@@ -1,7 +1,7 @@
 """The report tables whose data lives in the registry and the agreements: agreements, hours, labels, KPIs.
 
 The consultation tables are in ``consultations/report_tables.py`` and the event tables in
-``events/report_tables.py``; all of them register through ``reports.tables``.
+``events/report_tables.py``; all of them register through ``inolink.tables``.
 """
 
 from django.db.models import Q, Sum
@@ -12,8 +12,7 @@ from agreements.models import HourAllocation, Programme
 from agreements.selectors import agreements_with_usage
 from clusters.models import LabelAward
 from consultations.models import ServiceArea
-
-from .tables import CLUSTER, STAFF, Column, ReportScope, register_table
+from inolink.tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
 
 def _agreements_in_scope(queryset, scope: ReportScope, prefix: str = ""):
