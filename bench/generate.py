@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from agreements.models import Agreement, HourAllocation, Party, Programme, Signature
+from agreements.models import Agreement, Party, Programme, Signature
 from clusters.models import Cluster, LabelAward, LabelLevel, Organisation, Region, Sector
-from consultations.models import Consultation, Expert, ServiceArea, SessionOutcome, WeeklyAvailability
+from consultations.models import Consultation, Expert, HourAllocation, ServiceArea, SessionOutcome, WeeklyAvailability
 from consultations.services import recount_delivered_hours
 from events.models import Event, Participation
 

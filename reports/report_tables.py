@@ -8,10 +8,10 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import HourAllocation, Programme
-from agreements.selectors import agreements_with_usage
+from agreements.models import Programme
 from clusters.models import LabelAward
-from consultations.models import ServiceArea
+from consultations.models import HourAllocation, ServiceArea
+from consultations.selectors import agreements_with_usage
 from inolink.tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
 

@@ -5,11 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.tests.factories import StaffFactory
-from agreements.models import Agreement, HourAllocation, Signature
+from agreements.models import Agreement, Signature
 from agreements.tests.factories import ActiveAgreementFactory, AgreementFactory, ProgrammeFactory
 from agreements.tests.test_models import PDF_BYTES
 from clusters.tests.factories import ClusterFactory
-from consultations.models import ServiceArea
+from consultations.models import HourAllocation, ServiceArea
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
-from agreements.models import HourAllocation
 from agreements.tests.factories import ProgrammeFactory
 from clusters.tests.factories import ClusterFactory
+from consultations.models import HourAllocation
 from inolink.tables import CLUSTER, ReportScope, build_tables, get_table_spec
 from notifications.models import OutgoingMessage
 from notifications.services import messages_send
