@@ -229,15 +229,14 @@ def test_staff_cannot_grant_fewer_hours_than_are_delivered_and_held(client, worl
     assert HourAllocation.objects.with_usage().get(pk=world.allocation.pk).hours_remaining == 0
 
 
-def test_staff_change_a_grant_without_writing_back_the_delivered_hours_they_read(client, world):
+def test_staff_granting_an_area_again_count_the_hours_it_delivered_before(client, world):
     client.force_login(StaffFactory())
-    page = client.get(reverse("admin:agreements_agreement_change", args=[world.agreement.pk]))
-    assert page.status_code == 200
-    SessionOutcomeFactory(  # logged while staff have the page open
+    SessionOutcomeFactory(
         consultation__agreement=world.agreement, consultation__service_area=world.area, hours_delivered=Decimal("2")
     )
-    assert agreement_change(client, world.agreement, [(world.allocation, world.area, "30", False)]).status_code == 302
-    allocation = HourAllocation.objects.get(pk=world.allocation.pk)
+    HourAllocation.objects.filter(pk=world.allocation.pk).delete()  # given up outside the application
+    assert agreement_change(client, world.agreement, [(None, world.area, "30", False)]).status_code == 302
+    allocation = HourAllocation.objects.get(agreement=world.agreement, service_area=world.area)
     assert (allocation.hours_granted, allocation.hours_delivered) == (Decimal("30"), Decimal("2"))
     assert allocation.history.first().history_user is not None  # the change is kept, with who made it
 
@@ -277,3 +276,14 @@ def test_staff_removing_an_outcome_give_its_hours_back(client, world):
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not SessionOutcome.objects.exists()
     assert HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered == 0
+
+
+def test_staff_correcting_an_outcome_move_its_hours(client, world):
+    client.force_login(StaffFactory())
+    outcome = SessionOutcomeFactory(
+        consultation__agreement=world.agreement, consultation__service_area=world.area, hours_delivered=Decimal("2")
+    )
+    url = reverse("admin:consultations_sessionoutcome_change", args=[outcome.pk])
+    data = {"result": "held", "summary": "x", "recommendations": "", "follow_up_actions": "", "hours_delivered": "1.5"}
+    assert client.post(url, data).status_code == 302
+    assert HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered == Decimal("1.5")
