@@ -193,7 +193,7 @@ def generate_chunk(chunk: int) -> None:
         ),
         batch_size=BATCH,
     )
-    recount_delivered_hours(HourAllocation.objects.filter(agreement__programme=programme))  # bulk inserts skip signals
+    recount_delivered_hours(HourAllocation.objects.filter(agreement__programme=programme))  # as after an import
 
     # Events and applications over every cluster so far.
     event_starts = [now + datetime.timedelta(days=rng.randint(-300, 300)) for _ in range(EVENTS_PER_CHUNK)]
