@@ -21,7 +21,8 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush afterwards leaves the content types for the next such test to restore with their ids.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_hour_allocations_move_to_consultations_with_their_rows_history_and_permissions():
     agreement = ActiveAgreementFactory()  # tables the move leaves alone
     area = ServiceArea.objects.get(code="legal")
