@@ -5,17 +5,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint format install frontend migrate bench clean messages
+.PHONY: demo test lint format install install-dev frontend migrate bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when requirements change.
+# Reinstall only when requirements change. Production and the demo get what the application needs to run
+# (requirements.txt); tests, lint, the benchmark and translations add the tools (requirements-dev.txt).
 $(STAMP): requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP) $(DEV_STAMP)
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -24,20 +30,22 @@ frontend: node_modules/.package-lock.json
 
 install: $(STAMP) frontend
 
+install-dev: $(DEV_STAMP) frontend
+
 demo: export DJANGO_DEBUG = 1
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install-dev
 	$(BIN)/python -m pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -45,9 +53,9 @@ clean:
 	rm -rf $(VENV) node_modules staticfiles
 
 # Translations: extract new strings into <app>/locale/lt and locale/lt (then translate them), and compile.
-messages: install
+messages: install-dev
 	cd . && DJANGO_DEBUG=1 $(BIN)/python manage.py update_translations
 
 # Benchmark: a large programme in bench/bench.sqlite3, or in DATABASE_URL (a scratch database named *bench*).
-bench: install
+bench: install-dev
 	$(BIN)/python bench/run.py

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.utils.functional import cached_property
+from django.db.models import Exists, OuterRef
 
 
 @dataclass(frozen=True)
@@ -17,43 +17,29 @@ class Roles:
         return self.is_staff or self.is_manager or self.is_expert
 
 
-class RequestRoles:
-    def __init__(self, user):
-        self.user = user
+def _roles(user) -> Roles:
+    """One query: whether the person manages a cluster and whether they are an expert.
 
-    @cached_property
-    def managed_clusters(self) -> list:
-        """The clusters the person manages, by name (few): the navigation, the manager's pages and their
-        cluster switcher all ask, so they are read once."""
-        from clusters.models import Cluster
+    Both are asked through the user's reverse relations (``managed_clusters``, ``expert_profile``), so the
+    accounts app, underneath the clusters and consultations apps, imports neither.
+    """
+    if not user.is_authenticated:
+        return Roles(False, False, False)
+    User = get_user_model()
 
-        return list(Cluster.objects.managed_by(self.user).order_by("name").only("pk", "name"))
+    def has(relation):
+        return Exists(User.objects.filter(pk=OuterRef("pk"), **{f"{relation}__isnull": False}))
 
-    @cached_property
-    def roles(self) -> Roles:
-        user = self.user
-        if not user.is_authenticated:
-            return Roles(False, False, False)
-        return Roles(
-            is_staff=user.is_staff,
-            is_manager=bool(self.managed_clusters),
-            is_expert=get_user_model().objects.filter(pk=user.pk, expert_profile__isnull=False).exists(),
-        )
-
-
-def _request_roles(request) -> RequestRoles:
-    cached = getattr(request, "_inolink_roles", None)
-    if cached is None or cached.user is not request.user:
-        cached = RequestRoles(request.user)
-        request._inolink_roles = cached
-    return cached
+    is_manager, is_expert = User.objects.filter(pk=user.pk).values_list(has("managed_clusters"), has("expert_profile"))[
+        0
+    ]
+    return Roles(is_staff=user.is_staff, is_manager=is_manager, is_expert=is_expert)
 
 
 def roles_for(request) -> Roles:
-    """The roles of ``request.user``, cached on the request (two queries at most)."""
-    return _request_roles(request).roles
-
-
-def managed_clusters_for(request) -> list:
-    """The clusters ``request.user`` manages, ordered by name, cached on the request (one query)."""
-    return _request_roles(request).managed_clusters
+    """The roles of ``request.user``, cached on the request (one query)."""
+    cached = getattr(request, "_inolink_roles", None)
+    if cached is None or cached[0] is not request.user:
+        cached = (request.user, _roles(request.user))
+        request._inolink_roles = cached
+    return cached[1]

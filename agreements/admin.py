@@ -1,12 +1,15 @@
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from clusters.admin import ClusterAdmin as RegistryClusterAdmin
+from clusters.admin import CurrentLabelFilter
+from clusters.models import Cluster
 from inolink.admin import PlainActionCheckboxMixin
 
-from .models import Agreement, HourAllocation, Programme, Signature
+from .models import Agreement, Programme, Signature
 
 
 class SignatureInline(admin.TabularInline):
@@ -14,24 +17,6 @@ class SignatureInline(admin.TabularInline):
     extra = 0
     max_num = 3
     fields = ["party", "signer_name", "signer_role", "signed_on"]
-
-
-class HourAllocationInline(admin.TabularInline):
-    model = HourAllocation
-    extra = 0
-    fields = ["service_area", "hours_granted", "hours_delivered", "hours_held", "hours_remaining"]
-    readonly_fields = ["hours_delivered", "hours_held", "hours_remaining"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_usage().select_related("service_area")
-
-    @admin.display(description=_("held by upcoming bookings"))
-    def hours_held(self, obj):
-        return getattr(obj, "hours_held", None) if obj.pk else "—"
-
-    @admin.display(description=_("remaining"))
-    def hours_remaining(self, obj):
-        return getattr(obj, "hours_remaining", None) if obj.pk else "—"
 
 
 class AgreementStatusFilter(admin.SimpleListFilter):
@@ -67,7 +52,7 @@ class AgreementAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
     list_select_related = ["cluster", "programme"]
     autocomplete_fields = ["cluster"]
     date_hierarchy = "starts_on"
-    inlines = [SignatureInline, HourAllocationInline]
+    inlines = [SignatureInline]  # the consultations app adds the hours per service area
     readonly_fields = ["status_display", "missing_signatures"]
     # As on the clusters list: a page staff can scan; the status and programme filters narrow the rest.
     list_per_page = 50
@@ -129,17 +114,43 @@ class SignatureAdmin(SimpleHistoryAdmin):
     date_hierarchy = "signed_on"
 
 
-@admin.register(HourAllocation)
-class HourAllocationAdmin(SimpleHistoryAdmin):
-    list_display = ["agreement", "service_area", "hours_granted", "hours_remaining"]
-    list_filter = ["service_area", "agreement__programme"]
-    search_fields = ["agreement__number", "agreement__cluster__name"]
-    list_select_related = ["agreement__cluster", "service_area"]
-    autocomplete_fields = ["agreement"]
+class InProgrammeFilter(admin.SimpleListFilter):
+    title = _("in a programme")
+    parameter_name = "in_programme"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(in_programme=True)
+        if self.value() == "no":
+            return queryset.filter(in_programme=False)
+        return queryset
+
+
+# The registry's list of clusters, with whether each has a live agreement in a programme: that is this app's to
+# know, so it extends the clusters app's admin rather than the clusters app importing agreements.
+admin.site.unregister(Cluster)
+
+
+def _after(items: list, anchor, item) -> list:
+    at = items.index(anchor) + 1
+    return [*items[:at], item, *items[at:]]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(RegistryClusterAdmin):
+    list_display = _after(RegistryClusterAdmin.list_display, "current_label_display", "in_programme_display")
+    list_filter = _after(RegistryClusterAdmin.list_filter, CurrentLabelFilter, InProgrammeFilter)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_usage()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(in_programme=Exists(Agreement.objects.live().filter(cluster=OuterRef("pk"))))
+        )
 
-    @admin.display(description=_("remaining"), ordering="hours_remaining")
-    def hours_remaining(self, obj):
-        return obj.hours_remaining
+    @admin.display(description=_("in a programme"), boolean=True, ordering="in_programme")
+    def in_programme_display(self, obj):
+        return obj.in_programme

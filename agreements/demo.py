@@ -1,21 +1,13 @@
-"""The InoLink programme of the demo and a signed, active agreement with each of its ten clusters."""
+"""The InoLink programme of the demo and a signed, active agreement with each of its ten clusters.
+
+Their hours per service area are the consultations app's (``consultations.demo.load_allocations``).
+"""
 
 import datetime
-from decimal import Decimal
 
 from django.utils import timezone
 
-from consultations.models import ServiceArea
-
-from .models import Agreement, HourAllocation, Party, Programme, Signature
-
-HOURS_PER_AREA = {
-    "legal": Decimal("20"),
-    "financial": Decimal("20"),
-    "marketing": Decimal("25"),
-    "strategy": Decimal("30"),
-    "international-partnership": Decimal("25"),
-}
+from .models import Agreement, Party, Programme, Signature
 
 
 def three_years_after(day: datetime.date) -> datetime.date:
@@ -43,7 +35,6 @@ def load(*, registry) -> Programme:
             "siekiant jų brandos ir tarptautiškumo.",
         },
     )
-    areas = list(ServiceArea.objects.filter(code__in=HOURS_PER_AREA))
     for number, cluster in enumerate(registry["programme_clusters"], start=1):
         agreement, created = Agreement.objects.get_or_create(
             programme=programme,
@@ -67,9 +58,5 @@ def load(*, registry) -> Programme:
                 agreement=agreement, party=party, signer_name=name, signer_role=role, signed_on=programme.starts_on
             )
             for party, (name, role) in signers.items()
-        )
-        HourAllocation.objects.bulk_create(
-            HourAllocation(agreement=agreement, service_area=area, hours_granted=HOURS_PER_AREA[area.code])
-            for area in areas
         )
     return programme

@@ -1,8 +1,7 @@
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -12,11 +11,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, LabelLevel, Organisation, label_valid_on
-from consultations.models import ServiceArea
 
 from .validators import validate_pdf_document
-
-MAX_HOURS_PER_AREA = Decimal("1000")
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -251,64 +247,3 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.get_party_display()}: {self.signer_name}"
-
-
-class HourAllocationQuerySet(models.QuerySet):
-    def with_usage(self):
-        """Annotate ``hours_held`` (by live bookings) and ``hours_remaining``.
-
-        Delivered hours are kept on the row (``hours_delivered``, recounted whenever an outcome changes), so a
-        page of many allocations never sums the programme's whole history of outcomes.
-        """
-        from consultations.selectors import allocation_held_hours
-
-        return self.annotate(hours_held=allocation_held_hours()).annotate(
-            hours_remaining=models.F("hours_granted") - models.F("hours_delivered") - models.F("hours_held")
-        )
-
-
-class HourAllocation(models.Model):
-    agreement = models.ForeignKey(
-        Agreement, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("agreement")
-    )
-    service_area = models.ForeignKey(
-        ServiceArea, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("service area")
-    )
-    hours_granted = models.DecimalField(
-        _("hours granted"),
-        max_digits=6,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_HOURS_PER_AREA)],
-        help_text=_("Consultancy hours granted in this service area, at most 1000."),
-    )
-    hours_delivered = models.DecimalField(
-        _("hours delivered"),
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("0"),
-        editable=False,
-        help_text=_("The sum of the hours delivered in the logged outcomes of this agreement's sessions in the area."),
-    )
-
-    history = HistoricalRecords(excluded_fields=["hours_delivered"])  # a counter, not an edit
-    objects = HourAllocationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("hour allocation")
-        verbose_name_plural = _("hour allocations")
-        ordering = ["agreement", "service_area__position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agreement", "service_area"],
-                name="agreements_one_allocation_per_area",
-                violation_error_message=_("This agreement already has hours in this service area."),
-            ),
-            models.CheckConstraint(
-                condition=Q(hours_granted__gt=0) & Q(hours_granted__lte=MAX_HOURS_PER_AREA),
-                name="agreements_allocation_hours_range",
-            ),
-            models.CheckConstraint(condition=Q(hours_delivered__gte=0), name="agreements_allocation_delivered_gte_0"),
-        ]
-
-    def __str__(self):
-        return f"{self.service_area}: {self.hours_granted} h"

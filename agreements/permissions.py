@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 from clusters.permissions import clusters_visible_to
 from inolink.http import int_or_404
 
-from .selectors import agreements_with_usage
+from .selectors import agreements_listed
 
 
 def get_agreement_for(user, pk):
-    return get_object_or_404(agreements_with_usage().filter(cluster__in=clusters_visible_to(user)), pk=int_or_404(pk))
+    return get_object_or_404(agreements_listed().filter(cluster__in=clusters_visible_to(user)), pk=int_or_404(pk))

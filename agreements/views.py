@@ -2,13 +2,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
+from inolink.panels import panels_for
+
 from .permissions import get_agreement_for
 
 
 @login_required
 def agreement_detail_view(request, pk):
     agreement = get_agreement_for(request.user, pk)
-    return render(request, "agreements/agreement_detail.html", {"agreement": agreement})
+    # The hours used under the agreement come from the consultations app, above this one (inolink.panels).
+    side_panels = panels_for("agreements.agreement_detail.side", request, agreement)
+    return render(request, "agreements/agreement_detail.html", {"agreement": agreement, "side_panels": side_panels})
 
 
 @login_required

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from agreements.models import Agreement, HourAllocation, Party, Programme, Signature
+from agreements.models import Agreement, Party, Programme, Signature
 from clusters.models import Cluster, LabelAward, LabelLevel, Organisation, Region, Sector
-from consultations.models import Consultation, Expert, ServiceArea, SessionOutcome, WeeklyAvailability
+from consultations.models import Consultation, Expert, HourAllocation, ServiceArea, SessionOutcome, WeeklyAvailability
 from consultations.services import recount_delivered_hours
 from events.models import Event, Participation
 
@@ -193,7 +193,7 @@ def generate_chunk(chunk: int) -> None:
         ),
         batch_size=BATCH,
     )
-    recount_delivered_hours(HourAllocation.objects.filter(agreement__programme=programme))  # bulk inserts skip signals
+    recount_delivered_hours(HourAllocation.objects.filter(agreement__programme=programme))  # as after an import
 
     # Events and applications over every cluster so far.
     event_starts = [now + datetime.timedelta(days=rng.randint(-300, 300)) for _ in range(EVENTS_PER_CHUNK)]

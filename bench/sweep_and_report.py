@@ -6,11 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from consultations.models import Consultation
+from inolink.tables import ReportScope, build_tables
 from notifications.models import OutgoingMessage as Message
 from notifications.sweeps import sweeps_run
 from reports.exports import workbook_bytes
 from reports.services import weekly_period
-from reports.tables import ReportScope, build_tables
 
 
 def measure_sweep() -> dict:

@@ -1,10 +1,9 @@
 from django.contrib import admin
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from agreements.models import Agreement
 from inolink.admin import PlainActionCheckboxMixin
 
 from .models import Cluster, LabelAward, LabelLevel, Membership, Organisation
@@ -38,21 +37,6 @@ class CurrentLabelFilter(admin.SimpleListFilter):
         return queryset
 
 
-class InProgrammeFilter(admin.SimpleListFilter):
-    title = _("in a programme")
-    parameter_name = "in_programme"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(in_programme=True)
-        if self.value() == "no":
-            return queryset.filter(in_programme=False)
-        return queryset
-
-
 @admin.register(Cluster)
 class ClusterAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
     list_display = [
@@ -61,12 +45,11 @@ class ClusterAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
         "sector",
         "region",
         "current_label_display",
-        "in_programme_display",
         "member_count",
         "status",
         "is_sample",
     ]
-    list_filter = ["sector", "region", CurrentLabelFilter, InProgrammeFilter, "status", "is_sample"]
+    list_filter = ["sector", "region", CurrentLabelFilter, "status", "is_sample"]
     search_fields = ["name", "legal_name", "company_code"]
     autocomplete_fields = ["managers"]
     inlines = [MembershipInline, LabelAwardInline]
@@ -91,10 +74,7 @@ class ClusterAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .with_current_label()
-            .annotate(
-                members_count=Coalesce(Subquery(members), 0),
-                in_programme=Exists(Agreement.objects.live().filter(cluster=OuterRef("pk"))),
-            )
+            .annotate(members_count=Coalesce(Subquery(members), 0))
             # Aggregating drops Meta.ordering; autocomplete pages need a stable order.
             .order_by("name")
         )
@@ -102,10 +82,6 @@ class ClusterAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
     @admin.display(description=_("current label"), ordering="current_label")
     def current_label_display(self, obj):
         return obj.current_label_level.label if obj.current_label_level else "—"
-
-    @admin.display(description=_("in a programme"), boolean=True, ordering="in_programme")
-    def in_programme_display(self, obj):
-        return obj.in_programme
 
     @admin.display(description=_("members"), ordering="members_count")
     def member_count(self, obj):

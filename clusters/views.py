@@ -3,8 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from agreements.selectors import agreements_with_usage
-from events.selectors import cluster_event_history, cluster_funding_intents, cluster_partnership_leads
+from inolink.panels import panels_for
 
 from .permissions import get_cluster_for
 from .selectors import cluster_detail
@@ -18,10 +17,9 @@ def cluster_detail_view(request, pk):
         "clusters/cluster_detail.html",
         {
             "cluster": cluster,
-            "agreements": agreements_with_usage(cluster=cluster),
-            "event_history": cluster_event_history(cluster),
-            "partnership_leads": cluster_partnership_leads(cluster),
-            "funding_intents": cluster_funding_intents(cluster),
+            # The cluster's agreements and events come from the apps above this one (inolink.panels).
+            "side_panels": panels_for("clusters.cluster_detail.side", request, cluster),
+            "main_panels": panels_for("clusters.cluster_detail.main", request, cluster),
         },
     )
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from agreements.admin import AgreementAdmin as ProgrammeAgreementAdmin
+from agreements.models import Agreement
 from clusters.models import Cluster
 from inolink.admin import DropdownListFilter, PlainActionCheckboxMixin, SubquerySearchMixin
 from inolink.forms import HoursField
@@ -18,6 +20,7 @@ from .models import (
     CalendarFeed,
     Consultation,
     Expert,
+    HourAllocation,
     Rating,
     ServiceArea,
     SessionOutcome,
@@ -252,6 +255,17 @@ class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
             consultation.status = obj.result
             consultation.status_changed_by = request.user
             consultation.save(update_fields=["status", "status_changed_by", "updated_at"])
+        services.outcome_hours_changed(obj.consultation_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.outcome_hours_changed(obj.consultation_id)
+
+    def delete_queryset(self, request, queryset):
+        consultation_ids = list(queryset.values_list("consultation_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for consultation_id in consultation_ids:
+            services.outcome_hours_changed(consultation_id)
 
     @admin.display(description=_("cluster"), ordering="consultation__cluster__name")
     def cluster(self, obj):
@@ -289,3 +303,131 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     readonly_fields = ["token"]
     autocomplete_fields = ["user"]
+
+
+# --- Hours granted: on the agreement's page or in their own list, through the services -------------------------
+
+
+class HourAllocationForm(forms.ModelForm):
+    """One area's grant. A saved allocation keeps its agreement and area (its sessions draw on them); a grant
+    below the hours already used gets the rule's message at the hours (``HourAllocation.hours_granted_refusal``)."""
+
+    class Meta:
+        model = HourAllocation
+        fields = ["agreement", "service_area", "hours_granted"]
+        field_classes = {"hours_granted": HoursField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("agreement", "service_area"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        agreement = cleaned.get("agreement")
+        agreement_id = agreement.pk if agreement else self.instance.agreement_id
+        area = cleaned.get("service_area")
+        if agreement_id and area is not None and "hours_granted" in cleaned:
+            refusal = HourAllocation(agreement_id=agreement_id, service_area=area).hours_granted_refusal(
+                cleaned["hours_granted"]
+            )
+            if refusal:
+                self.add_error("hours_granted", refusal)
+        return cleaned
+
+
+class HourAllocationFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Hours in use are never taken away: the row keeps them, with the rule's message at its hours."""
+        super().clean()
+        refused = False
+        for row in self.deleted_forms:
+            refusal = row.instance.pk and row.instance.hours_granted_refusal(None)
+            if refusal:
+                row.add_error("hours_granted", refusal)
+                refused = True
+        if refused:
+            raise ValidationError(_("Hours that sessions already use cannot be taken away."))
+
+
+class HourAllocationInline(admin.TabularInline):
+    model = HourAllocation
+    form = HourAllocationForm
+    formset = HourAllocationFormSet
+    extra = 0
+    fields = ["service_area", "hours_granted", "hours_delivered", "hours_held", "hours_remaining"]
+    readonly_fields = ["hours_delivered", "hours_held", "hours_remaining"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_usage().select_related("service_area")
+
+    @admin.display(description=_("held by upcoming bookings"))
+    def hours_held(self, obj):
+        return getattr(obj, "hours_held", None) if obj.pk else "—"
+
+    @admin.display(description=_("remaining"))
+    def hours_remaining(self, obj):
+        return getattr(obj, "hours_remaining", None) if obj.pk else "—"
+
+
+# An agreement's page also shows and edits its hours per service area, which this app keeps: it extends the
+# agreements app's admin rather than the agreements app importing consultations.
+admin.site.unregister(Agreement)
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ProgrammeAgreementAdmin):
+    inlines = [*ProgrammeAgreementAdmin.inlines, HourAllocationInline]
+
+    def save_formset(self, request, form, formset, change):
+        """The hours go through ``allocation_set_hours`` and ``allocation_delete``, never ``formset.save()``, which
+        would also write back the delivered hours the form read, however stale. The lists the admin's change
+        message reads are filled as ``formset.save()`` fills them."""
+        if formset.model is not HourAllocation:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if row in formset.deleted_forms:
+                if row.instance.pk:
+                    services.allocation_delete(allocation=row.instance)
+                    formset.deleted_objects.append(row.instance)
+            elif row.has_changed():
+                allocation = services.allocation_set_hours(
+                    agreement=form.instance,
+                    service_area=row.cleaned_data["service_area"],
+                    hours_granted=row.cleaned_data["hours_granted"],
+                )
+                if row.instance.pk:
+                    formset.changed_objects.append((allocation, row.changed_data))
+                else:
+                    formset.new_objects.append(allocation)
+
+
+@admin.register(HourAllocation)
+class HourAllocationAdmin(SimpleHistoryAdmin):
+    """Every agreement's hours, with their history; a grant changes here as on its agreement's page."""
+
+    form = HourAllocationForm
+    list_display = ["agreement", "service_area", "hours_granted", "hours_remaining"]
+    list_filter = ["service_area", "agreement__programme"]
+    search_fields = ["agreement__number", "agreement__cluster__name"]
+    list_select_related = ["agreement__cluster", "service_area"]
+    autocomplete_fields = ["agreement"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_usage()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # hours are taken away on their agreement's page, where the rule is checked per row
+
+    def save_model(self, request, obj, form, change):
+        saved = services.allocation_set_hours(
+            agreement=obj.agreement, service_area=obj.service_area, hours_granted=obj.hours_granted
+        )
+        obj.pk = saved.pk  # the admin's messages and redirect name the saved allocation
+
+    @admin.display(description=_("remaining"), ordering="hours_remaining")
+    def hours_remaining(self, obj):
+        return obj.hours_remaining

@@ -6,6 +6,3 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "consultations"
     verbose_name = _("Consultations")
-
-    def ready(self):
-        from . import receivers  # noqa: F401  (connects the outcome receivers)

@@ -1,4 +1,5 @@
-"""Demo experts (one per service area, plus the demo expert account), their hours, and consultations."""
+"""Demo experts (one per service area, plus the demo expert account), their hours, the agreements' hours per
+service area, and consultations."""
 
 import datetime
 from decimal import Decimal
@@ -9,7 +10,8 @@ from accounts.demo import demo_user
 from agreements.models import Agreement
 from clusters.models import Cluster
 
-from .models import Consultation, Expert, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
+from .models import Consultation, Expert, HourAllocation, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
+from .services import recount_delivered_hours
 
 DEMO_EXPERTS = [
     ("legal.expert@example.com", "Aistė", "Teisininkė", ["legal"], "Law firm (sample)", ["lt", "en"]),
@@ -50,6 +52,25 @@ def load(*, expert_user) -> list[Expert]:
         experts.append(expert(user, areas, organisation, languages))
     load_availability(experts)
     return experts
+
+
+HOURS_PER_AREA = {
+    "legal": Decimal("20"),
+    "financial": Decimal("20"),
+    "marketing": Decimal("25"),
+    "strategy": Decimal("30"),
+    "international-partnership": Decimal("25"),
+}
+
+
+def load_allocations(*, programme) -> None:
+    """The hours of each live agreement of the programme that has none yet."""
+    areas = list(ServiceArea.objects.filter(code__in=HOURS_PER_AREA))
+    for agreement in programme.agreements.live().filter(allocations__isnull=True):
+        HourAllocation.objects.bulk_create(
+            HourAllocation(agreement=agreement, service_area=area, hours_granted=HOURS_PER_AREA[area.code])
+            for area in areas
+        )
 
 
 WEEKLY_HOURS = [(weekday, datetime.time(9), datetime.time(17)) for weekday in range(5)]
@@ -243,4 +264,6 @@ def load_consultations(*, manager) -> int:
             SessionOutcome.objects.filter(pk=outcome.pk).update(created_at=consultation.ends_at)
             if rating:
                 Rating.objects.create(consultation=consultation, score=rating[0], comment=rating[1], rated_by=manager)
+    # The outcomes were written directly, as an import would be: count their hours into the allocations.
+    recount_delivered_hours(HourAllocation.objects.filter(agreement=agreement))
     return created

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inolink.formatting import hours
 from inolink.forms import FreeTextField, HoursField, InlineSelect, LinkField
-from inolink.templatetags.inolink_format import hours
 from inolink.text_limits import max_length_of
 
 from .models import AvailabilityException, Consultation, Rating, ServiceArea, SessionOutcome, WeeklyAvailability

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,8 @@ from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster
 from inolink.choices import choice_label
-from inolink.templatetags.inolink_format import hours_number
+from inolink.formatting import hours as format_hours
+from inolink.formatting import hours_number
 from inolink.text_limits import max_length_check
 
 # How many characters a person may write in each text area: what a real agenda, reason, bio or session report
@@ -584,3 +586,111 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.score}/5 – {self.consultation}"
+
+
+HOURS = models.DecimalField(max_digits=8, decimal_places=2)
+MAX_HOURS_PER_AREA = Decimal("1000")
+
+
+def allocation_held_hours(now=None):
+    """Annotation for ``HourAllocation``: the hours held by its live bookings (``ConsultationQuerySet.holding_hours``).
+
+    A correlated subquery over the partial index of live bookings, so its cost follows the few live bookings
+    of each allocation, not the agreement's history.
+    """
+    held = (
+        Consultation.objects.holding_hours(now)
+        .filter(agreement_id=models.OuterRef("agreement_id"), service_area_id=models.OuterRef("service_area_id"))
+        .order_by()
+        .values("agreement_id")
+        .annotate(total=models.Sum("hours"))
+        .values("total")
+    )
+    return Coalesce(
+        models.Subquery(held, output_field=HOURS), models.Value(Decimal("0.00"), output_field=HOURS), output_field=HOURS
+    )
+
+
+class HourAllocationQuerySet(models.QuerySet):
+    def with_usage(self):
+        """Annotate ``hours_held`` (by live bookings) and ``hours_remaining``.
+
+        Delivered hours are kept on the row (``hours_delivered``, recounted whenever an outcome changes), so a
+        page of many allocations never sums the programme's whole history of outcomes.
+        """
+        return self.annotate(hours_held=allocation_held_hours()).annotate(
+            hours_remaining=models.F("hours_granted") - models.F("hours_delivered") - models.F("hours_held")
+        )
+
+
+class HourAllocation(models.Model):
+    """An agreement's consultancy hours in one service area: granted by staff, used by the cluster's sessions.
+
+    Remaining = granted − (delivered by logged outcomes + held by live bookings): ``HourAllocationQuerySet.with_usage``.
+    """
+
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.CASCADE, related_name="allocations", verbose_name=_("agreement")
+    )
+    service_area = models.ForeignKey(
+        ServiceArea, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("service area")
+    )
+    hours_granted = models.DecimalField(
+        _("hours granted"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_HOURS_PER_AREA)],
+        help_text=_("Consultancy hours granted in this service area, at most 1000."),
+    )
+    hours_delivered = models.DecimalField(
+        _("hours delivered"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        editable=False,
+        help_text=_("The sum of the hours delivered in the logged outcomes of this agreement's sessions in the area."),
+    )
+
+    history = HistoricalRecords(excluded_fields=["hours_delivered"])  # a counter, not an edit
+    objects = HourAllocationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hour allocation")
+        verbose_name_plural = _("hour allocations")
+        ordering = ["agreement", "service_area__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "service_area"],
+                name="agreements_one_allocation_per_area",
+                violation_error_message=_("This agreement already has hours in this service area."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_granted__gt=0) & Q(hours_granted__lte=MAX_HOURS_PER_AREA),
+                name="agreements_allocation_hours_range",
+            ),
+            models.CheckConstraint(condition=Q(hours_delivered__gte=0), name="agreements_allocation_delivered_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.service_area}: {self.hours_granted} h"
+
+    def hours_used(self) -> Decimal:
+        """The hours the agreement's sessions in the area use: delivered by logged outcomes plus held by live
+        bookings (``ConsultationQuerySet.holding_hours``). Summed from the sessions themselves, not the
+        ``hours_delivered`` counter, so it holds for an allocation not saved yet (one of an area given up earlier)."""
+        sessions = Consultation.objects.filter(agreement_id=self.agreement_id, service_area_id=self.service_area_id)
+        delivered = SessionOutcome.objects.filter(consultation__in=sessions).aggregate(
+            total=models.Sum("hours_delivered")
+        )
+        held = sessions.holding_hours().aggregate(total=models.Sum("hours"))
+        return (delivered["total"] or Decimal("0")) + (held["total"] or Decimal("0"))
+
+    def hours_granted_refusal(self, hours: Decimal | None) -> str | None:
+        """Why ``hours`` cannot be granted (None when they can): fewer than the hours already used, which would
+        leave the cluster and staff a negative remainder. ``hours`` of None (giving the area up) counts as 0."""
+        used = self.hours_used()
+        if (hours or Decimal("0")) >= used:
+            return None
+        return gettext(
+            "%(used)s of these hours are already delivered or held by bookings: grant at least %(used)s."
+        ) % {"used": format_hours(used)}

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.roles import managed_clusters_for
 from clusters.models import Cluster
+from clusters.permissions import managed_clusters_for
 from inolink.http import int_or_404
 
 from .models import Consultation, Expert

@@ -1,6 +1,6 @@
 """Report tables about consultations: counts by cluster and area, the cluster's own sessions, overdue outcomes.
 
-Each builder runs one query whatever the data size (see ``reports.tables``). A consultation belongs to the
+Each builder runs one query whatever the data size (see ``inolink.tables``). A consultation belongs to the
 period in which it starts (Europe/Vilnius dates).
 """
 
@@ -10,7 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports.tables import CLUSTER, STAFF, Column, ReportScope, register_table
+from inolink.tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
 from .message_kinds import OVERDUE_AFTER
 from .models import Consultation, ServiceArea

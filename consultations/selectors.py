@@ -7,36 +7,51 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum, Value, Window
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Window
 from django.utils import timezone
 
-from agreements.models import Agreement, HourAllocation
+from agreements.models import Agreement
+from agreements.selectors import agreements_listed
 from clusters.models import Cluster
 
-from .models import AvailabilityException, Consultation, Expert, SessionOutcome, WeeklyAvailability
+from .models import (
+    AvailabilityException,
+    Consultation,
+    Expert,
+    HourAllocation,
+    SessionOutcome,
+    WeeklyAvailability,
+)
 
-HOURS = models.DecimalField(max_digits=8, decimal_places=2)
 SLOT_STEP = datetime.timedelta(minutes=30)
 BOOKING_LENGTHS = [Decimal(h) / 2 for h in range(2, 9)]  # 1 h to 4 h in half hours
 
 
-def allocation_held_hours(now=None):
-    """Annotation for ``HourAllocation``: the hours held by its live bookings (``ConsultationQuerySet.holding_hours``).
+# --- Hours -------------------------------------------------------------------------------------------------
 
-    A correlated subquery over the partial index of live bookings, so its cost follows the few live bookings
-    of each allocation, not the agreement's history.
-    """
-    held = (
-        Consultation.objects.holding_hours(now)
-        .filter(agreement_id=OuterRef("agreement_id"), service_area_id=OuterRef("service_area_id"))
-        .order_by()
-        .values("agreement_id")
-        .annotate(total=Sum("hours"))
-        .values("total")
+
+def agreements_with_usage(*, cluster=None, programme=None):
+    """Agreements with signatures and hour usage per service area, in three queries whatever the count."""
+    return agreements_listed(cluster=cluster, programme=programme).prefetch_related(
+        Prefetch("allocations", queryset=allocations_with_usage())
     )
-    return Coalesce(Subquery(held, output_field=HOURS), Value(Decimal("0.00"), output_field=HOURS), output_field=HOURS)
+
+
+def allocations_with_usage():
+    """Hour allocations with their usage (``HourAllocationQuerySet.with_usage``) and area, in the areas' order."""
+    return HourAllocation.objects.with_usage().select_related("service_area").order_by("service_area__position")
+
+
+def current_agreement(cluster):
+    """The agreement a cluster's pages show, with usage: the one its new bookings draw on
+    (``Agreement.objects.booking_for``), else its newest live one (say, a draft awaiting signatures), or None.
+
+    Its cluster is the one asked about and the manager's pages showing it do not name the programme, so neither
+    is joined in.
+    """
+    agreements = agreements_with_usage(cluster=cluster).select_related(None)
+    booking = agreements.filter(pk__in=Agreement.objects.booking_for(cluster).values("pk")).first()
+    return booking or agreements.live().first()
 
 
 # --- Free slots -------------------------------------------------------------------------------------------

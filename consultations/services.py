@@ -1,4 +1,4 @@
-"""The writes of consultations: one function per action, atomic, announcing the change on commit.
+"""The writes of consultations and of the hours they draw on: one function per action, atomic.
 
 Scarce things are an expert's time and a cluster's hours. Every write that takes either locks the
 expert's row and then the allocation's row (always in this order), re-checks the rules against what is
@@ -17,23 +17,29 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, HourAllocation
-from inolink.templatetags.inolink_format import hours as format_hours
+from agreements.models import Agreement
+from inolink.formatting import hours as format_hours
 
 from .message_kinds import consultation_notify
-from .models import CalendarFeed, Consultation, Expert, Rating, SessionOutcome, new_calendar_token
+from .models import (
+    HOURS,
+    CalendarFeed,
+    Consultation,
+    Expert,
+    HourAllocation,
+    Rating,
+    SessionOutcome,
+    new_calendar_token,
+)
 from .places import LITHUANIAN_CITIES
-from .selectors import BOOKING_LENGTHS, HOURS, booking_allocation, buffer, earliest_start, slot_is_free
-from .signals import consultation_changed
+from .selectors import BOOKING_LENGTHS, booking_allocation, buffer, earliest_start, slot_is_free
 
 SLOT_TAKEN = _("This time was just taken by another booking. Please pick another slot.")
 
 
 def _announce(action: str, consultation: Consultation, *, by=None, previous_starts_at=None) -> None:
-    """Record the emails inside the transaction (they exist only if it commits) and signal after the commit."""
+    """Record the emails inside the transaction: they exist only if it commits."""
     consultation_notify(action, consultation, by=by, previous_starts_at=previous_starts_at)
-    pk = consultation.pk
-    transaction.on_commit(lambda: consultation_changed.send(sender=Consultation, action=action, consultation_id=pk))
 
 
 def _require_reason(reason: str) -> str:
@@ -389,6 +395,7 @@ def outcome_save(
         outcome.follow_up_actions = (follow_up_actions or "").strip()
         outcome.hours_delivered = hours_delivered
         outcome.save()
+        outcome_hours_changed(consultation.pk)
         consultation.status = result
         consultation.status_changed_by = by
         consultation.save()
@@ -474,3 +481,49 @@ def outcome_hours_changed(consultation_id: int) -> None:
         allocation = HourAllocation.objects.filter(agreement_id=agreement_id, service_area_id=service_area_id)
         list(allocation.select_for_update().values_list("pk", flat=True))
         recount_delivered_hours(allocation)
+
+
+# --- Hours granted ----------------------------------------------------------------------------------------
+
+
+def _lock_allocation(*, agreement, service_area) -> HourAllocation | None:
+    return HourAllocation.objects.select_for_update().filter(agreement=agreement, service_area=service_area).first()
+
+
+def allocation_set_hours(*, agreement, service_area, hours_granted: Decimal) -> HourAllocation:
+    """Staff grant an agreement hours in a service area, or change the grant.
+
+    Rule: never below the hours its sessions already use, delivered plus held
+    (``HourAllocation.hours_granted_refusal``), or the cluster and staff would see a negative remainder. The
+    allocation row is locked first, as a booking locks it, so no booking slips in between the check and the
+    write. Only the grant is written: the delivered hours are the outcomes' (counted afresh for a new
+    allocation, as an area given up earlier may have some).
+    """
+    with transaction.atomic():
+        allocation = _lock_allocation(agreement=agreement, service_area=service_area) or HourAllocation(
+            agreement=agreement, service_area=service_area
+        )
+        refusal = allocation.hours_granted_refusal(hours_granted)
+        if refusal:
+            raise ValidationError({"hours_granted": refusal})
+        allocation.hours_granted = hours_granted
+        if allocation.pk is None:
+            allocation.save()
+            recount_delivered_hours(HourAllocation.objects.filter(pk=allocation.pk))
+            allocation.refresh_from_db(fields=["hours_delivered"])
+        else:
+            allocation.save(update_fields=["hours_granted"])
+    return allocation
+
+
+def allocation_delete(*, allocation: HourAllocation) -> None:
+    """Staff take an agreement's hours in an area away, only while its sessions use none of them (the same rule
+    as granting 0 hours)."""
+    with transaction.atomic():
+        locked = _lock_allocation(agreement=allocation.agreement_id, service_area=allocation.service_area_id)
+        if locked is None:
+            return
+        refusal = locked.hours_granted_refusal(None)
+        if refusal:
+            raise ValidationError({"hours_granted": refusal})
+        locked.delete()

@@ -16,10 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import managed_clusters_for
-from agreements.selectors import current_agreement
 from clusters.models import Cluster
-from clusters.permissions import current_cluster_for_manager, require_current_cluster
+from clusters.permissions import current_cluster_for_manager, managed_clusters_for, require_current_cluster
 from inolink.forms import attach_service_errors, submitted_data
 from inolink.http import query_without_page
 from inolink.ical import calendar_response
@@ -55,6 +53,7 @@ from .selectors import (
     bookable_experts,
     cluster_choices,
     consultation_list,
+    current_agreement,
     expert_choices,
     expert_schedule,
     free_slots,

@@ -1,6 +1,6 @@
 """Report tables about events: applications and attendance per event, a cluster's own events, partnership leads.
 
-Each builder runs a fixed number of queries whatever the data size (see ``reports.tables``). An application
+Each builder runs a fixed number of queries whatever the data size (see ``inolink.tables``). An application
 belongs to the period in which its event starts; a lead to the period in which it was recorded.
 """
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
-from reports.tables import CLUSTER, STAFF, Column, ReportScope, register_table
+from inolink.tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
 from .models import Event, Participation, PartnershipLead
 

@@ -9,7 +9,7 @@ from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from inolink.templatetags.inolink_format import hours_number
+from inolink.formatting import hours_number
 from inolink.text_limits import TextLengthValidator
 
 

@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        # Each app registers its report tables in ``<app>/report_tables.py`` (see reports.tables).
+        # Each app registers its report tables in ``<app>/report_tables.py`` (see inolink.tables).
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("report_tables")

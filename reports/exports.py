@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .tables import Table
+from inolink.tables import Table
 
 NUMBER_FORMATS = {"int": "#,##0", "hours": "#,##0.00", "date": "yyyy-mm-dd", "percent": "0.0%"}
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Programme
 from clusters.models import Cluster
 from inolink.forms import InlineSelect
-
-from .tables import ReportScope
+from inolink.tables import ReportScope
 
 
 class BootstrapBoundField(BoundField):

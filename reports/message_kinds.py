@@ -8,10 +8,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from inolink.ical import absolute_url
+from inolink.tables import CLUSTER, STAFF, build_tables
 from notifications.registry import MessageKind, register
 
 from .exports import XLSX_CONTENT_TYPE, workbook_bytes
-from .tables import CLUSTER, STAFF, build_tables
 
 
 @dataclass

@@ -1,19 +1,18 @@
 """The report tables whose data lives in the registry and the agreements: agreements, hours, labels, KPIs.
 
 The consultation tables are in ``consultations/report_tables.py`` and the event tables in
-``events/report_tables.py``; all of them register through ``reports.tables``.
+``events/report_tables.py``; all of them register through ``inolink.tables``.
 """
 
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import HourAllocation, Programme
-from agreements.selectors import agreements_with_usage
+from agreements.models import Programme
 from clusters.models import LabelAward
-from consultations.models import ServiceArea
-
-from .tables import CLUSTER, STAFF, Column, ReportScope, register_table
+from consultations.models import HourAllocation, ServiceArea
+from consultations.selectors import agreements_with_usage
+from inolink.tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
 
 def _agreements_in_scope(queryset, scope: ReportScope, prefix: str = ""):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .tables import STAFF, ReportScope, Table, get_table_spec, table_specs
+from inolink.tables import STAFF, ReportScope, Table, get_table_spec, table_specs
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,8 @@ from django.utils import timezone
 from accounts.selectors import active_staff
 from agreements.models import Agreement, Programme
 from clusters.models import Cluster
+from inolink.tables import ReportScope
 from notifications.services import dispatch_task, messages_create
-
-from .tables import ReportScope
 
 logger = logging.getLogger(__name__)
 

@@ -5,11 +5,11 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import staff_required
 from inolink.http import query_without_page
+from inolink.tables import STAFF, TableSpec, build_tables, get_table_spec
 
 from . import selectors
 from .exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
 from .forms import ReportFilterForm
-from .tables import STAFF, TableSpec, build_tables, get_table_spec
 
 TABLE_PAGE_ROWS = 50
 

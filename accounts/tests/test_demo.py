@@ -2,9 +2,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from agreements.models import Agreement, HourAllocation, Programme, Signature
+from agreements.models import Agreement, Programme, Signature
 from clusters.models import Cluster, LabelAward, LabelLevel, Membership, Organisation
-from consultations.models import Expert
+from consultations.models import Expert, HourAllocation
 
 pytestmark = pytest.mark.django_db
 

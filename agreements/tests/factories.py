@@ -4,9 +4,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from agreements.models import Agreement, HourAllocation, Party, Programme, Signature
+from agreements.models import Agreement, Party, Programme, Signature
 from clusters.tests.factories import ClusterFactory, OrganisationFactory
-from consultations.models import ServiceArea
+from consultations.models import HourAllocation, ServiceArea
 
 
 def today():

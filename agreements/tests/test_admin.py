@@ -5,11 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.tests.factories import StaffFactory
-from agreements.models import Agreement, HourAllocation, Signature
+from agreements.models import Agreement, Signature
 from agreements.tests.factories import ActiveAgreementFactory, AgreementFactory, ProgrammeFactory
 from agreements.tests.test_models import PDF_BYTES
 from clusters.tests.factories import ClusterFactory
-from consultations.models import ServiceArea
+from consultations.models import HourAllocation, ServiceArea
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +178,13 @@ def test_programme_page_shows_kpi_progress(staff_client):
     programme = ProgrammeFactory()
     response = staff_client.get(reverse("admin:agreements_programme_change", args=[programme.pk]))
     assert "bronze 0 / 6, silver 0 / 1" in response.content.decode()
+
+
+def test_cluster_list_tells_which_clusters_are_in_a_programme(staff_client):
+    inside, outside = ActiveAgreementFactory().cluster, ClusterFactory()
+    url = reverse("admin:clusters_cluster_changelist")
+    page = staff_client.get(url)
+    assert "in_programme_display" in page.context["cl"].list_display
+    for value, expected in (("yes", [inside]), ("no", [outside])):
+        rows = staff_client.get(url, {"in_programme": value}).context["cl"].result_list
+        assert list(rows) == expected, value

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from agreements.models import Agreement, HourAllocation, Party, Programme
+from agreements.models import Agreement, Party, Programme
 from agreements.tests.factories import (
     ActiveAgreementFactory,
     AgreementFactory,
@@ -17,6 +17,7 @@ from agreements.tests.factories import (
 from agreements.validators import MAX_DOCUMENT_BYTES, validate_pdf_document
 from clusters.models import LabelLevel
 from clusters.tests.factories import ClusterFactory, LabelAwardFactory
+from consultations.models import HourAllocation
 
 pytestmark = pytest.mark.django_db
 

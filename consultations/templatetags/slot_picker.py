@@ -11,7 +11,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from inolink.templatetags.inolink_format import mid_sentence
+from inolink.formatting import mid_sentence
 
 register = template.Library()
 

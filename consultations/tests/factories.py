@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from agreements.tests.factories import ActiveAgreementFactory
 from consultations.models import Consultation, Expert, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
+from consultations.services import outcome_hours_changed
 
 
 class ServiceAreaFactory(factory.django.DjangoModelFactory):
@@ -79,6 +80,7 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
 class SessionOutcomeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SessionOutcome
+        skip_postgeneration_save = True
 
     consultation = factory.SubFactory(
         ConsultationFactory, status=Consultation.Status.HELD, starts_at=factory.LazyFunction(lambda: local_at(-3, 10))
@@ -86,6 +88,13 @@ class SessionOutcomeFactory(factory.django.DjangoModelFactory):
     result = SessionOutcome.Result.HELD
     summary = "Discussed the strategy."
     hours_delivered = Decimal("1")
+
+    @factory.post_generation
+    def count_hours(outcome, create, extracted, **kwargs):
+        """The row is written directly, as an import would write it: count it into its allocation, as
+        ``manage.py recount_hours`` does after one."""
+        if create:
+            outcome_hours_changed(outcome.consultation_id)
 
 
 class RatingFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from accounts.tests.factories import StaffFactory
-from consultations.models import Consultation, ServiceArea
+from consultations.models import Consultation, HourAllocation, ServiceArea
 
 from .factories import (
     ConsultationFactory,
@@ -168,3 +168,122 @@ def test_staff_type_outcome_hours_with_a_decimal_comma_or_point(client, world):
     for typed, saved in (("1,5", "1.5"), ("1.75", "1.75")):
         assert client.post(url, {**data, "hours_delivered": typed}).status_code == 302
         assert SessionOutcome.objects.get(pk=outcome.pk).hours_delivered == Decimal(saved)
+
+
+# --- Hours granted ------------------------------------------------------------------------------------------
+
+
+def agreement_change(client, agreement, rows):
+    """Post the agreement's admin page unchanged but for its hours: ``rows`` are (allocation or None, area, hours,
+    delete)."""
+    data = {
+        "programme": agreement.programme_id,
+        "cluster": agreement.cluster_id,
+        "number": agreement.number,
+        "starts_on": agreement.starts_on.isoformat(),
+        "ends_on": agreement.ends_on.isoformat(),
+        "terminated_on": "",
+        "termination_reason": "",
+        "notes": "",
+        "signatures-TOTAL_FORMS": 0,
+        "signatures-INITIAL_FORMS": 0,
+        "allocations-TOTAL_FORMS": len(rows),
+        "allocations-INITIAL_FORMS": sum(1 for allocation, *_ in rows if allocation),
+    }
+    signatures = list(agreement.signatures.all())
+    data |= {"signatures-TOTAL_FORMS": len(signatures), "signatures-INITIAL_FORMS": len(signatures)}
+    for i, signature in enumerate(signatures):
+        data |= {
+            f"signatures-{i}-id": signature.pk,
+            f"signatures-{i}-agreement": agreement.pk,
+            f"signatures-{i}-party": signature.party,
+            f"signatures-{i}-signer_name": signature.signer_name,
+            f"signatures-{i}-signer_role": signature.signer_role,
+            f"signatures-{i}-signed_on": signature.signed_on.isoformat(),
+        }
+    for i, (allocation, area, hours, delete) in enumerate(rows):
+        data |= {f"allocations-{i}-service_area": area.pk, f"allocations-{i}-hours_granted": hours}
+        if allocation:
+            data |= {f"allocations-{i}-id": allocation.pk, f"allocations-{i}-agreement": agreement.pk}
+        if delete:
+            data[f"allocations-{i}-DELETE"] = "on"
+    return client.post(reverse("admin:agreements_agreement_change", args=[agreement.pk]), data)
+
+
+def allocation_errors(response):
+    return [form.errors for formset in response.context["inline_admin_formsets"] for form in formset.formset.forms]
+
+
+def test_staff_cannot_grant_fewer_hours_than_are_delivered_and_held(client, world):
+    client.force_login(StaffFactory())
+    SessionOutcomeFactory(
+        consultation__agreement=world.agreement, consultation__service_area=world.area, hours_delivered=Decimal("2")
+    )
+    ConsultationFactory(agreement=world.agreement, service_area=world.area, hours=Decimal("1.5"))  # held
+    response = agreement_change(client, world.agreement, [(world.allocation, world.area, "3", False)])
+    assert response.status_code == 200
+    errors = allocation_errors(response)
+    assert "3.5" in str(errors) and "grant at least" in str(errors), errors
+    assert HourAllocation.objects.get(pk=world.allocation.pk).hours_granted == Decimal("20")
+    assert agreement_change(client, world.agreement, [(world.allocation, world.area, "3.5", False)]).status_code == 302
+    assert HourAllocation.objects.with_usage().get(pk=world.allocation.pk).hours_remaining == 0
+
+
+def test_staff_granting_an_area_again_count_the_hours_it_delivered_before(client, world):
+    client.force_login(StaffFactory())
+    SessionOutcomeFactory(
+        consultation__agreement=world.agreement, consultation__service_area=world.area, hours_delivered=Decimal("2")
+    )
+    HourAllocation.objects.filter(pk=world.allocation.pk).delete()  # given up outside the application
+    assert agreement_change(client, world.agreement, [(None, world.area, "30", False)]).status_code == 302
+    allocation = HourAllocation.objects.get(agreement=world.agreement, service_area=world.area)
+    assert (allocation.hours_granted, allocation.hours_delivered) == (Decimal("30"), Decimal("2"))
+    assert allocation.history.first().history_user is not None  # the change is kept, with who made it
+
+
+def test_staff_cannot_take_away_hours_in_use(client, world):
+    client.force_login(StaffFactory())
+    ConsultationFactory(agreement=world.agreement, service_area=world.area, hours=Decimal("1"))
+    response = agreement_change(client, world.agreement, [(world.allocation, world.area, "20", True)])
+    assert response.status_code == 200
+    assert "grant at least" in str(allocation_errors(response))
+    assert HourAllocation.objects.filter(pk=world.allocation.pk).exists()
+    Consultation.objects.update(status="cancelled", status_reason="Not needed")
+    assert agreement_change(client, world.agreement, [(world.allocation, world.area, "20", True)]).status_code == 302
+    assert not HourAllocation.objects.filter(pk=world.allocation.pk).exists()
+
+
+def test_the_hours_list_refuses_the_same_grants(client, world):
+    client.force_login(StaffFactory())
+    ConsultationFactory(agreement=world.agreement, service_area=world.area, hours=Decimal("2"))
+    url = reverse("admin:consultations_hourallocation_change", args=[world.allocation.pk])
+    response = client.post(url, {"hours_granted": "1"})
+    assert response.status_code == 200
+    assert "grant at least" in str(response.context["adminform"].form.errors["hours_granted"])
+    assert client.post(url, {"hours_granted": "2"}).status_code == 302
+    assert HourAllocation.objects.get(pk=world.allocation.pk).hours_granted == 2
+
+
+def test_staff_removing_an_outcome_give_its_hours_back(client, world):
+    from consultations.models import SessionOutcome
+
+    client.force_login(StaffFactory())
+    outcome = SessionOutcomeFactory(
+        consultation__agreement=world.agreement, consultation__service_area=world.area, hours_delivered=Decimal("2")
+    )
+    assert HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered == 2
+    url = reverse("admin:consultations_sessionoutcome_delete", args=[outcome.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not SessionOutcome.objects.exists()
+    assert HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered == 0
+
+
+def test_staff_correcting_an_outcome_move_its_hours(client, world):
+    client.force_login(StaffFactory())
+    outcome = SessionOutcomeFactory(
+        consultation__agreement=world.agreement, consultation__service_area=world.area, hours_delivered=Decimal("2")
+    )
+    url = reverse("admin:consultations_sessionoutcome_change", args=[outcome.pk])
+    data = {"result": "held", "summary": "x", "recommendations": "", "follow_up_actions": "", "hours_delivered": "1.5"}
+    assert client.post(url, data).status_code == 302
+    assert HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered == Decimal("1.5")

@@ -3,8 +3,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from agreements.models import HourAllocation
-from consultations.models import Consultation, Rating, SessionOutcome, WeeklyAvailability
+from consultations.models import Consultation, HourAllocation, Rating, SessionOutcome, WeeklyAvailability
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from agreements.models import HourAllocation
-from consultations.models import AvailabilityException, Consultation
+from consultations.models import AvailabilityException, Consultation, HourAllocation
 from consultations.selectors import expert_choices, free_slots
 
 from .factories import ConsultationFactory, ExpertFactory, SessionOutcomeFactory, available_all_week, local_at

@@ -1,48 +1,16 @@
-from decimal import Decimal, InvalidOperation
+"""Template filters over ``inolink.formatting`` (Python code imports that module, not this one)."""
 
 from django import template
-from django.template.defaultfilters import floatformat
-from django.utils import timezone
-from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
+
+from inolink import formatting
 
 register = template.Library()
 
-# Languages of the interface (settings.LANGUAGES) that write day names in lower case inside a sentence;
-# Django's catalogue gives them capitalised, as they stand alone in a list or at the start of a line.
-LOWER_CASE_DAY_NAMES = frozenset({"lt"})
-
-
-def hours_number(value) -> str:
-    """A number of hours without the unit, in the active language: "1.5" in English, "1,5" in Lithuanian.
-
-    Anything that is not a finite number gives "" (a tampered form value must not break the page).
-    """
-    if value is None or value == "":
-        return ""
-    try:
-        number = Decimal(str(value)).normalize()
-    except (InvalidOperation, ValueError):
-        return ""
-    if not number.is_finite():
-        return ""
-    decimals = max(0, -number.as_tuple().exponent)
-    return floatformat(number, decimals)
-
-
-@register.filter
-def hours(value):
-    """Hours in the active language: "1.5 h" in English, "1,5 val." in Lithuanian.
-
-    The number and its unit are joined by a no-break space, so a line never ends between them.
-    """
-    number = hours_number(value)
-    if not number:
-        return ""
-    # Translators: a number of hours, e.g. "1.5 h"; Lithuanian "1,5 val."
-    return (gettext("%(hours)s h") % {"hours": number}).replace(" ", "\N{NO-BREAK SPACE}")
+register.filter("hours", formatting.hours)
+register.filter("mid_sentence", formatting.mid_sentence)
+register.filter("period", formatting.period)
+register.simple_tag(formatting.date_span, name="date_span")
 
 
 @register.filter
@@ -50,42 +18,6 @@ def nowrap(value):
     """The value in a span that never breaks across lines: a date or an agreement number inside a sentence.
 
     Inside ``{% blocktranslate with day=value|nowrap %}`` the span stays markup while the value is escaped.
+    Apply it after ``mid_sentence``, which needs the plain text.
     """
     return format_html('<span class="text-nowrap">{}</span>', value)
-
-
-@register.filter
-def mid_sentence(text):
-    """A formatted date as it reads inside a sentence: "on pirmadienis, 2026-12-07" in Lithuanian, where day
-    names are lower case there; English keeps "Monday". Before ``nowrap``, which makes the value markup."""
-    text = str(text)
-    if (get_language() or "").split("-")[0] not in LOWER_CASE_DAY_NAMES:
-        return text
-    for name in map(str, WEEKDAYS.values()):
-        text = text.replace(name, name.lower())
-    return text
-
-
-@register.filter
-def period(start, end):
-    """A session's time as lists show it, "Mon, 2026-11-30 10:00–11:00", in the active language and time zone.
-
-    The same as ``start|date:"D, Y-m-d H:i"`` and ``end|time:"H:i"``, at a fraction of their cost (a list has a
-    row per session).
-    """
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    return f"{WEEKDAYS_ABBR[start.weekday()]}, {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-
-
-@register.simple_tag
-def date_span(first, last):
-    """Two days as one span in the active language: "30 November – 6 December 2026" in English, "2026 m.
-    lapkričio 30 d. – gruodžio 6 d." in Lithuanian, where the year comes first."""
-    if first.year != last.year:
-        return f"{date_format(first, 'DATE_FORMAT')} – {date_format(last, 'DATE_FORMAT')}"
-    # Translators: two days of one year, e.g. "30 November – 6 December 2026"; Lithuanian puts the year first.
-    return gettext("%(start)s – %(end)s %(year)s") % {
-        "start": date_format(first, "MONTH_DAY_FORMAT"),
-        "end": date_format(last, "MONTH_DAY_FORMAT"),
-        "year": first.year,
-    }

@@ -36,7 +36,7 @@ ADMIN_MODELS = [
     "agreements.programme",
     "agreements.agreement",
     "agreements.signature",
-    "agreements.hourallocation",
+    "consultations.hourallocation",
     "consultations.servicearea",
     "consultations.expert",
     "accounts.user",

@@ -81,7 +81,7 @@ def test_dates_and_numbers_read_as_in_europe_and_lithuania():
 
 @pytest.mark.parametrize("value", ["Infinity", "-Infinity", "NaN", "sNaN", "abc", "", None])
 def test_hours_of_anything_but_a_number_are_empty(value):
-    from inolink.templatetags.inolink_format import hours
+    from inolink.formatting import hours
 
     assert hours(value) == ""
 

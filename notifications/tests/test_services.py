@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import StaffFactory, UserFactory
+from agreements.message_kinds import agreements_ending
 from agreements.models import Agreement
 from agreements.tests.factories import ActiveAgreementFactory, AgreementFactory
 from clusters.tests.factories import ClusterFactory, LabelAwardFactory
 from inolink.ical import absolute_url
-from notifications.message_kinds import agreements_ending
 from notifications.models import OutgoingMessage
 from notifications.services import message_enqueue, messages_retry, messages_send
 from notifications.sweeps import get_sweep, sweep_run

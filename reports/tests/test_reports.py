@@ -12,14 +12,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
-from agreements.models import HourAllocation
 from agreements.tests.factories import ProgrammeFactory
 from clusters.tests.factories import ClusterFactory
+from consultations.models import HourAllocation
+from inolink.tables import CLUSTER, ReportScope, build_tables, get_table_spec
 from notifications.models import OutgoingMessage
 from notifications.services import messages_send
 from reports.exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
 from reports.services import monthly_period, report_send_weekly, scope_from_json, weekly_period
-from reports.tables import CLUSTER, ReportScope, build_tables, get_table_spec
 from reports.views import TABLE_PAGE_ROWS
 
 from .conftest import add_activity, make_programme_clusters

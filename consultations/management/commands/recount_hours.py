@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from agreements.models import HourAllocation
+from consultations.models import HourAllocation
 from consultations.services import recount_delivered_hours
 
 

@@ -13,6 +13,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from inolink.tests import frontend
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -53,6 +55,8 @@ def _serialized_contents_in_every_context(django_db_setup):
 def chromium_browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (apt-get install chromium)")
+    if frontend.MISSING:
+        pytest.skip(frontend.REASON)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agreements', '0002_hourallocation_hours_delivered'),
         ('clusters', '0001_initial'),
-        ('consultations', '0010_outcome_created_index'),
+        ('consultations', '0011_hour_allocations_from_agreements'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

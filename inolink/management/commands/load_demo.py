@@ -16,7 +16,8 @@ class Command(BaseCommand):
             users = accounts_demo.load()
             registry = clusters_demo.load(manager=users["manager"])
             experts = consultations_demo.load(expert_user=users["expert"])
-            agreements_demo.load(registry=registry)
+            programme = agreements_demo.load(registry=registry)
+            consultations_demo.load_allocations(programme=programme)
             consultations_demo.load_consultations(manager=users["manager"])
             events_demo.load(registry=registry, manager=users["manager"], staff=users["staff"])
         self.stdout.write(

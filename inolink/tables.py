@@ -2,12 +2,14 @@
 
 The weekly report, the monthly statements, the dashboard and the XLSX/CSV
 downloads all read the same registered tables, so a figure is computed once.
+The framework is a plain module below every app, so the app that owns the data
+registers its tables without importing the reports app above it.
 
 How to add a table (e.g. in ``consultations/report_tables.py`` or
 ``events/report_tables.py``, which ``ReportsConfig.ready`` imports)::
 
     from django.utils.translation import gettext_lazy as _
-    from reports.tables import Column, register_table
+    from inolink.tables import Column, register_table
 
     @register_table(
         "consultations_by_area",
