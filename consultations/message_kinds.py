@@ -46,7 +46,8 @@ def _start_key(consultation) -> str:
 def _subject(text):
     def subject(obj, ctx):
         when = timezone.localtime(obj.starts_at).strftime("%Y-%m-%d %H:%M")
-        return text % {"topic": obj.topic, "cluster": obj.cluster, "when": when}
+        status = obj.get_status_display()
+        return text % {"topic": obj.topic, "cluster": obj.cluster, "when": when, "status": status}
 
     return subject
 
@@ -133,7 +134,7 @@ _kind(
     _("A consultation was handed to you: %(topic)s on %(when)s"),
     _expert,
     # Still with this expert (a second reassignment supersedes it) and still upcoming.
-    lambda obj, message: obj.is_live and obj.expert.user_id == message.recipient_id and not obj.has_started,
+    lambda obj, message: obj.is_live and obj.expert.user_id == message.recipient_id and not obj.has_started(),
 )
 _kind(
     "consultation_outcome_logged",
@@ -145,6 +146,15 @@ _kind(
         **_context(obj, message),
         "can_rate": obj.status == Status.HELD,
     },
+)
+_kind(
+    "consultation_status_changed",
+    _("Consultation status changed by programme staff"),
+    _("Consultation status changed to %(status)s: %(topic)s"),
+    lambda obj: [*_expert(obj), *_managers(obj)],
+    # Still in the status the message announces (a later change supersedes it).
+    lambda obj, message: obj.status == message.context.get("status"),
+    context=lambda obj, message: {**_context(obj, message), "reason": message.context.get("reason", "")},
 )
 
 
@@ -158,6 +168,7 @@ ACTION_KINDS = {
     "rescheduled": "consultation_rescheduled",
     "reassigned": "consultation_reassigned",
     "outcome_logged": "consultation_outcome_logged",
+    "status_changed": "consultation_status_changed",
 }
 
 
@@ -177,6 +188,8 @@ def consultation_notify(action: str, consultation, *, by=None, previous_starts_a
     if action in ("cancelled", "rescheduled"):
         recipients = _other_side(consultation, by)
     context = {"starts_at": consultation.starts_at.isoformat(), "action": action}
+    if action == "status_changed":
+        context |= {"status": consultation.status, "reason": consultation.status_reason}
     if previous_starts_at is not None:
         context["previous_starts_at"] = previous_starts_at.isoformat()
     # The outcome is announced once: later edits within the week hit the same occasion and add nothing.

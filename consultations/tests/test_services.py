@@ -243,15 +243,15 @@ def test_bad_hours_delivered_are_refused(world, hours):
 def test_outcome_before_the_start_is_refused(world):
     consultation = services.consultation_book(**world.book_kwargs())
     services.consultation_confirm(consultation=consultation, by=world.expert.user)
-    refused(
-        "result",
-        services.outcome_save,
-        consultation=consultation,
-        by=world.expert.user,
-        result="held",
-        summary="x",
-        hours_delivered=Decimal("1"),
-    )
+    with pytest.raises(ValidationError, match="once the session has started"):
+        services.outcome_save(
+            consultation=consultation,
+            by=world.expert.user,
+            result="held",
+            summary="x",
+            hours_delivered=Decimal("1"),
+        )
+    assert not SessionOutcome.objects.exists()
 
 
 def test_outcome_locks_after_seven_days_and_no_show_has_no_hours(world):

@@ -10,7 +10,14 @@ from django.utils.html import escape
 from agreements.tests.factories import ActiveAgreementFactory
 from clusters.tests.factories import ClusterFactory
 from consultations import services
-from consultations.models import AvailabilityException, Consultation, Rating, ServiceArea, WeeklyAvailability
+from consultations.models import (
+    AvailabilityException,
+    Consultation,
+    Rating,
+    ServiceArea,
+    SessionOutcome,
+    WeeklyAvailability,
+)
 
 from .factories import ConsultationFactory, ExpertFactory, SessionOutcomeFactory, available_all_week, local_at
 
@@ -180,12 +187,14 @@ def test_expert_confirms_declines_and_logs_outcome(client, world):
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("confirmed", "declined")
-    # The outcome form refuses before the start.
+    # The outcome form refuses before the start, saying why.
     response = client.post(
         reverse("consultations:consultation-outcome", args=[first.pk]),
         {"result": "held", "summary": "x", "hours_delivered": "1"},
     )
-    assert "started" in " ".join(response.context["form"].errors["result"])
+    assert response.context["refusal"] == first.outcome_refusal(first.expert.user)
+    assert "once the session has started" in response.content.decode()
+    assert not SessionOutcome.objects.filter(consultation=first).exists()
 
 
 def past_confirmed_session(world, **fields):
