@@ -8,7 +8,14 @@ from django.utils import timezone, translation
 from accounts.tests.factories import UserFactory
 from agreements.models import HourAllocation
 from consultations import services
-from consultations.models import AvailabilityException, Consultation, Rating, ServiceArea, SessionOutcome
+from consultations.models import (
+    CHANGE_DEADLINE_HOURS,
+    AvailabilityException,
+    Consultation,
+    Rating,
+    ServiceArea,
+    SessionOutcome,
+)
 from consultations.signals import consultation_changed
 
 from .factories import ExpertFactory, available_all_week, local_at
@@ -131,6 +138,17 @@ def test_hours_never_go_below_zero(world):
     assert remaining(world) == 0
 
 
+def booked_at(world, starts_at, **fields) -> Consultation:
+    """A booking at a time the booking service would refuse (inside the minimum notice), written directly."""
+    return Consultation.objects.create(
+        **{k: v for k, v in world.book_kwargs().items() if k != "starts_at"},
+        agreement=world.agreement,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=1),
+        **fields,
+    )
+
+
 def test_cancel_returns_hours_and_needs_a_reason_and_24_hours(world):
     consultation = services.consultation_book(**world.book_kwargs())
     refused("reason", services.consultation_cancel, consultation=consultation, by=world.manager, reason="  ")
@@ -139,6 +157,15 @@ def test_cancel_returns_hours_and_needs_a_reason_and_24_hours(world):
     assert consultation.status == Consultation.Status.CANCELLED
     assert consultation.status_changed_by == world.manager
     assert remaining(world) == Decimal("20")
+    # The deadline is CHANGE_DEADLINE_HOURS (24) before the start: a minute outside it cancels, a minute inside not.
+    deadline = timezone.now() + datetime.timedelta(hours=CHANGE_DEADLINE_HOURS)
+    outside = booked_at(world, deadline + datetime.timedelta(minutes=1))
+    services.consultation_cancel(consultation=outside, by=world.manager, reason="Ill")
+    inside = booked_at(world, deadline - datetime.timedelta(minutes=1))
+    with pytest.raises(ValidationError, match="until 24 hours before the start"):
+        services.consultation_cancel(consultation=inside, by=world.manager, reason="Ill")
+    inside.refresh_from_db()
+    assert inside.status == Consultation.Status.REQUESTED
 
 
 def test_cancel_and_reschedule_inside_24_hours_are_refused(world):
@@ -170,6 +197,18 @@ def test_reschedule_moves_to_a_free_slot_and_asks_again(world):
     assert remaining(world) == Decimal("18")
 
 
+def test_reschedule_counts_the_hours_it_gives_back(world):
+    """Moving a booking that holds all the hours left needs no more than it gives back."""
+    world.allocation.hours_granted = Decimal("2")
+    world.allocation.save()
+    consultation = services.consultation_book(**world.book_kwargs(hours=Decimal("2")))
+    assert remaining(world) == 0
+    moved = services.consultation_reschedule(
+        consultation=consultation, starts_at=local_at(4, 10), hours=Decimal("2"), by=world.manager, reason="Later"
+    )
+    assert moved.starts_at == local_at(4, 10) and remaining(world) == 0
+
+
 def test_reschedule_needs_the_hours(world):
     world.allocation.hours_granted = Decimal("2")
     world.allocation.save()
@@ -197,6 +236,14 @@ def test_expert_confirms_and_declines_with_a_reason(world):
     assert second.status_reason == "On leave"
     with pytest.raises(ValidationError):
         services.consultation_confirm(consultation=second, by=world.expert.user)
+
+
+def test_a_request_cannot_be_confirmed_after_its_start(world):
+    started = booked_at(world, timezone.now() - datetime.timedelta(minutes=1))
+    with pytest.raises(ValidationError, match="already started and can no longer be confirmed"):
+        services.consultation_confirm(consultation=started, by=world.expert.user)
+    started.refresh_from_db()
+    assert started.status == Consultation.Status.REQUESTED and started.confirmed_at is None
 
 
 def past_confirmed(world, hours=Decimal("2"), **overrides):

@@ -478,6 +478,18 @@ def test_slot_page_tells_the_hours_left_of_the_active_agreement(client, world):
     assert "no active agreement" in response.content.decode()
 
 
+def test_slot_page_warns_when_fewer_hours_are_left_than_the_length(client, world):
+    world.allocation.hours_granted = Decimal("1")
+    world.allocation.save()
+    client.force_login(world.manager)
+    enough = slot_page(client, world, length="1")
+    assert enough.context["booking_refusal"] is None and "alert-warning" not in enough.content.decode()
+    short = slot_page(client, world, length="1.5")
+    message = "Only 1 h left in Legal; this booking needs 1.5 h.".replace(" h", "\N{NO-BREAK SPACE}h")
+    assert short.context["booking_refusal"] == message
+    assert f'<div class="alert alert-warning">{message}</div>' in short.content.decode()
+
+
 def test_slot_page_without_hours_in_the_area(client, world):
     client.force_login(world.manager)
     response = client.get(reverse("consultations:book-slots"), {"area": "financial"})
