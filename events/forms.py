@@ -203,3 +203,13 @@ class DecisionActionForm(ActionForm):
         max_length=4000,
         widget=forms.TextInput(attrs={"size": 40}),
     )
+
+
+class EventCancelForm(forms.Form):
+    """Staff's reason for cancelling events, sent to the clusters that applied."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The managers of every cluster that applied (and did not withdraw) receive it by email."),
+    )
