@@ -268,7 +268,7 @@ def outcome_report(
     """After an event ends, the approved cluster reports what it brought back; later reports amend it and add leads."""
     now = timezone.now()
     with transaction.atomic():
-        current = Participation.objects.select_for_update().select_related("event").get(pk=participation.pk)
+        (current,) = lock(participation)
         if current.status != Participation.Status.APPROVED:
             raise ValidationError(_("Only an approved application can have an outcome."))
         if not current.event.has_ended(now):
