@@ -302,7 +302,16 @@ class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
     search_fields = ["summary", "consultation__topic", "consultation__cluster__name"]
     list_select_related = ["consultation__cluster", "consultation__expert__user"]
     form = OutcomeAdminForm
-    fields = ["consultation", "result", "summary", "recommendations", "follow_up_actions", "hours_delivered"]
+    fields = [
+        "consultation",
+        "result",
+        "summary",
+        "recommendations",
+        "follow_up_actions",
+        "hours_delivered",
+        "created_at",
+        "updated_at",
+    ]
     readonly_fields = ["consultation", "created_at", "updated_at"]
 
     def has_add_permission(self, request):
@@ -328,7 +337,7 @@ class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         outcome = self.get_object(request, unquote(object_id))
-        refusal = outcome is not None and services.outcome_delete_refusal(outcome)
+        refusal = outcome is not None and outcome.delete_refusal()
         if refusal:
             self.message_user(request, refusal, messages.ERROR)
             return redirect("admin:consultations_sessionoutcome_change", outcome.pk)

@@ -604,6 +604,14 @@ class SessionOutcome(models.Model):
     def is_locked(self, now: datetime.datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.editable_until
 
+    def delete_refusal(self) -> str | None:
+        """Why staff cannot remove this outcome, or None: a rated session keeps its outcome (correct it instead)."""
+        if Rating.objects.filter(consultation_id=self.consultation_id).exists():
+            return gettext(
+                "The cluster has rated this session, so its outcome stays: correct it instead of deleting it."
+            )
+        return None
+
 
 class Rating(models.Model):
     """A cluster manager's one-time rating of a held session."""

@@ -450,26 +450,19 @@ def outcome_correct(
         )
 
 
-def outcome_delete_refusal(outcome: SessionOutcome) -> str | None:
-    """Why staff cannot remove this outcome, or None: a rated session keeps its outcome (correct it instead)."""
-    if Rating.objects.filter(consultation_id=outcome.consultation_id).exists():
-        return _("The cluster has rated this session, so its outcome stays: correct it instead of deleting it.")
-    return None
-
-
 def outcome_delete(*, outcome: SessionOutcome, by) -> Consultation:
     """Programme staff remove an outcome logged by mistake: the session is open for its outcome again.
 
     The consultation goes back to "confirmed" (outcome due), so the hours it delivered are held again rather
     than silently given back, and its expert is asked for the outcome as for any session that has ended. A
-    rated session keeps its outcome (``outcome_delete_refusal``).
+    rated session keeps its outcome (``SessionOutcome.delete_refusal``).
     """
     with transaction.atomic():
         consultation = _lock_for_outcome(outcome.consultation)
         current = SessionOutcome.objects.filter(pk=outcome.pk).first()
         if current is None:
             return consultation
-        _refuse(outcome_delete_refusal(current))
+        _refuse(current.delete_refusal())
         current.delete()
         consultation.status = Consultation.Status.CONFIRMED
         consultation.status_changed_by = by

@@ -118,3 +118,12 @@ def test_a_held_session_is_rated_once_by_its_clusters_manager():
 def test_staff_change_a_status_only_as_the_rules_allow(status, target, allowed):
     consultation = ConsultationFactory.build(status=status)
     assert (consultation.staff_status_refusal(target) is None) == allowed
+
+
+def test_an_outcome_can_be_removed_until_the_session_is_rated():
+    outcome = SessionOutcomeFactory()
+    assert outcome.delete_refusal() is None
+    RatingFactory(consultation=outcome.consultation)
+    assert outcome.delete_refusal() == (
+        "The cluster has rated this session, so its outcome stays: correct it instead of deleting it."
+    )
