@@ -156,6 +156,18 @@ _kind(
     lambda obj, message: obj.status == message.context.get("status"),
     context=lambda obj, message: {**_context(obj, message), "reason": message.context.get("reason", "")},
 )
+_kind(
+    "consultation_outcome_removed",
+    _("Consultation outcome removed by programme staff"),
+    _("Please log the outcome of %(topic)s again"),
+    _expert,
+    # Still waiting for its outcome (the expert may have logged it again meanwhile).
+    lambda obj, message: obj.status == Status.CONFIRMED,
+    context=lambda obj, message: {
+        **_context(obj, message),
+        "outcome_url": absolute_url(reverse("consultations:consultation-outcome", args=[obj.pk])),
+    },
+)
 
 
 # Action → kind and who is told ------------------------------------------------------------------------
@@ -169,6 +181,7 @@ ACTION_KINDS = {
     "reassigned": "consultation_reassigned",
     "outcome_logged": "consultation_outcome_logged",
     "status_changed": "consultation_status_changed",
+    "outcome_removed": "consultation_outcome_removed",
 }
 
 

@@ -454,8 +454,8 @@ def outcome_delete(*, outcome: SessionOutcome, by) -> Consultation:
     """Programme staff remove an outcome logged by mistake: the session is open for its outcome again.
 
     The consultation goes back to "confirmed" (outcome due), so the hours it delivered are held again rather
-    than silently given back, and its expert is asked for the outcome as for any session that has ended. A
-    rated session keeps its outcome (``SessionOutcome.delete_refusal``).
+    than silently given back, and its expert is asked by email to log the outcome again. A rated session keeps
+    its outcome (``SessionOutcome.delete_refusal``).
     """
     with transaction.atomic():
         consultation = _lock_for_outcome(outcome.consultation)
@@ -468,7 +468,7 @@ def outcome_delete(*, outcome: SessionOutcome, by) -> Consultation:
         consultation.status_changed_by = by
         consultation.save()
         outcome_hours_changed(consultation.pk)
-        _announce("outcome_deleted", consultation, by=by)
+        _announce("outcome_removed", consultation, by=by)
     return consultation
 
 

@@ -231,6 +231,15 @@ def test_removing_an_outcome_reopens_the_session_and_keeps_its_hours_held(client
     assert consultation.status == Consultation.Status.CONFIRMED  # outcome due again
     assert allocation_usage(world) == (Decimal("0"), Decimal("2"), Decimal("18"))  # held, not given back
     assert "is open for its outcome again" in response.content.decode()
+    # The expert is asked to log it again.
+    from django.core import mail
+
+    from notifications.services import messages_send
+
+    messages_send()
+    [email] = [email for email in mail.outbox if "log the outcome" in email.subject.lower()]
+    assert email.to == [world.expert.user.email]
+    assert reverse("consultations:consultation-outcome", args=[consultation.pk]) in email.body
 
 
 def test_a_rated_sessions_outcome_cannot_be_removed(client, world):
