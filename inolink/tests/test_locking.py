@@ -39,14 +39,14 @@ def test_rows_are_locked_by_model_then_primary_key_and_returned_as_given():
         assert all("FOR UPDATE" in sql for sql in reads)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_locking_outside_a_transaction_is_a_programming_error():
     with pytest.raises(transaction.TransactionManagementError):
         lock(ClusterFactory())
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_row_held_longer_than_the_lock_timeout_answers_busy(settings):
     settings.LOCK_TIMEOUT_SECONDS = 0.2
     cluster = ClusterFactory()
