@@ -11,12 +11,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from agreements.models import Agreement, HourAllocation
 from inolink.locking import lock
@@ -77,10 +79,13 @@ def _check_time(*, starts_at, hours, now=None) -> datetime.datetime:
     if starts_at <= now:
         raise ValidationError({"starts_at": _("This time is in the past. Pick a time in the future.")})
     if starts_at < earliest_start(now):
+        notice = settings.CONSULTATION_MIN_NOTICE_HOURS
         raise ValidationError(
             {
-                "starts_at": _("Book at least %(hours)s hours ahead.")
-                % {"hours": int((earliest_start(now) - now).total_seconds() // 3600)}
+                "starts_at": ngettext(
+                    "Book at least %(hours)s hour ahead.", "Book at least %(hours)s hours ahead.", notice
+                )
+                % {"hours": notice}
             }
         )
     return starts_at + datetime.timedelta(hours=float(hours))

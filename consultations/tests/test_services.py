@@ -407,3 +407,12 @@ def test_calendar_token_regenerates(world):
     feed = services.calendar_feed_for(world.manager)
     old = feed.token
     assert services.calendar_feed_regenerate(user=world.manager).token != old
+
+
+@pytest.mark.parametrize(
+    ("notice", "text"), [(48, "Book at least 48 hours ahead."), (1, "Book at least 1 hour ahead.")]
+)
+def test_the_minimum_notice_is_the_settings_and_says_so(world, settings, notice, text):
+    settings.CONSULTATION_MIN_NOTICE_HOURS = notice
+    too_soon = timezone.now() + datetime.timedelta(hours=notice) - datetime.timedelta(minutes=5)
+    assert refused("starts_at", services.consultation_book, **world.book_kwargs(starts_at=too_soon)) == text
