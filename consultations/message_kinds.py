@@ -134,7 +134,7 @@ _kind(
     _("A consultation was handed to you: %(topic)s on %(when)s"),
     _expert,
     # Still with this expert (a second reassignment supersedes it) and still upcoming.
-    lambda obj, message: obj.is_live and obj.expert.user_id == message.recipient_id and not obj.has_started(),
+    lambda obj, message: obj.is_live and obj.expert.user_id == message.recipient_id and not obj.has_started,
 )
 _kind(
     "consultation_outcome_logged",

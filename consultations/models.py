@@ -395,8 +395,12 @@ class Consultation(models.Model):
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
 
-    def has_started(self, now: datetime.datetime | None = None) -> bool:
+    def started_by(self, now: datetime.datetime | None = None) -> bool:
         return self.starts_at <= (now or timezone.now())
+
+    @property
+    def has_started(self) -> bool:
+        return self.started_by()
 
     @property
     def change_deadline(self) -> datetime.datetime:
@@ -410,13 +414,13 @@ class Consultation(models.Model):
         """The expert confirms a request that has not started yet."""
         if self.status != self.Status.REQUESTED:
             return gettext("Only a requested consultation can be confirmed.")
-        if self.has_started(now):
+        if self.started_by(now):
             return gettext("This request has already started and can no longer be confirmed.")
         return None
 
     def decline_refusal(self, now: datetime.datetime | None = None) -> str | None:
         """The expert declines a request, or a confirmed session, that has not started yet."""
-        if not self.is_live or self.has_started(now):
+        if not self.is_live or self.started_by(now):
             return gettext("Only an upcoming request or session can be declined.")
         return None
 
@@ -437,13 +441,13 @@ class Consultation(models.Model):
         ``OUTCOME_EDIT_DAYS`` days (staff correct it always, in the admin)."""
         if user is not None and user.pk != self.expert.user_id:
             return gettext("Only the session's expert logs its outcome.")
-        if not self.has_started(now):
+        if not self.started_by(now):
             return gettext("The outcome can be logged once the session has started.")
         if self.status not in (self.Status.CONFIRMED, self.Status.HELD, self.Status.NO_SHOW):
             return gettext("Only a confirmed session has an outcome.")
         # Lists annotate ``has_outcome`` so that a row without one needs no query here.
         outcome = getattr(self, "outcome", None) if getattr(self, "has_outcome", True) else None
-        if outcome is not None and outcome.is_locked(now):
+        if outcome is not None and outcome.locked_by(now):
             return ngettext(
                 "The outcome was logged more than %(days)s day ago and is locked. Ask programme staff.",
                 "The outcome was logged more than %(days)s days ago and is locked. Ask programme staff.",
@@ -454,7 +458,7 @@ class Consultation(models.Model):
     def reassign_refusal(self, expert: "Expert | None" = None, now: datetime.datetime | None = None) -> str | None:
         """Staff hand a live consultation that has not started to another expert (whose own rules the service
         checks under lock: active, in the area, free)."""
-        if not self.is_live or self.has_started(now):
+        if not self.is_live or self.started_by(now):
             return gettext("Only an upcoming requested or confirmed consultation can be reassigned.")
         if expert is not None and expert.pk == self.expert_id:
             return gettext("The consultation is already with this expert.")
@@ -601,7 +605,8 @@ class SessionOutcome(models.Model):
     def editable_until(self) -> datetime.datetime:
         return self.created_at + datetime.timedelta(days=OUTCOME_EDIT_DAYS)
 
-    def is_locked(self, now: datetime.datetime | None = None) -> bool:
+    def locked_by(self, now: datetime.datetime | None = None) -> bool:
+        """Past its expert's edit window at ``now`` (staff still correct it)."""
         return (now or timezone.now()) >= self.editable_until
 
     def delete_refusal(self) -> str | None:
