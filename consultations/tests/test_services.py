@@ -416,3 +416,29 @@ def test_the_minimum_notice_is_the_settings_and_says_so(world, settings, notice,
     settings.CONSULTATION_MIN_NOTICE_HOURS = notice
     too_soon = timezone.now() + datetime.timedelta(hours=notice) - datetime.timedelta(minutes=5)
     assert refused("starts_at", services.consultation_book, **world.book_kwargs(starts_at=too_soon)) == text
+
+
+def test_staff_status_change_needs_a_reason_and_follows_the_rules(world):
+    from accounts.tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    consultation = services.consultation_book(**world.book_kwargs())
+    refused(
+        "reason",
+        services.consultation_status_change,
+        consultation=consultation,
+        status="cancelled",
+        reason=" ",
+        by=staff,
+    )
+    with pytest.raises(ValidationError, match="follow from the session's outcome"):
+        services.consultation_status_change(consultation=consultation, status="held", reason="Met", by=staff)
+    services.consultation_status_change(consultation=consultation, status="confirmed", reason="By phone", by=staff)
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.status_reason) == ("confirmed", "By phone")
+    assert consultation.confirmed_at is not None
+    assert remaining(world) == Decimal("19")
+    services.consultation_status_change(consultation=consultation, status="cancelled", reason="Expert ill", by=staff)
+    consultation.refresh_from_db()
+    assert consultation.status == "cancelled" and consultation.cancelled_at is not None
+    assert remaining(world) == Decimal("20")
