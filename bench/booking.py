@@ -22,6 +22,8 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -64,16 +66,19 @@ def candidate_slots() -> list[datetime.datetime]:
 
 
 def double_bookings() -> int:
+    """Pairs of an expert's live bookings that overlap (each pair counted once)."""
     live = [Consultation.Status.REQUESTED, Consultation.Status.CONFIRMED]
-    table = Consultation._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {table} a JOIN {table} b ON a.expert_id = b.expert_id AND a.id < b.id "
-            "AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at "
-            "WHERE a.status IN (%s, %s) AND b.status IN (%s, %s)",
-            [*live, *live],
-        )
-        return cursor.fetchone()[0]
+    later_overlap = Consultation.objects.filter(
+        expert_id=OuterRef("expert_id"),
+        pk__gt=OuterRef("pk"),
+        status__in=live,
+        starts_at__lt=OuterRef("ends_at"),
+        ends_at__gt=OuterRef("starts_at"),
+    )
+    pairs = Consultation.objects.filter(status__in=live).annotate(
+        overlaps=Coalesce(Subquery(later_overlap.order_by().values("expert_id").annotate(n=Count("pk")).values("n")), 0)
+    )
+    return pairs.aggregate(total=Coalesce(Sum("overlaps"), 0))["total"]
 
 
 def client_run(base: str, cookie: str, expert: Expert, area_code: str, slots, outcome: dict, lock) -> None:

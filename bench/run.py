@@ -39,14 +39,15 @@ def fresh_database() -> None:
     if "bench" not in name:
         sys.exit(f"Refusing to drop {name!r}: point DATABASE_URL at a scratch database whose name contains 'bench'.")
     import psycopg2
+    from psycopg2 import sql
 
     connection = psycopg2.connect(
         dbname="postgres", user=config["USER"], password=config["PASSWORD"], host=config["HOST"], port=config["PORT"]
     )
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     connection.close()
 
 

@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -12,9 +12,11 @@ from agreements.admin import AgreementAdmin as ProgrammeAgreementAdmin
 from agreements.models import Agreement
 from clusters.models import Cluster
 from inolink.admin import DropdownListFilter, PlainActionCheckboxMixin, SubquerySearchMixin
-from inolink.forms import HoursField
+from inolink.forms import FreeTextField, HoursField
+from inolink.text_limits import max_length_of
 
 from . import services
+from .forms import OutcomeForm
 from .models import (
     AvailabilityException,
     CalendarFeed,
@@ -129,6 +131,18 @@ class ReassignForm(forms.Form):
         self.fields["expert"].queryset = experts.distinct()
 
 
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[(status, status.label) for status in Consultation.STAFF_STATUSES]
+    )
+    reason = FreeTextField(
+        label=_("Reason"),
+        max_length=max_length_of(Consultation, "status_reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The expert and the cluster's managers receive it by email."),
+    )
+
+
 class ConsultationChangeList(ChangeList):
     def get_results(self, request):
         # Only the listed rows come from this queryset (the count ignores columns); actions build
@@ -167,19 +181,33 @@ class ConsultationAdmin(SubquerySearchMixin, PlainActionCheckboxMixin, SimpleHis
     # Tens of thousands of rows: one COUNT for the filtered list, none for the unfiltered total.
     show_full_result_count = False
     list_per_page = 50
-    autocomplete_fields = ["expert", "booked_by", "status_changed_by"]
+    autocomplete_fields = ["expert", "booked_by"]
     raw_id_fields = ["cluster", "agreement"]
-    readonly_fields = ["created_at", "updated_at", "confirmed_at", "declined_at", "cancelled_at"]
+    # The status changes only through the services (the "change the status" action, with a reason that the
+    # parties are told; the experts' and managers' own actions; outcomes).
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "status_changed_by",
+        "created_at",
+        "updated_at",
+        "confirmed_at",
+        "declined_at",
+        "cancelled_at",
+    ]
     # Who, when and how many hours change only through the services (the reassign action, the
     # managers' reschedule), so the overlap and hours rules always apply; staff may edit the rest.
     scheduling_fields = ["cluster", "agreement", "service_area", "expert", "booked_by", "starts_at", "ends_at", "hours"]
-    actions = ["reassign"]
+    actions = ["reassign", "change_status"]
 
     def get_changelist(self, request, **kwargs):
         return ConsultationChangeList
 
     def has_add_permission(self, request):
         return False  # bookings are made by cluster managers, through the booking rules
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # bookings are cancelled (their hours return and the parties are told), never deleted
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -221,6 +249,51 @@ class ConsultationAdmin(SubquerySearchMixin, PlainActionCheckboxMixin, SimpleHis
             },
         )
 
+    @admin.action(description=_("Change the status (with a reason sent to the parties)"))
+    def change_status(self, request, queryset):
+        consultations = list(queryset.select_related("service_area", "expert__user", "cluster"))
+        form = StatusChangeForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            done = 0
+            for consultation in consultations:
+                try:
+                    services.consultation_status_change(
+                        consultation=consultation,
+                        status=form.cleaned_data["status"],
+                        reason=form.cleaned_data["reason"],
+                        by=request.user,
+                    )
+                except ValidationError as error:
+                    self.message_user(request, f"{consultation}: {' '.join(error.messages)}", messages.ERROR)
+                else:
+                    done += 1
+            if done:
+                self.message_user(
+                    request,
+                    ngettext("%(n)d consultation changed.", "%(n)d consultations changed.", done) % {"n": done},
+                    messages.SUCCESS,
+                )
+            return None
+        return render(
+            request,
+            "admin/consultations/consultation/change_status.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Change the status of consultations"),
+                "consultations": consultations,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class OutcomeAdminForm(OutcomeForm):
+    """The expert's outcome form, for staff: the same fields and checks, against the outcome's consultation."""
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, instance=instance, consultation=instance.consultation, **kwargs)
+
 
 @admin.register(SessionOutcome)
 class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
@@ -234,38 +307,75 @@ class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
     ]
     search_fields = ["summary", "consultation__topic", "consultation__cluster__name"]
     list_select_related = ["consultation__cluster", "consultation__expert__user"]
-    raw_id_fields = ["consultation"]
-    formfield_overrides = {models.DecimalField: {"form_class": HoursField}}  # "1,75" or "1.75" in any browser
+    form = OutcomeAdminForm
+    fields = [
+        "consultation",
+        "result",
+        "summary",
+        "recommendations",
+        "follow_up_actions",
+        "hours_delivered",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = ["consultation", "created_at", "updated_at"]
 
     def has_add_permission(self, request):
         return False  # outcomes are logged by the session's expert
 
-    def get_readonly_fields(self, request, obj=None):
-        return ["consultation", "created_at", "updated_at"] if obj is not None else []
+    def get_actions(self, request):
+        # One outcome at a time, through outcome_delete: a bulk delete would skip its rule and its reopening.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request, obj, form, change):
-        """Staff corrections keep the consultation's status in step with the outcome's result.
+        """A staff correction, through the same service rules (the status follows, the hours are recounted)."""
+        try:
+            services.outcome_correct(outcome=obj, by=request.user, **self._values(form))
+        except ValidationError as error:  # the form checked the values; this is a rule that changed meanwhile
+            self._refused(request, error)
 
-        The consultation row is locked first, as the expert's outcome service does, so both take their locks
-        (consultation, then the allocation's hours) in the same order.
-        """
-        consultation = Consultation.objects.select_for_update().get(pk=obj.consultation_id)
-        super().save_model(request, obj, form, change)
-        if consultation.status != obj.result:
-            consultation.status = obj.result
-            consultation.status_changed_by = request.user
-            consultation.save(update_fields=["status", "status_changed_by", "updated_at"])
-        services.outcome_hours_changed(obj.consultation_id)
+    @staticmethod
+    def _values(form) -> dict:
+        names = ["result", "summary", "recommendations", "follow_up_actions", "hours_delivered"]
+        return {name: form.cleaned_data.get(name) for name in names}
+
+    def delete_view(self, request, object_id, extra_context=None):
+        outcome = self.get_object(request, unquote(object_id))
+        refusal = outcome is not None and outcome.delete_refusal()
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            return redirect("admin:consultations_sessionoutcome_change", outcome.pk)
+        return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.outcome_hours_changed(obj.consultation_id)
+        """Removing an outcome reopens the session for its outcome (``services.outcome_delete``)."""
+        try:
+            consultation = services.outcome_delete(outcome=obj, by=request.user)
+        except ValidationError as error:
+            self._refused(request, error)
+        else:
+            self.message_user(
+                request,
+                _("%(consultation)s is open for its outcome again: its hours are held until the expert logs it.")
+                % {"consultation": consultation},
+                messages.WARNING,
+            )
 
-    def delete_queryset(self, request, queryset):
-        consultation_ids = list(queryset.values_list("consultation_id", flat=True))
-        super().delete_queryset(request, queryset)
-        for consultation_id in consultation_ids:
-            services.outcome_hours_changed(consultation_id)
+    def _refused(self, request, error: ValidationError) -> None:
+        request._outcome_refused = True
+        self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_outcome_refused", False):
+            return redirect(request.path)
+        return super().response_change(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if getattr(request, "_outcome_refused", False):
+            return redirect("admin:consultations_sessionoutcome_change", obj_id)
+        return super().response_delete(request, obj_display, obj_id)
 
     @admin.display(description=_("cluster"), ordering="consultation__cluster__name")
     def cluster(self, obj):

@@ -16,6 +16,7 @@ from inolink.text_limits import max_length_of
 from .models import AvailabilityException, Consultation, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
 from .places import CITY_CHOICES
 from .selectors import BOOKING_LENGTHS
+from .services import outcome_check
 
 
 def length_choices():
@@ -155,14 +156,19 @@ class OutcomeForm(NoTagHelperMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        held = cleaned.get("result") == SessionOutcome.Result.HELD
-        # The service checks again; this shows the same message at the field before it is asked.
-        if (
-            held
-            and "hours_delivered" not in self.errors
-            and not self.consultation.accepts_hours_delivered(cleaned.get("hours_delivered"))
-        ):
-            self.add_error("hours_delivered", self.consultation.hours_delivered_message())
+        # The service checks again under its lock; this shows the same messages at the fields before it is asked.
+        if "result" not in self.errors:
+            try:
+                outcome_check(
+                    consultation=self.consultation,
+                    result=cleaned.get("result"),
+                    summary=cleaned.get("summary"),
+                    hours_delivered=cleaned.get("hours_delivered"),
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    if field not in self.errors:  # one message per field: the field's own comes first
+                        self.add_error(field, messages)
         return cleaned
 
     def _post_clean(self):

@@ -46,7 +46,8 @@ def _start_key(consultation) -> str:
 def _subject(text):
     def subject(obj, ctx):
         when = timezone.localtime(obj.starts_at).strftime("%Y-%m-%d %H:%M")
-        return text % {"topic": obj.topic, "cluster": obj.cluster, "when": when}
+        status = obj.get_status_display()
+        return text % {"topic": obj.topic, "cluster": obj.cluster, "when": when, "status": status}
 
     return subject
 
@@ -146,6 +147,27 @@ _kind(
         "can_rate": obj.status == Status.HELD,
     },
 )
+_kind(
+    "consultation_status_changed",
+    _("Consultation status changed by programme staff"),
+    _("Consultation status changed to %(status)s: %(topic)s"),
+    lambda obj: [*_expert(obj), *_managers(obj)],
+    # Still in the status the message announces (a later change supersedes it).
+    lambda obj, message: obj.status == message.context.get("status"),
+    context=lambda obj, message: {**_context(obj, message), "reason": message.context.get("reason", "")},
+)
+_kind(
+    "consultation_outcome_removed",
+    _("Consultation outcome removed by programme staff"),
+    _("Please log the outcome of %(topic)s again"),
+    _expert,
+    # Still waiting for its outcome (the expert may have logged it again meanwhile).
+    lambda obj, message: obj.status == Status.CONFIRMED,
+    context=lambda obj, message: {
+        **_context(obj, message),
+        "outcome_url": absolute_url(reverse("consultations:consultation-outcome", args=[obj.pk])),
+    },
+)
 
 
 # Action → kind and who is told ------------------------------------------------------------------------
@@ -158,6 +180,8 @@ ACTION_KINDS = {
     "rescheduled": "consultation_rescheduled",
     "reassigned": "consultation_reassigned",
     "outcome_logged": "consultation_outcome_logged",
+    "status_changed": "consultation_status_changed",
+    "outcome_removed": "consultation_outcome_removed",
 }
 
 
@@ -177,6 +201,8 @@ def consultation_notify(action: str, consultation, *, by=None, previous_starts_a
     if action in ("cancelled", "rescheduled"):
         recipients = _other_side(consultation, by)
     context = {"starts_at": consultation.starts_at.isoformat(), "action": action}
+    if action == "status_changed":
+        context |= {"status": consultation.status, "reason": consultation.status_reason}
     if previous_starts_at is not None:
         context["previous_starts_at"] = previous_starts_at.isoformat()
     # The outcome is announced once: later edits within the week hit the same occasion and add nothing.

@@ -13,7 +13,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -412,36 +412,122 @@ class Consultation(models.Model):
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
 
+    def started_by(self, now: datetime.datetime | None = None) -> bool:
+        return self.starts_at <= (now or timezone.now())
+
     @property
     def has_started(self) -> bool:
-        return self.starts_at <= timezone.now()
+        return self.started_by()
 
     @property
     def change_deadline(self) -> datetime.datetime:
         """Reschedule and cancel are allowed until this moment."""
         return self.starts_at - datetime.timedelta(hours=CHANGE_DEADLINE_HOURS)
 
+    # The rules of each action, in one place: the pages ask them to show or hide a button, the services to
+    # refuse. Each returns why the action is refused now, or None when it is allowed.
+
+    def confirm_refusal(self, now: datetime.datetime | None = None) -> str | None:
+        """The expert confirms a request that has not started yet."""
+        if self.status != self.Status.REQUESTED:
+            return gettext("Only a requested consultation can be confirmed.")
+        if self.started_by(now):
+            return gettext("This request has already started and can no longer be confirmed.")
+        return None
+
+    def decline_refusal(self, now: datetime.datetime | None = None) -> str | None:
+        """The expert declines a request, or a confirmed session, that has not started yet."""
+        if not self.is_live or self.started_by(now):
+            return gettext("Only an upcoming request or session can be declined.")
+        return None
+
+    def change_refusal(self, now: datetime.datetime | None = None) -> str | None:
+        """The cluster reschedules or cancels a live booking until ``CHANGE_DEADLINE_HOURS`` before its start."""
+        if not self.is_live:
+            return gettext("This consultation is no longer open to changes.")
+        if (now or timezone.now()) >= self.change_deadline:
+            return ngettext(
+                "Changes are possible until %(hours)s hour before the start. Please contact the expert directly.",
+                "Changes are possible until %(hours)s hours before the start. Please contact the expert directly.",
+                CHANGE_DEADLINE_HOURS,
+            ) % {"hours": CHANGE_DEADLINE_HOURS}
+        return None
+
+    def outcome_refusal(self, user=None, now: datetime.datetime | None = None) -> str | None:
+        """The session's expert logs the outcome of a confirmed session once it has started, and edits it for
+        ``OUTCOME_EDIT_DAYS`` days (staff correct it always, in the admin)."""
+        if user is not None and user.pk != self.expert.user_id:
+            return gettext("Only the session's expert logs its outcome.")
+        if not self.started_by(now):
+            return gettext("The outcome can be logged once the session has started.")
+        if self.status not in (self.Status.CONFIRMED, self.Status.HELD, self.Status.NO_SHOW):
+            return gettext("Only a confirmed session has an outcome.")
+        # Lists annotate ``has_outcome`` so that a row without one needs no query here.
+        outcome = getattr(self, "outcome", None) if getattr(self, "has_outcome", True) else None
+        if outcome is not None and outcome.locked_by(now):
+            return ngettext(
+                "The outcome was logged more than %(days)s day ago and is locked. Ask programme staff.",
+                "The outcome was logged more than %(days)s days ago and is locked. Ask programme staff.",
+                OUTCOME_EDIT_DAYS,
+            ) % {"days": OUTCOME_EDIT_DAYS}
+        return None
+
+    def reassign_refusal(self, expert: "Expert | None" = None, now: datetime.datetime | None = None) -> str | None:
+        """Staff hand a live consultation that has not started to another expert (whose own rules the service
+        checks under lock: active, in the area, free)."""
+        if not self.is_live or self.started_by(now):
+            return gettext("Only an upcoming requested or confirmed consultation can be reassigned.")
+        if expert is not None and expert.pk == self.expert_id:
+            return gettext("The consultation is already with this expert.")
+        return None
+
+    def rating_refusal(self, user=None) -> str | None:
+        """One of the cluster's managers rates a session once, after the expert logged it as held."""
+        if user is not None and not self.cluster.managers.filter(pk=user.pk).exists():
+            return gettext("Only the cluster's managers rate its consultations.")
+        if hasattr(self, "rating"):
+            return gettext("This session has already been rated.")
+        if self.status != self.Status.HELD or not hasattr(self, "outcome"):
+            return gettext("A session can be rated once the expert has logged it as held.")
+        return None
+
+    STAFF_STATUSES = (Status.CONFIRMED, Status.DECLINED, Status.CANCELLED)
+
+    def staff_status_refusal(self, status: str, now: datetime.datetime | None = None) -> str | None:
+        """Staff confirm or decline on the expert's behalf (the expert's rules apply), or cancel any live
+        booking, even within the cluster's deadline or after the start. Held and no-show follow from the
+        outcome; a declined or cancelled consultation is booked again rather than revived."""
+        if status == self.status:
+            return gettext("The consultation is already: %(status)s.") % {"status": self.get_status_display()}
+        if status == self.Status.CONFIRMED:
+            return self.confirm_refusal(now)
+        if status == self.Status.DECLINED:
+            return self.decline_refusal(now)
+        if status == self.Status.CANCELLED:
+            return None if self.is_live else gettext("Only a requested or confirmed consultation can be cancelled.")
+        return gettext("Held and no-show follow from the session's outcome: log or correct the outcome instead.")
+
     @property
     def can_be_changed(self) -> bool:
-        return self.is_live and timezone.now() < self.change_deadline
+        return self.change_refusal() is None
 
     @property
     def can_be_confirmed(self) -> bool:
-        return self.status == self.Status.REQUESTED and not self.has_started
+        return self.confirm_refusal() is None
 
     @property
     def can_be_declined(self) -> bool:
-        """A request, or a confirmed session, that has not started yet."""
-        return self.is_live and not self.has_started
+        return self.decline_refusal() is None
 
     @property
     def can_be_rated(self) -> bool:
         """Held, logged by the expert, and not rated yet (a rating is given once)."""
-        return self.status == self.Status.HELD and hasattr(self, "outcome") and not hasattr(self, "rating")
+        return self.rating_refusal() is None
 
     @property
     def can_log_outcome(self) -> bool:
-        return self.status in (self.Status.CONFIRMED, self.Status.HELD, self.Status.NO_SHOW) and self.has_started
+        """Whether the outcome can be logged or edited (by its expert) now."""
+        return self.outcome_refusal() is None
 
     @property
     def offers_rebooking(self) -> bool:
@@ -547,9 +633,17 @@ class SessionOutcome(models.Model):
     def editable_until(self) -> datetime.datetime:
         return self.created_at + datetime.timedelta(days=OUTCOME_EDIT_DAYS)
 
-    @property
-    def is_locked(self) -> bool:
-        return timezone.now() >= self.editable_until
+    def locked_by(self, now: datetime.datetime | None = None) -> bool:
+        """Past its expert's edit window at ``now`` (staff still correct it)."""
+        return (now or timezone.now()) >= self.editable_until
+
+    def delete_refusal(self) -> str | None:
+        """Why staff cannot remove this outcome, or None: a rated session keeps its outcome (correct it instead)."""
+        if Rating.objects.filter(consultation_id=self.consultation_id).exists():
+            return gettext(
+                "The cluster has rated this session, so its outcome stays: correct it instead of deleting it."
+            )
+        return None
 
 
 class Rating(models.Model):

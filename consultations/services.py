@@ -1,24 +1,28 @@
 """The writes of consultations and of the hours they draw on: one function per action, atomic.
 
-Scarce things are an expert's time and a cluster's hours. Every write that takes either locks the
-expert's row and then the allocation's row (always in this order), re-checks the rules against what is
-committed, and only then writes. On PostgreSQL an exclusion constraint is the last word on overlaps;
-on SQLite the IMMEDIATE transaction serialises writers, so the re-check holds there too.
+Scarce things are an expert's time and a cluster's hours. Every write that takes either locks the rows it
+needs (the allocation, the consultation, the expert) in one ``inolink.locking.lock`` call, which takes them
+in a fixed order, re-checks the rules against what is committed, and only then writes. On PostgreSQL an
+exclusion constraint is the last word on overlaps; on SQLite the IMMEDIATE transaction serialises writers, so the
+re-check holds there too.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from agreements.models import Agreement
 from inolink.formatting import hours as format_hours
+from inolink.locking import lock
 
 from .message_kinds import consultation_notify
 from .models import (
@@ -81,17 +85,16 @@ def _check_time(*, starts_at, hours, now=None) -> datetime.datetime:
     if starts_at <= now:
         raise ValidationError({"starts_at": _("This time is in the past. Pick a time in the future.")})
     if starts_at < earliest_start(now):
+        notice = settings.CONSULTATION_MIN_NOTICE_HOURS
         raise ValidationError(
             {
-                "starts_at": _("Book at least %(hours)s hours ahead.")
-                % {"hours": int((earliest_start(now) - now).total_seconds() // 3600)}
+                "starts_at": ngettext(
+                    "Book at least %(hours)s hour ahead.", "Book at least %(hours)s hours ahead.", notice
+                )
+                % {"hours": notice}
             }
         )
     return starts_at + datetime.timedelta(hours=float(hours))
-
-
-def _lock_expert(expert_pk) -> Expert:
-    return Expert.objects.select_for_update().get(pk=expert_pk)
 
 
 def _check_expert(expert: Expert, service_area) -> None:
@@ -154,16 +157,16 @@ def _active_agreement(cluster) -> Agreement:
     return agreement
 
 
-def _lock_and_check_hours(*, agreement, service_area, hours, releasing: Decimal = Decimal("0")) -> None:
-    """Lock the allocation row, then check the hours left (plus any hours this change gives back)."""
-    locked = list(
-        HourAllocation.objects.select_for_update()
-        .filter(agreement=agreement, service_area=service_area)
-        .values_list("pk", flat=True)
-    )
-    if not locked:
+def _allocation(*, agreement_id, service_area_id) -> HourAllocation | None:
+    """The allocation a consultation draws on (to be locked), or None when the agreement has no hours in the area."""
+    return HourAllocation.objects.only("pk").filter(agreement_id=agreement_id, service_area_id=service_area_id).first()
+
+
+def _check_hours(allocation: HourAllocation | None, *, service_area, hours, releasing: Decimal = Decimal("0")) -> None:
+    """With the allocation locked, check the hours left (plus any hours this change gives back)."""
+    if allocation is None:
         raise ValidationError({"service_area": NO_HOURS_IN_AREA})
-    remaining = HourAllocation.objects.with_usage().get(agreement=agreement, service_area=service_area).hours_remaining
+    remaining = HourAllocation.objects.with_usage().get(pk=allocation.pk).hours_remaining
     left = max(remaining + releasing, 0)
     if left < hours:
         raise ValidationError({"hours": _not_enough_hours(left, service_area, hours)})
@@ -208,9 +211,11 @@ def consultation_book(
     ends_at = _check_time(starts_at=starts_at, hours=hours)
     with transaction.atomic():
         agreement = _active_agreement(cluster)
-        locked_expert = _lock_expert(expert.pk)
+        allocation, locked_expert = lock(
+            _allocation(agreement_id=agreement.pk, service_area_id=service_area.pk), Expert(pk=expert.pk)
+        )
         _check_expert(locked_expert, service_area)
-        _lock_and_check_hours(agreement=agreement, service_area=service_area, hours=hours)
+        _check_hours(allocation, service_area=service_area, hours=hours)
         _check_expert_free(locked_expert, starts_at=starts_at, ends_at=ends_at)
         consultation = Consultation(
             cluster=cluster,
@@ -231,18 +236,16 @@ def consultation_book(
     return consultation
 
 
-def _lock_consultation(consultation) -> Consultation:
-    return Consultation.objects.select_for_update().get(pk=consultation.pk)
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def consultation_confirm(*, consultation: Consultation, by) -> Consultation:
-    """The expert accepts a request that has not started yet."""
+    """The expert accepts a request that has not started yet (``Consultation.confirm_refusal``)."""
     with transaction.atomic():
-        consultation = _lock_consultation(consultation)
-        if consultation.status != Consultation.Status.REQUESTED:
-            raise ValidationError(_("Only a requested consultation can be confirmed."))
-        if consultation.has_started:
-            raise ValidationError(_("This request has already started and can no longer be confirmed."))
+        (consultation,) = lock(consultation)
+        _refuse(consultation.confirm_refusal())
         consultation.status = Consultation.Status.CONFIRMED
         consultation.confirmed_at = timezone.now()
         consultation.status_changed_by = by
@@ -252,12 +255,12 @@ def consultation_confirm(*, consultation: Consultation, by) -> Consultation:
 
 
 def consultation_decline(*, consultation: Consultation, by, reason: str) -> Consultation:
-    """The expert turns down a request (or a confirmed session that has not started), with a reason."""
+    """The expert turns down a request (or a confirmed session that has not started), with a reason
+    (``Consultation.decline_refusal``)."""
     reason = _require_reason(reason)
     with transaction.atomic():
-        consultation = _lock_consultation(consultation)
-        if not consultation.can_be_declined:
-            raise ValidationError(_("Only an upcoming request or session can be declined."))
+        (consultation,) = lock(consultation)
+        _refuse(consultation.decline_refusal())
         consultation.status = Consultation.Status.DECLINED
         consultation.status_reason = reason
         consultation.status_changed_by = by
@@ -267,21 +270,13 @@ def consultation_decline(*, consultation: Consultation, by, reason: str) -> Cons
     return consultation
 
 
-def _check_change_deadline(consultation) -> None:
-    if not consultation.is_live:
-        raise ValidationError(_("This consultation is no longer open to changes."))
-    if timezone.now() >= consultation.change_deadline:
-        raise ValidationError(
-            _("Changes are possible until 24 hours before the start. Please contact the expert directly.")
-        )
-
-
 def consultation_cancel(*, consultation: Consultation, by, reason: str) -> Consultation:
-    """The cluster cancels a live booking until 24 h before its start, with a reason; its hours return."""
+    """The cluster cancels a live booking until the change deadline (``Consultation.change_refusal``), with a
+    reason; its hours return."""
     reason = _require_reason(reason)
     with transaction.atomic():
-        consultation = _lock_consultation(consultation)
-        _check_change_deadline(consultation)
+        (consultation,) = lock(consultation)
+        _refuse(consultation.change_refusal())
         consultation.status = Consultation.Status.CANCELLED
         consultation.status_reason = reason
         consultation.status_changed_by = by
@@ -294,20 +289,24 @@ def consultation_cancel(*, consultation: Consultation, by, reason: str) -> Consu
 def consultation_reschedule(
     *, consultation: Consultation, starts_at: datetime.datetime, hours: Decimal, by, reason: str
 ) -> Consultation:
-    """The cluster moves a live booking to another free slot of the same expert, until 24 h before the start.
+    """The cluster moves a live booking to another free slot of the same expert, until the change deadline
+    (``Consultation.change_refusal``).
 
     The new time goes back to "requested" for the expert to confirm; the same time and hours rules as booking apply.
     """
     reason = _require_reason(reason)
     ends_at = _check_time(starts_at=starts_at, hours=hours)
     with transaction.atomic():
-        expert = _lock_expert(consultation.expert_id)
-        _check_expert(expert, consultation.service_area)
-        current = _lock_consultation(consultation)
-        _check_change_deadline(current)
+        allocation, current, expert = lock(
+            _allocation(agreement_id=consultation.agreement_id, service_area_id=consultation.service_area_id),
+            consultation,
+            Expert(pk=consultation.expert_id),
+        )
+        _check_expert(expert, current.service_area)
+        _refuse(current.change_refusal())
         holding = Consultation.objects.holding_hours().filter(pk=current.pk).exists()
-        _lock_and_check_hours(
-            agreement=current.agreement,
+        _check_hours(
+            allocation,
             service_area=current.service_area,
             hours=hours,
             releasing=current.hours if holding else Decimal("0"),
@@ -327,18 +326,14 @@ def consultation_reschedule(
 def consultation_reassign(*, consultation: Consultation, expert: Expert, by) -> Consultation:
     """Staff hand a live, upcoming consultation to another expert of the same area (overlap rules apply).
 
-    Experts are locked in id order so two reassignments never wait on each other crosswise; the hours do not
-    change, so the allocation needs no lock.
+    Both experts are locked (``lock`` orders them, so two reassignments never wait on each other crosswise);
+    the hours do not change, so the allocation needs no lock. ``Consultation.reassign_refusal`` is the rule.
     """
     with transaction.atomic():
-        for pk in sorted({consultation.expert_id, expert.pk}):
-            _lock_expert(pk)
-        current = _lock_consultation(consultation)
-        target = Expert.objects.get(pk=expert.pk)
-        if not current.is_live or current.has_started:
-            raise ValidationError(_("Only an upcoming requested or confirmed consultation can be reassigned."))
-        if target.pk == current.expert_id:
-            raise ValidationError({"expert": _("The consultation is already with this expert.")})
+        current, _previous, target = lock(consultation, Expert(pk=consultation.expert_id), expert)
+        refusal = current.reassign_refusal(target)
+        if refusal:
+            raise ValidationError({"expert": refusal} if target.pk == current.expert_id else refusal)
         _check_expert(target, current.service_area)
         _check_expert_free(target, starts_at=current.starts_at, ends_at=current.ends_at, exclude=current)
         current.expert = target
@@ -347,6 +342,62 @@ def consultation_reassign(*, consultation: Consultation, expert: Expert, by) -> 
         current.status_changed_by = by
         _save(current)
         _announce("reassigned", current, by=by)
+    return current
+
+
+def outcome_check(*, consultation: Consultation, result: str, summary: str, hours_delivered: Decimal | None) -> Decimal:
+    """The hours an outcome delivers, checked: held as ``Consultation.accepts_hours_delivered`` allows, no-show 0.
+
+    The values' own rules, which the outcome forms also ask to show the errors at their fields.
+    """
+    if result == SessionOutcome.Result.HELD:
+        if not consultation.accepts_hours_delivered(hours_delivered):
+            raise ValidationError({"hours_delivered": consultation.hours_delivered_message()})
+    elif result == SessionOutcome.Result.NO_SHOW:
+        hours_delivered = Decimal("0")
+    else:
+        raise ValidationError({"result": _("Choose held or no-show.")})
+    if not (summary or "").strip():
+        raise ValidationError({"summary": _("Write a short summary.")})
+    return hours_delivered
+
+
+def _outcome_write(
+    consultation: Consultation,
+    outcome: SessionOutcome | None,
+    *,
+    by,
+    result: str,
+    summary: str,
+    recommendations: str,
+    follow_up_actions: str,
+    hours_delivered: Decimal | None,
+) -> SessionOutcome:
+    """Write the outcome and the consultation's status, recount the allocation's delivered hours, and tell the
+    cluster (once: later edits hit the same occasion). The caller holds the locks."""
+    hours_delivered = outcome_check(
+        consultation=consultation, result=result, summary=summary, hours_delivered=hours_delivered
+    )
+    outcome = outcome or SessionOutcome(consultation=consultation)
+    outcome.result = result
+    outcome.summary = summary.strip()
+    outcome.recommendations = (recommendations or "").strip()
+    outcome.follow_up_actions = (follow_up_actions or "").strip()
+    outcome.hours_delivered = hours_delivered
+    outcome.save()
+    if consultation.status != result:
+        consultation.status = result
+        consultation.status_changed_by = by
+        consultation.save()
+    outcome_hours_changed(consultation.pk)
+    _announce("outcome_logged", consultation, by=by)
+    return outcome
+
+
+def _lock_for_outcome(consultation: Consultation) -> Consultation:
+    """Lock the consultation and the allocation whose delivered hours its outcome counts in."""
+    allocation = _allocation(agreement_id=consultation.agreement_id, service_area_id=consultation.service_area_id)
+    _allocation_row, current = lock(allocation, consultation)
     return current
 
 
@@ -360,61 +411,109 @@ def outcome_save(
     follow_up_actions: str = "",
     hours_delivered: Decimal | None,
 ) -> SessionOutcome:
-    """The session's expert logs (or, within 7 days, edits) its outcome.
+    """The session's expert logs (or edits, for ``OUTCOME_EDIT_DAYS`` days) its outcome
+    (``Consultation.outcome_refusal``).
 
-    Held: hours delivered as ``Consultation.accepts_hours_delivered`` allows. No-show: 0 hours.
+    Held: hours delivered as ``Consultation.accepts_hours_delivered`` allows. No-show: 0 hours. The
+    allocation's delivered hours are recounted in the same transaction.
     """
     with transaction.atomic():
-        consultation = _lock_consultation(consultation)
-        if consultation.expert.user_id != by.pk:
-            raise ValidationError(_("Only the session's expert logs its outcome."))
-        if not consultation.has_started:
-            raise ValidationError({"result": _("The outcome can be logged once the session has started.")})
-        if consultation.status not in (
-            Consultation.Status.CONFIRMED,
-            Consultation.Status.HELD,
-            Consultation.Status.NO_SHOW,
-        ):
-            raise ValidationError({"result": _("Only a confirmed session has an outcome.")})
-        outcome = SessionOutcome.objects.filter(consultation=consultation).first()
-        if outcome is not None and outcome.is_locked:
-            raise ValidationError(_("The outcome was logged more than 7 days ago and is locked. Ask programme staff."))
-        if result == SessionOutcome.Result.HELD:
-            if not consultation.accepts_hours_delivered(hours_delivered):
-                raise ValidationError({"hours_delivered": consultation.hours_delivered_message()})
-        elif result == SessionOutcome.Result.NO_SHOW:
-            hours_delivered = Decimal("0")
-        else:
-            raise ValidationError({"result": _("Choose held or no-show.")})
-        if not (summary or "").strip():
-            raise ValidationError({"summary": _("Write a short summary.")})
-        outcome = outcome or SessionOutcome(consultation=consultation)
-        outcome.result = result
-        outcome.summary = summary.strip()
-        outcome.recommendations = (recommendations or "").strip()
-        outcome.follow_up_actions = (follow_up_actions or "").strip()
-        outcome.hours_delivered = hours_delivered
-        outcome.save()
-        outcome_hours_changed(consultation.pk)
-        consultation.status = result
+        consultation = _lock_for_outcome(consultation)
+        _refuse(consultation.outcome_refusal(by))
+        return _outcome_write(
+            consultation,
+            SessionOutcome.objects.filter(consultation=consultation).first(),
+            by=by,
+            result=result,
+            summary=summary,
+            recommendations=recommendations,
+            follow_up_actions=follow_up_actions,
+            hours_delivered=hours_delivered,
+        )
+
+
+def outcome_correct(
+    *,
+    outcome: SessionOutcome,
+    by,
+    result: str,
+    summary: str,
+    recommendations: str = "",
+    follow_up_actions: str = "",
+    hours_delivered: Decimal | None,
+) -> SessionOutcome:
+    """Programme staff correct a logged outcome at any time; the same values are accepted as from the expert.
+
+    The consultation's status follows the result, and the allocation's delivered hours are recounted.
+    """
+    with transaction.atomic():
+        consultation = _lock_for_outcome(outcome.consultation)
+        current = SessionOutcome.objects.get(pk=outcome.pk)
+        return _outcome_write(
+            consultation,
+            current,
+            by=by,
+            result=result,
+            summary=summary,
+            recommendations=recommendations,
+            follow_up_actions=follow_up_actions,
+            hours_delivered=hours_delivered,
+        )
+
+
+def outcome_delete(*, outcome: SessionOutcome, by) -> Consultation:
+    """Programme staff remove an outcome logged by mistake: the session is open for its outcome again.
+
+    The consultation goes back to "confirmed" (outcome due), so the hours it delivered are held again rather
+    than silently given back, and its expert is asked by email to log the outcome again. A rated session keeps
+    its outcome (``SessionOutcome.delete_refusal``).
+    """
+    with transaction.atomic():
+        consultation = _lock_for_outcome(outcome.consultation)
+        current = SessionOutcome.objects.filter(pk=outcome.pk).first()
+        if current is None:
+            return consultation
+        _refuse(current.delete_refusal())
+        current.delete()
+        consultation.status = Consultation.Status.CONFIRMED
         consultation.status_changed_by = by
         consultation.save()
-        _announce("outcome_logged", consultation, by=by)
-    return outcome
+        outcome_hours_changed(consultation.pk)
+        _announce("outcome_removed", consultation, by=by)
+    return consultation
+
+
+def consultation_status_change(*, consultation: Consultation, status: str, reason: str, by) -> Consultation:
+    """Programme staff change a consultation's status, with a reason that the expert and the cluster's managers
+    are told (``Consultation.staff_status_refusal`` says which changes are possible)."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        (current,) = lock(consultation)
+        _refuse(current.staff_status_refusal(status))
+        now = timezone.now()
+        current.status = status
+        current.status_reason = reason
+        current.status_changed_by = by
+        if status == Consultation.Status.CONFIRMED:
+            current.confirmed_at = now
+        elif status == Consultation.Status.DECLINED:
+            current.declined_at = now
+        elif status == Consultation.Status.CANCELLED:
+            current.cancelled_at = now
+        current.save()
+        _announce("status_changed", current, by=by)
+    return current
 
 
 def rating_create(*, consultation: Consultation, by, score: int, comment: str = "") -> Rating:
-    """The cluster's manager rates a held session once, 1 to 5."""
+    """The cluster's manager rates a held session once, 1 to 5 (``Consultation.rating_refusal``)."""
     if score not in range(1, 6):
         raise ValidationError({"score": _("Give a rating from 1 to 5.")})
     with transaction.atomic():
-        consultation = _lock_consultation(consultation)
-        if not consultation.cluster.managers.filter(pk=by.pk).exists():
-            raise ValidationError(_("Only the cluster's managers rate its consultations."))
-        if Rating.objects.filter(consultation=consultation).exists():
-            raise ValidationError({"score": _("This session has already been rated.")})
-        if not consultation.can_be_rated:
-            raise ValidationError({"score": _("A session can be rated once the expert has logged it as held.")})
+        (consultation,) = lock(consultation)
+        refusal = consultation.rating_refusal(by)
+        if refusal:
+            raise ValidationError({"score": refusal} if consultation.rating_refusal() else refusal)
         rating = Rating.objects.create(
             consultation=consultation, score=score, comment=(comment or "").strip(), rated_by=by
         )

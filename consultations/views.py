@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from clusters.models import Cluster
@@ -38,7 +40,7 @@ from .forms import (
     SlotQueryForm,
     WeeklyAvailabilityFormSet,
 )
-from .models import AvailabilityException, CalendarFeed, Consultation, Expert, WeeklyAvailability
+from .models import OUTCOME_EDIT_DAYS, AvailabilityException, CalendarFeed, Consultation, Expert, WeeklyAvailability
 from .permissions import (
     consultations_managed_in,
     expert_for,
@@ -505,20 +507,28 @@ def consultation_decline(request, pk):
 def consultation_outcome(request, pk):
     consultation = get_consultation_for_expert(request.user, pk)
     outcome = getattr(consultation, "outcome", None)
-    locked = outcome is not None and outcome.is_locked
+    refusal = consultation.outcome_refusal(request.user)
     form = OutcomeForm(
         submitted_data(request),
         instance=outcome,
         initial=None if outcome else {"hours_delivered": consultation.hours},
         consultation=consultation,
     )
-    if request.method == "POST" and not locked and form.is_valid():
+    if request.method == "POST" and refusal is None and form.is_valid():
         try:
             services.outcome_save(consultation=consultation, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
-            messages.success(request, _("The outcome is saved. You can edit it for 7 days."))
+            messages.success(
+                request,
+                ngettext(
+                    "The outcome is saved. You can edit it for %(days)s day.",
+                    "The outcome is saved. You can edit it for %(days)s days.",
+                    OUTCOME_EDIT_DAYS,
+                )
+                % {"days": OUTCOME_EDIT_DAYS},
+            )
             return redirect("consultations:my-sessions")
     return render(
         request,
@@ -527,7 +537,7 @@ def consultation_outcome(request, pk):
             "consultation": consultation,
             "form": form,
             "outcome": outcome,
-            "locked": locked,
+            "refusal": refusal,
         },
     )
 
@@ -547,7 +557,14 @@ def availability(request):
         messages.success(request, _("Your availability is saved."))
         return redirect("consultations:availability")
     return render(
-        request, "consultations/availability.html", {"expert": expert, "weekly": weekly, "exceptions": exceptions}
+        request,
+        "consultations/availability.html",
+        {
+            "expert": expert,
+            "weekly": weekly,
+            "exceptions": exceptions,
+            "min_notice_hours": settings.CONSULTATION_MIN_NOTICE_HOURS,
+        },
     )
 
 

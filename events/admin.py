@@ -14,7 +14,7 @@ from inolink.admin import DropdownListFilter, SubquerySearchMixin
 from inolink.forms import attach_service_errors
 
 from . import services
-from .forms import DecisionActionForm, DecisionForm
+from .forms import DecisionActionForm, DecisionForm, EventCancelForm
 from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
 
 
@@ -64,15 +64,25 @@ class EventAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     inlines = [ParticipationInline]
     fieldsets = (
-        (None, {"fields": ("title", "kind", "status", "organiser", "description", "external_url")}),
+        (None, {"fields": ("title", "kind", "organiser", "description", "external_url")}),
+        (
+            _("Status"),
+            {"fields": ("status", "published_at", "cancelled_at", "cancel_reason", "status_changed_by")},
+        ),
         (_("Where"), {"fields": ("country", "city", "venue")}),
         (_("When"), {"fields": ("starts_at", "ends_at", "registration_deadline")}),
         (_("Places"), {"fields": ("places", "delegates_per_cluster")}),
     )
+    # The status changes only through the actions (event_publish, event_cancel), which record and tell.
+    readonly_fields = ["status", "published_at", "cancelled_at", "cancel_reason", "status_changed_by"]
     actions = ["publish", "cancel"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_place_counts().with_application_counts()
+
+    def has_delete_permission(self, request, obj=None):
+        # Only a draft, one at a time: nobody has seen it or applied. Published events are cancelled.
+        return obj is not None and obj.status == Event.Status.DRAFT and super().has_delete_permission(request, obj)
 
     @admin.display(description=_("approved / places"))
     def places_display(self, obj):
@@ -87,23 +97,52 @@ class EventAdmin(SimpleHistoryAdmin):
     def outcomes_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("events:event-outcomes", args=[obj.pk]), _("outcomes"))
 
+    def _each(self, request, events, write) -> int:
+        """Run a service on each event, telling staff each refusal; returns how many succeeded."""
+        count = 0
+        for event in events:
+            try:
+                write(event)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                count += 1
+        return count
+
     @admin.action(description=_("Publish selected events"))
     def publish(self, request, queryset):
-        count = 0
-        for event in queryset.exclude(status=Event.Status.PUBLISHED):
-            event.status = Event.Status.PUBLISHED
-            event.save(update_fields=["status", "updated_at"])
-            count += 1
-        self.message_user(request, _("%(count)s events published.") % {"count": count}, messages.SUCCESS)
+        count = self._each(request, queryset, lambda event: services.event_publish(event=event, by=request.user))
+        if count:
+            self.message_user(request, _("%(count)s events published.") % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description=_("Cancel selected events"))
+    @admin.action(description=_("Cancel selected events (give a reason)"))
     def cancel(self, request, queryset):
-        count = 0
-        for event in queryset.exclude(status=Event.Status.CANCELLED):
-            event.status = Event.Status.CANCELLED
-            event.save(update_fields=["status", "updated_at"])
-            count += 1
-        self.message_user(request, _("%(count)s events cancelled.") % {"count": count}, messages.WARNING)
+        events = list(queryset)
+        form = EventCancelForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            count = self._each(
+                request, events, lambda event: services.event_cancel(event=event, reason=reason, by=request.user)
+            )
+            if count:
+                self.message_user(
+                    request,
+                    _("%(count)s events cancelled; the clusters that applied are told why.") % {"count": count},
+                    messages.WARNING,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/events/event/cancel.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Cancel events"),
+                "events": events,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 class DelegateInline(ReadOnlyInline):

@@ -217,3 +217,14 @@ class DecisionActionForm(ActionForm):
         max_length=max_length_of(Decision, "note"),
         widget=forms.TextInput(attrs={"size": 40}),
     )
+
+
+class EventCancelForm(forms.Form):
+    """Staff's reason for cancelling events, sent to the clusters that applied."""
+
+    reason = FreeTextField(
+        label=_("Reason"),
+        max_length=max_length_of(Event, "cancel_reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The managers of every cluster that applied (and did not withdraw) receive it by email."),
+    )

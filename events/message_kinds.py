@@ -102,6 +102,42 @@ def decision_notify(decision: Decision) -> list[int]:
     return ids
 
 
+# Event cancelled: to the managers of every cluster that applied and was not rejected and did not withdraw ------
+
+
+def _cancelled_context(obj, message):
+    return {
+        "event": obj.event,
+        "event_url": absolute_url(obj.event.get_absolute_url()),
+        "object_url": absolute_url(obj.get_absolute_url()),
+    }
+
+
+register(
+    MessageKind(
+        key="event_cancelled",
+        model="events.Participation",
+        verbose_name=_("Event cancelled"),
+        subject=lambda obj, ctx: _("Cancelled: %(event)s") % {"event": obj.event},
+        template="events/emails/event_cancelled",
+        recipients=lambda obj: obj.cluster.managers.all(),
+        context=_cancelled_context,
+        still_relevant=lambda obj, message: obj.event.status == Event.Status.CANCELLED,
+        select_related=("event", "cluster"),
+    )
+)
+
+
+def event_cancelled_notify(event: Event) -> list[int]:
+    """Record the cancellation email to the managers of each cluster whose application was live (applied,
+    approved or waitlisted); inside the cancelling transaction, so they are told only if it commits."""
+    ids = []
+    for participation in event.participations.filter(status__in=Participation.LIVE_STATUSES).select_related("cluster"):
+        participation.event = event
+        ids += message_enqueue(kind="event_cancelled", obj=participation, occasion="event-cancelled")
+    return ids
+
+
 # Registration deadline in 7 days: to programme clusters that took part in this kind of event before ---------
 
 

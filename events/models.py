@@ -28,6 +28,7 @@ SUPPORT_DETAILS_MAX_LENGTH = 2000
 DECISION_NOTE_MAX_LENGTH = 4000
 OUTCOME_NOTES_MAX_LENGTH = 8000
 FUNDING_NOTE_MAX_LENGTH = 2000
+CANCEL_REASON_MAX_LENGTH = 2000
 
 
 def _participation_count(*conditions, **filters):
@@ -121,6 +122,17 @@ class Event(models.Model):
     description = models.TextField(_("description"), blank=True)
     external_url = models.URLField(_("external link"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), max_length=CANCEL_REASON_MAX_LENGTH, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -144,6 +156,9 @@ class Event(models.Model):
             ),
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="events_event_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=EventStatus.values), name="events_event_status_valid"),
+            max_length_check(
+                field="cancel_reason", limit=CANCEL_REASON_MAX_LENGTH, name="events_event_cancel_reason_max_length"
+            ),
         ]
 
     def __str__(self):
@@ -174,6 +189,23 @@ class Event(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def publish_refusal(self) -> str | None:
+        """Why staff cannot publish the event, or None: a draft is published once; a cancelled event stays
+        cancelled (its clusters were told)."""
+        if self.status == self.Status.PUBLISHED:
+            return _("%(event)s is already published.") % {"event": self}
+        if self.status == self.Status.CANCELLED:
+            return _("%(event)s has been cancelled and cannot be published again.") % {"event": self}
+        return None
+
+    def cancel_refusal(self, now: datetime.datetime | None = None) -> str | None:
+        """Why staff cannot cancel the event, or None: a draft or published event until it ends."""
+        if self.status == self.Status.CANCELLED:
+            return _("%(event)s is already cancelled.") % {"event": self}
+        if self.has_ended(now):
+            return _("%(event)s has already ended and cannot be cancelled.") % {"event": self}
+        return None
 
     def is_open_for_applications(self, now: datetime.datetime | None = None) -> bool:
         """Agrees with ``EventQuerySet.open_for_applications()``."""

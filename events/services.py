@@ -1,24 +1,25 @@
 """Every write of the events app, one function per action.
 
 Rule errors are raised as ``ValidationError`` (with a field when one is to blame), before anything is written.
-Functions that use up or free an event's places lock the event row first (one owner per transaction), re-count,
-then write: approvals never exceed the places, whatever runs at the same moment. Every ``Decision`` (staff's, or
-an automatic promotion) is announced to the cluster's managers by ``message_kinds.decision_notify`` inside the
-same transaction, which marks its ``notified_at``; the email itself goes out after the commit.
+Functions that use up or free an event's places lock the event row with the application (``inolink.locking.lock``,
+one owner per transaction), re-count, then write: approvals never exceed the places, whatever runs at the same
+moment. Every ``Decision`` (staff's, or an automatic promotion) is announced to the cluster's managers by
+``message_kinds.decision_notify`` inside the same transaction, which marks its ``notified_at``; the email itself
+goes out after the commit. Publishing and cancelling an event go through ``event_publish`` and ``event_cancel``.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .message_kinds import decision_notify
-from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
+from inolink.locking import lock
 
-LOCK_TIMEOUT = "3s"
+from .message_kinds import decision_notify, event_cancelled_notify
+from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,49 @@ class LeadData:
     next_step: str = ""
 
 
-def _lock_event(event_id: int) -> Event:
-    """Lock the event row for the rest of the transaction (a no-op on SQLite, whose writes are serialised)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-    try:
-        return Event.objects.select_for_update().get(pk=event_id)
-    except OperationalError as error:
-        raise ValidationError(_("The event is busy with other changes. Please try again in a moment.")) from error
+def _lock_application(participation: Participation) -> Participation:
+    """Lock the event (the owner of its places) and the application, in ``lock``'s fixed order."""
+    event, current = lock(Event(pk=participation.event_id), participation)
+    current.event = event
+    return current
+
+
+def event_publish(*, event: Event, by) -> Event:
+    """Staff publish a draft event (``Event.publish_refusal``); when and by whom is recorded with it.
+
+    Clusters see it on their event list from now on (announcing it to audiences is a later issue).
+    """
+    with transaction.atomic():
+        (current,) = lock(event)
+        refusal = current.publish_refusal()
+        if refusal:
+            raise ValidationError(refusal)
+        current.status = Event.Status.PUBLISHED
+        current.published_at = timezone.now()
+        current.status_changed_by = by
+        current.save(update_fields=["status", "published_at", "status_changed_by", "updated_at"])
+    return current
+
+
+def event_cancel(*, event: Event, reason: str, by) -> Event:
+    """Staff cancel an event that has not ended (``Event.cancel_refusal``), with a reason that the managers of
+    every cluster with a live application (applied, approved, waitlisted) receive by email. The applications
+    keep their status; a cancelled event takes only rejections from now on."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the clusters a reason for the cancellation.")})
+    with transaction.atomic():
+        (current,) = lock(event)
+        refusal = current.cancel_refusal()
+        if refusal:
+            raise ValidationError(refusal)
+        current.status = Event.Status.CANCELLED
+        current.cancelled_at = timezone.now()
+        current.cancel_reason = reason
+        current.status_changed_by = by
+        current.save(update_fields=["status", "cancelled_at", "cancel_reason", "status_changed_by", "updated_at"])
+        event_cancelled_notify(current)
+    return current
 
 
 def _approved_count(event: Event, *, excluding: int | None = None) -> int:
@@ -160,9 +195,8 @@ def participation_withdraw(*, participation: Participation, user) -> Participati
     """
     now = timezone.now()
     with transaction.atomic():
-        event = _lock_event(participation.event_id)
-        current = Participation.objects.select_for_update().get(pk=participation.pk)
-        current.event = event
+        current = _lock_application(participation)
+        event = current.event
         refusal = current.withdrawal_refusal(now)
         if refusal:
             raise ValidationError(refusal)
@@ -189,9 +223,8 @@ def participation_decide(*, participation: Participation, kind: str, user, note:
     now = timezone.now()
     result = Decision.RESULT[kind]
     with transaction.atomic():
-        event = _lock_event(participation.event_id)
-        current = Participation.objects.select_for_update().get(pk=participation.pk)
-        current.event = event
+        current = _lock_application(participation)
+        event = current.event
         refusal = current.decision_refusal(kind)
         if refusal:
             raise ValidationError(refusal)
@@ -235,7 +268,7 @@ def outcome_report(
     """After an event ends, the approved cluster reports what it brought back; later reports amend it and add leads."""
     now = timezone.now()
     with transaction.atomic():
-        current = Participation.objects.select_for_update().select_related("event").get(pk=participation.pk)
+        (current,) = lock(participation)
         if current.status != Participation.Status.APPROVED:
             raise ValidationError(_("Only an approved application can have an outcome."))
         if not current.event.has_ended(now):

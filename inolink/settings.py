@@ -308,3 +308,7 @@ LOGGING = {
 # Consultation rules that staff may tune per deployment.
 CONSULTATION_MIN_NOTICE_HOURS = int(os.environ.get("CONSULTATION_MIN_NOTICE_HOURS", "24"))
 CONSULTATION_BUFFER_MINUTES = int(os.environ.get("CONSULTATION_BUFFER_MINUTES", "15"))
+
+# How long a write waits for a row another write holds (seconds) before it answers "busy, try again"
+# (PostgreSQL's lock_timeout, set for each locking transaction; see inolink.locking).
+LOCK_TIMEOUT_SECONDS = float(os.environ.get("LOCK_TIMEOUT_SECONDS", "3"))

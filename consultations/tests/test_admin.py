@@ -287,3 +287,125 @@ def test_staff_correcting_an_outcome_move_its_hours(client, world):
     data = {"result": "held", "summary": "x", "recommendations": "", "follow_up_actions": "", "hours_delivered": "1.5"}
     assert client.post(url, data).status_code == 302
     assert HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered == Decimal("1.5")
+
+
+def logged_session(world, hours="2"):
+    """A past confirmed session of the world's expert whose outcome the expert logged (through the service)."""
+    from consultations import services
+
+    consultation = ConsultationFactory(
+        agreement=world.agreement,
+        expert=world.expert,
+        service_area=world.area,
+        status="confirmed",
+        starts_at=local_at(-2, 10),
+        hours=Decimal("2"),
+    )
+    return services.outcome_save(
+        consultation=consultation, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal(hours)
+    )
+
+
+def allocation_usage(world):
+    allocation = HourAllocation.objects.with_usage().get(pk=world.allocation.pk)
+    return allocation.hours_delivered, allocation.hours_held, allocation.hours_remaining
+
+
+OUTCOME_FORM = {"result": "held", "summary": "Corrected", "recommendations": "", "follow_up_actions": ""}
+
+
+def test_a_staff_correction_goes_through_the_outcome_rules_and_recounts_the_hours(client, world):
+    staff = StaffFactory()
+    client.force_login(staff)
+    outcome = logged_session(world)
+    assert allocation_usage(world) == (Decimal("2"), Decimal("0"), Decimal("18"))
+    url = reverse("admin:consultations_sessionoutcome_change", args=[outcome.pk])
+    assert client.post(url, {**OUTCOME_FORM, "hours_delivered": "1.5"}).status_code == 302
+    assert allocation_usage(world) == (Decimal("1.5"), Decimal("0"), Decimal("18.5"))
+    # More than the booked length plus an hour: the expert's rule, at the field (the database alone allows 5).
+    response = client.post(url, {**OUTCOME_FORM, "hours_delivered": "3.25"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["hours_delivered"] == [
+        outcome.consultation.hours_delivered_message()
+    ]
+    assert allocation_usage(world)[0] == Decimal("1.5")
+    outcome.consultation.refresh_from_db()
+    assert outcome.consultation.status_changed_by == world.expert.user  # unchanged status, untouched
+
+
+def test_removing_an_outcome_reopens_the_session_and_keeps_its_hours_held(client, world):
+    from consultations.models import SessionOutcome
+
+    client.force_login(StaffFactory())
+    outcome = logged_session(world)
+    changelist = reverse("admin:consultations_sessionoutcome_changelist")
+    assert client.get(changelist).context["action_form"] is None  # no bulk delete past the service
+    response = client.post(
+        reverse("admin:consultations_sessionoutcome_delete", args=[outcome.pk]), {"post": "yes"}, follow=True
+    )
+    assert not SessionOutcome.objects.filter(pk=outcome.pk).exists()
+    consultation = Consultation.objects.get(pk=outcome.consultation_id)
+    assert consultation.status == Consultation.Status.CONFIRMED  # outcome due again
+    assert allocation_usage(world) == (Decimal("0"), Decimal("2"), Decimal("18"))  # held, not given back
+    assert "is open for its outcome again" in response.content.decode()
+    # The expert is asked to log it again.
+    from django.core import mail
+
+    from notifications.services import messages_send
+
+    messages_send()
+    [email] = [email for email in mail.outbox if "log the outcome" in email.subject.lower()]
+    assert email.to == [world.expert.user.email]
+    assert reverse("consultations:consultation-outcome", args=[consultation.pk]) in email.body
+
+
+def test_a_rated_sessions_outcome_cannot_be_removed(client, world):
+    from consultations.models import SessionOutcome
+
+    client.force_login(StaffFactory())
+    outcome = logged_session(world)
+    RatingFactory(consultation=outcome.consultation)
+    delete_url = reverse("admin:consultations_sessionoutcome_delete", args=[outcome.pk])
+    for response in (client.get(delete_url, follow=True), client.post(delete_url, {"post": "yes"}, follow=True)):
+        assert "correct it instead of deleting it" in response.content.decode()
+    assert SessionOutcome.objects.filter(pk=outcome.pk).exists()
+    assert Consultation.objects.get(pk=outcome.consultation_id).status == Consultation.Status.HELD
+
+
+def test_staff_change_a_status_only_with_a_reason_that_the_expert_and_managers_receive(client, world):
+    from django.core import mail
+
+    from consultations import services
+    from notifications.models import OutgoingMessage
+    from notifications.services import messages_send
+
+    staff = StaffFactory()
+    client.force_login(staff)
+    consultation = services.consultation_book(**world.book_kwargs())
+    change = client.get(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
+    assert 'name="status"' not in change.content.decode()  # no free edit of the status
+    url = reverse("admin:consultations_consultation_changelist")
+    action = {"action": "change_status", ACTION_CHECKBOX_NAME: [consultation.pk]}
+    page = client.post(url, action)
+    assert page.status_code == 200 and "form" in page.context
+    page = client.post(url, {**action, "apply": "1", "status": "cancelled", "reason": " "})
+    assert page.context["form"].errors["reason"]
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.Status.REQUESTED
+    client.post(url, {**action, "apply": "1", "status": "cancelled", "reason": "The expert fell ill"})
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.status_reason, consultation.status_changed_by) == (
+        Consultation.Status.CANCELLED,
+        "The expert fell ill",
+        staff,
+    )
+    assert consultation.cancelled_at is not None
+    told = OutgoingMessage.objects.filter(kind="consultation_status_changed", object_id=consultation.pk)
+    assert {m.recipient_id for m in told} == {world.expert.user_id, world.manager.pk}
+    messages_send()
+    assert sorted(mail.outbox[0].to + mail.outbox[1].to) == sorted([world.expert.user.email, world.manager.email])
+    assert "The expert fell ill" in mail.outbox[0].body
+    # A change the rules refuse is told, and nothing is written.
+    response = client.post(url, {**action, "apply": "1", "status": "confirmed", "reason": "Oops"}, follow=True)
+    assert "Only a requested consultation can be confirmed." in response.content.decode()
+    assert told.count() == 2

@@ -132,3 +132,40 @@ def test_outcomes_logged_at_once_in_one_allocation_all_count():
     assert not [r for r in results if isinstance(r, Exception)], results
     world.allocation.refresh_from_db()
     assert world.allocation.hours_delivered == Decimal("1.25") * THREADS
+
+
+def test_a_consultation_held_by_another_write_answers_busy_at_once(settings):
+    """A write that waits longer than the lock timeout for a row gives up with the one "busy" message."""
+    from django.contrib.messages import get_messages
+    from django.utils import translation
+
+    from inolink.locking import BUSY, lock
+
+    settings.LOCK_TIMEOUT_SECONDS = 0.2
+    world = make_world()
+    consultation = services.consultation_book(**world.book_kwargs())
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                lock(consultation)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=10)
+        client = Client()
+        client.force_login(world.expert.user)
+        response = client.post(reverse("consultations:consultation-confirm", args=[consultation.pk]))
+    finally:
+        release.set()
+        holder.join()
+    with translation.override(world.expert.user.preferred_language):
+        assert [str(m) for m in get_messages(response.wsgi_request)] == [str(BUSY)]
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.Status.REQUESTED

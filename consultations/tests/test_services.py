@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from accounts.tests.factories import UserFactory
 from consultations import services
 from consultations.models import (
+    CHANGE_DEADLINE_HOURS,
     AvailabilityException,
     Consultation,
     HourAllocation,
@@ -121,6 +122,17 @@ def test_hours_never_go_below_zero(world):
     assert remaining(world) == 0
 
 
+def booked_at(world, starts_at, **fields) -> Consultation:
+    """A booking at a time the booking service would refuse (inside the minimum notice), written directly."""
+    return Consultation.objects.create(
+        **{k: v for k, v in world.book_kwargs().items() if k != "starts_at"},
+        agreement=world.agreement,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=1),
+        **fields,
+    )
+
+
 def test_cancel_returns_hours_and_needs_a_reason_and_24_hours(world):
     consultation = services.consultation_book(**world.book_kwargs())
     refused("reason", services.consultation_cancel, consultation=consultation, by=world.manager, reason="  ")
@@ -129,6 +141,15 @@ def test_cancel_returns_hours_and_needs_a_reason_and_24_hours(world):
     assert consultation.status == Consultation.Status.CANCELLED
     assert consultation.status_changed_by == world.manager
     assert remaining(world) == Decimal("20")
+    # The deadline is CHANGE_DEADLINE_HOURS (24) before the start: a minute outside it cancels, a minute inside not.
+    deadline = timezone.now() + datetime.timedelta(hours=CHANGE_DEADLINE_HOURS)
+    outside = booked_at(world, deadline + datetime.timedelta(minutes=1))
+    services.consultation_cancel(consultation=outside, by=world.manager, reason="Ill")
+    inside = booked_at(world, deadline - datetime.timedelta(minutes=1))
+    with pytest.raises(ValidationError, match="until 24 hours before the start"):
+        services.consultation_cancel(consultation=inside, by=world.manager, reason="Ill")
+    inside.refresh_from_db()
+    assert inside.status == Consultation.Status.REQUESTED
 
 
 def test_cancel_and_reschedule_inside_24_hours_are_refused(world):
@@ -160,6 +181,18 @@ def test_reschedule_moves_to_a_free_slot_and_asks_again(world):
     assert remaining(world) == Decimal("18")
 
 
+def test_reschedule_counts_the_hours_it_gives_back(world):
+    """Moving a booking that holds all the hours left needs no more than it gives back."""
+    world.allocation.hours_granted = Decimal("2")
+    world.allocation.save()
+    consultation = services.consultation_book(**world.book_kwargs(hours=Decimal("2")))
+    assert remaining(world) == 0
+    moved = services.consultation_reschedule(
+        consultation=consultation, starts_at=local_at(4, 10), hours=Decimal("2"), by=world.manager, reason="Later"
+    )
+    assert moved.starts_at == local_at(4, 10) and remaining(world) == 0
+
+
 def test_reschedule_needs_the_hours(world):
     world.allocation.hours_granted = Decimal("2")
     world.allocation.save()
@@ -187,6 +220,14 @@ def test_expert_confirms_and_declines_with_a_reason(world):
     assert second.status_reason == "On leave"
     with pytest.raises(ValidationError):
         services.consultation_confirm(consultation=second, by=world.expert.user)
+
+
+def test_a_request_cannot_be_confirmed_after_its_start(world):
+    started = booked_at(world, timezone.now() - datetime.timedelta(minutes=1))
+    with pytest.raises(ValidationError, match="already started and can no longer be confirmed"):
+        services.consultation_confirm(consultation=started, by=world.expert.user)
+    started.refresh_from_db()
+    assert started.status == Consultation.Status.REQUESTED and started.confirmed_at is None
 
 
 def past_confirmed(world, hours=Decimal("2"), **overrides):
@@ -233,15 +274,15 @@ def test_bad_hours_delivered_are_refused(world, hours):
 def test_outcome_before_the_start_is_refused(world):
     consultation = services.consultation_book(**world.book_kwargs())
     services.consultation_confirm(consultation=consultation, by=world.expert.user)
-    refused(
-        "result",
-        services.outcome_save,
-        consultation=consultation,
-        by=world.expert.user,
-        result="held",
-        summary="x",
-        hours_delivered=Decimal("1"),
-    )
+    with pytest.raises(ValidationError, match="once the session has started"):
+        services.outcome_save(
+            consultation=consultation,
+            by=world.expert.user,
+            result="held",
+            summary="x",
+            hours_delivered=Decimal("1"),
+        )
+    assert not SessionOutcome.objects.exists()
 
 
 def test_outcome_locks_after_seven_days_and_no_show_has_no_hours(world):
@@ -377,3 +418,38 @@ def test_calendar_token_regenerates(world):
     feed = services.calendar_feed_for(world.manager)
     old = feed.token
     assert services.calendar_feed_regenerate(user=world.manager).token != old
+
+
+@pytest.mark.parametrize(
+    ("notice", "text"), [(48, "Book at least 48 hours ahead."), (1, "Book at least 1 hour ahead.")]
+)
+def test_the_minimum_notice_is_the_settings_and_says_so(world, settings, notice, text):
+    settings.CONSULTATION_MIN_NOTICE_HOURS = notice
+    too_soon = timezone.now() + datetime.timedelta(hours=notice) - datetime.timedelta(minutes=5)
+    assert refused("starts_at", services.consultation_book, **world.book_kwargs(starts_at=too_soon)) == text
+
+
+def test_staff_status_change_needs_a_reason_and_follows_the_rules(world):
+    from accounts.tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    consultation = services.consultation_book(**world.book_kwargs())
+    refused(
+        "reason",
+        services.consultation_status_change,
+        consultation=consultation,
+        status="cancelled",
+        reason=" ",
+        by=staff,
+    )
+    with pytest.raises(ValidationError, match="follow from the session's outcome"):
+        services.consultation_status_change(consultation=consultation, status="held", reason="Met", by=staff)
+    services.consultation_status_change(consultation=consultation, status="confirmed", reason="By phone", by=staff)
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.status_reason) == ("confirmed", "By phone")
+    assert consultation.confirmed_at is not None
+    assert remaining(world) == Decimal("19")
+    services.consultation_status_change(consultation=consultation, status="cancelled", reason="Expert ill", by=staff)
+    consultation.refresh_from_db()
+    assert consultation.status == "cancelled" and consultation.cancelled_at is not None
+    assert remaining(world) == Decimal("20")

@@ -10,7 +10,14 @@ from django.utils.html import escape
 from agreements.tests.factories import ActiveAgreementFactory
 from clusters.tests.factories import ClusterFactory
 from consultations import services
-from consultations.models import AvailabilityException, Consultation, Rating, ServiceArea, WeeklyAvailability
+from consultations.models import (
+    AvailabilityException,
+    Consultation,
+    Rating,
+    ServiceArea,
+    SessionOutcome,
+    WeeklyAvailability,
+)
 
 from .factories import ConsultationFactory, ExpertFactory, SessionOutcomeFactory, available_all_week, local_at
 
@@ -180,12 +187,14 @@ def test_expert_confirms_declines_and_logs_outcome(client, world):
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("confirmed", "declined")
-    # The outcome form refuses before the start.
+    # The outcome form refuses before the start, saying why.
     response = client.post(
         reverse("consultations:consultation-outcome", args=[first.pk]),
         {"result": "held", "summary": "x", "hours_delivered": "1"},
     )
-    assert "started" in " ".join(response.context["form"].errors["result"])
+    assert response.context["refusal"] == first.outcome_refusal(first.expert.user)
+    assert "once the session has started" in response.content.decode()
+    assert not SessionOutcome.objects.filter(consultation=first).exists()
 
 
 def past_confirmed_session(world, **fields):
@@ -467,6 +476,18 @@ def test_slot_page_tells_the_hours_left_of_the_active_agreement(client, world):
     response = slot_page(client, world)
     assert response.context["allocation"] is None and not response.context["has_agreement"]
     assert "no active agreement" in response.content.decode()
+
+
+def test_slot_page_warns_when_fewer_hours_are_left_than_the_length(client, world):
+    world.allocation.hours_granted = Decimal("1")
+    world.allocation.save()
+    client.force_login(world.manager)
+    enough = slot_page(client, world, length="1")
+    assert enough.context["booking_refusal"] is None and "alert-warning" not in enough.content.decode()
+    short = slot_page(client, world, length="1.5")
+    message = "Only 1 h left in Legal; this booking needs 1.5 h.".replace(" h", "\N{NO-BREAK SPACE}h")
+    assert short.context["booking_refusal"] == message
+    assert f'<div class="alert alert-warning">{message}</div>' in short.content.decode()
 
 
 def test_slot_page_without_hours_in_the_area(client, world):

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import StaffFactory
+from accounts.tests.factories import StaffFactory, UserFactory
 from events import services
 from events.models import Decision, Event, Participation
 
@@ -66,10 +66,66 @@ def event_form(**overrides):
     return data | overrides
 
 
-def test_staff_create_and_publish_an_event(staff_client):
+def test_staff_create_and_publish_an_event(staff_client, staff):
     response = staff_client.post(reverse("admin:events_event_add"), event_form())
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert Event.objects.get().status == Event.Status.PUBLISHED
+    event = Event.objects.get()
+    assert event.status == Event.Status.DRAFT  # the status is not a form field: a new event is a draft
+    changelist = reverse("admin:events_event_changelist")
+    staff_client.post(changelist, {"action": "publish", ACTION_CHECKBOX_NAME: [event.pk]})
+    event.refresh_from_db()
+    assert (event.status, event.status_changed_by) == (Event.Status.PUBLISHED, staff)
+    assert event.published_at is not None
+    # Publishing twice is refused with the rule's words, and changes nothing.
+    response = staff_client.post(changelist, {"action": "publish", ACTION_CHECKBOX_NAME: [event.pk]}, follow=True)
+    assert "is already published." in response.content.decode()
+    change = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    assert 'name="status"' not in change
+
+
+def test_cancelling_events_needs_a_reason_and_tells_every_cluster_that_applied(staff_client, staff):
+    from django.core import mail
+
+    from notifications.models import OutgoingMessage
+    from notifications.services import messages_send
+
+    event = EventFactory()
+    live = [
+        ParticipationFactory(event=event, status=status)
+        for status in (Participation.Status.APPLIED, Participation.Status.APPROVED, Participation.Status.WAITLISTED)
+    ]
+    for status in (Participation.Status.WITHDRAWN, Participation.Status.REJECTED):
+        ParticipationFactory(event=event, status=status)
+    managers = []
+    for participation in Participation.objects.filter(event=event).select_related("cluster"):
+        manager = UserFactory()
+        participation.cluster.managers.add(manager)
+        if participation in live:
+            managers.append(manager)
+    changelist = reverse("admin:events_event_changelist")
+    action = {"action": "cancel", ACTION_CHECKBOX_NAME: [event.pk]}
+    page = staff_client.post(changelist, action)
+    assert page.status_code == 200 and "reason" in page.context["form"].fields
+    page = staff_client.post(changelist, {**action, "apply": "1", "reason": "  "})
+    assert page.context["form"].errors["reason"]
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED
+    staff_client.post(changelist, {**action, "apply": "1", "reason": "The venue burnt down"})
+    event.refresh_from_db()
+    assert (event.status, event.cancel_reason, event.status_changed_by) == (
+        Event.Status.CANCELLED,
+        "The venue burnt down",
+        staff,
+    )
+    told = OutgoingMessage.objects.filter(kind="event_cancelled")
+    assert {m.recipient_id for m in told} == {m.pk for m in managers}
+    messages_send()
+    assert sorted(address for email in mail.outbox for address in email.to) == sorted(m.email for m in managers)
+    assert all("The venue burnt down" in email.body for email in mail.outbox)
+    # A second cancellation is refused and tells nobody again.
+    response = staff_client.post(changelist, {**action, "apply": "1", "reason": "Again"}, follow=True)
+    assert "is already cancelled." in response.content.decode()
+    assert told.count() == len(managers)
 
 
 @pytest.mark.parametrize(

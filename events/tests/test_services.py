@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from clusters.tests.factories import ClusterFactory
@@ -306,3 +306,24 @@ def test_funding_intent_refuses_missing_dates_and_non_calls():
         "not published",
     )
     assert not FundingIntent.objects.exists()
+
+
+def test_publish_and_cancel_follow_the_events_rules():
+    staff = StaffFactory()
+    event = EventFactory(status=Event.Status.DRAFT)
+    with pytest.raises(ValidationError, match="Give the clusters a reason"):
+        services.event_cancel(event=event, reason=" ", by=staff)
+    services.event_publish(event=event, by=staff)
+    with pytest.raises(ValidationError, match="already published"):
+        services.event_publish(event=event, by=staff)
+    services.event_cancel(event=event, reason="No venue", by=staff)
+    with pytest.raises(ValidationError, match="cannot be published again"):
+        services.event_publish(event=event, by=staff)
+    with pytest.raises(ValidationError, match="already cancelled"):
+        services.event_cancel(event=event, reason="Again", by=staff)
+    ended = EventFactory(starts_at=timezone.now() - datetime.timedelta(days=2))
+    with pytest.raises(ValidationError, match="already ended"):
+        services.event_cancel(event=ended, reason="Too late", by=staff)
+    event.refresh_from_db()
+    ended.refresh_from_db()
+    assert (event.status, event.cancel_reason, ended.status) == ("cancelled", "No venue", "published")

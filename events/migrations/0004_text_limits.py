@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clusters', '0001_initial'),
-        ('events', '0002_participation_support_details_only_when_needed'),
+        ('events', '0003_event_publish_and_cancel_record'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
