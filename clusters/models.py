@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
@@ -66,6 +67,16 @@ class ClusterQuerySet(models.QuerySet):
                 "label_awards__level",
                 filter=label_valid_on(day, "label_awards__"),
             )
+        )
+
+    def with_eligibility_figures(self):
+        """Annotate ``member_count`` and ``member_kind_count`` (kinds of the member organisations) for eligibility."""
+        members = Membership.objects.filter(cluster=OuterRef("pk")).values("cluster")
+        return self.annotate(
+            member_count=Coalesce(Subquery(members.annotate(n=Count("pk")).values("n")), 0),
+            member_kind_count=Coalesce(
+                Subquery(members.annotate(n=Count("organisation__kind", distinct=True)).values("n")), 0
+            ),
         )
 
     def managed_by(self, user):
