@@ -1,0 +1,99 @@
+"""Staff screens of the road to the label: benchmarkings, the rules, awards' validity and eligibility fields."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.tests.factories import StaffFactory
+from clusters.models import Benchmarking, LabelAward, LabelRules
+from clusters.services import benchmarking_record_result, label_award_from_benchmarking
+from clusters.tests.factories import BenchmarkingFactory, ClusterFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(StaffFactory())
+    return client
+
+
+def d(text):
+    return datetime.date.fromisoformat(text)
+
+
+def benchmarking_form(cluster, **fields):
+    return {
+        "cluster": cluster.pk,
+        "kind": Benchmarking.Kind.FIRST_BRONZE,
+        "month": "2027-03-19",
+        "status": Benchmarking.Status.PLANNED,
+        "expert": "",
+        "notes": "",
+        "area_results-TOTAL_FORMS": 0,
+        "area_results-INITIAL_FORMS": 0,
+        **fields,
+    }
+
+
+@pytest.mark.parametrize("name", ["benchmarking", "labelrules", "labelaward", "indicatorarea", "cluster"])
+def test_label_screens_open(staff_client, name):
+    benchmarking = BenchmarkingFactory()
+    assert staff_client.get(reverse(f"admin:clusters_{name}_changelist")).status_code == 200
+    cluster_page = staff_client.get(reverse("admin:clusters_cluster_change", args=[benchmarking.cluster_id]))
+    assert "eccp_profile_url" in cluster_page.content.decode()
+    assert "eligibility_waivers-TOTAL_FORMS" in cluster_page.content.decode()
+
+
+def test_rules_can_be_changed_but_neither_added_nor_deleted(staff_client):
+    rules = LabelRules.load()
+    assert staff_client.get(reverse("admin:clusters_labelrules_add")).status_code == 403
+    assert staff_client.get(reverse("admin:clusters_labelrules_delete", args=[rules.pk])).status_code == 403
+    response = staff_client.get(reverse("admin:clusters_labelrules_change", args=[rules.pk]))
+    assert "ECCP" in response.content.decode()
+
+
+def test_planning_in_the_admin_stores_the_month_and_applies_the_rules(staff_client):
+    cluster = ClusterFactory()
+    response = staff_client.post(reverse("admin:clusters_benchmarking_add"), benchmarking_form(cluster))
+    assert response.status_code == 302
+    assert Benchmarking.objects.get().month == d("2027-03-01")
+    with translation.override("en"):
+        response = staff_client.post(
+            reverse("admin:clusters_benchmarking_add"),
+            benchmarking_form(cluster, kind=Benchmarking.Kind.SILVER),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 200 and Benchmarking.objects.count() == 1
+
+
+def award_form(award, **fields):
+    return {
+        "cluster": award.cluster_id,
+        "level": award.level,
+        "benchmarking": award.benchmarking_id,
+        "awarded_on": award.awarded_on.isoformat(),
+        "valid_until": "",
+        "valid_until_override": "",
+        "override_reason": "",
+        "reference": "",
+        **fields,
+    }
+
+
+def test_award_validity_follows_the_rules_unless_overridden_with_a_reason(staff_client):
+    benchmarking = BenchmarkingFactory(month=d("2026-02-01"))
+    benchmarking_record_result(benchmarking=benchmarking, today=d("2026-12-04"))
+    award = label_award_from_benchmarking(benchmarking=benchmarking, awarded_on=d("2026-03-01"))
+    url = reverse("admin:clusters_labelaward_change", args=[award.pk])
+    assert "2028" in staff_client.get(url).content.decode()
+    response = staff_client.post(url, award_form(award, valid_until_override="2028-06-30"))
+    assert response.status_code == 200  # no reason
+    response = staff_client.post(url, award_form(award, valid_until_override="2028-06-30", override_reason="ESCA"))
+    assert response.status_code == 302
+    award = LabelAward.objects.get()
+    assert award.valid_until == d("2028-06-30") and award.computed_valid_until() == d("2028-01-31")
+    staff_client.post(url, award_form(award, valid_until="2035-01-01"))
+    assert LabelAward.objects.get().valid_until == d("2028-01-31")  # the rules again, not the typed date
