@@ -327,6 +327,11 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def month_end(day: datetime.date) -> datetime.date:
+    """The last day of ``day``'s month."""
+    return add_months(day, 1) - datetime.timedelta(days=1)
+
+
 class LabelRules(models.Model):
     """The numbers of the label rules, in one row staff edit in the admin; each field's help text cites its source.
 
@@ -434,19 +439,19 @@ class LabelRules(models.Model):
             LabelLevel.GOLD: self.gold_validity_months,
         }[level]
 
+    # Labels are valid "until" a month (the certificate reads e.g. 02/2028): the last valid day is that month's last.
+
     def first_valid_until(self, *, month: datetime.date, level: int) -> datetime.date:
-        """Last valid day of a label earned at a benchmarking in ``month``: its validity counts from that month."""
-        return add_months(month, self.validity_months(level)) - datetime.timedelta(days=1)
+        """Last valid day of a label earned at a benchmarking in ``month``: valid until the month N months on."""
+        return month_end(add_months(month, self.validity_months(level)))
 
     def renewal_valid_until(self, *, previous_valid_until: datetime.date) -> datetime.date:
         """A renewal extends the previous validity period by the extension, whenever in the grace it is held."""
-        return add_months(previous_valid_until + datetime.timedelta(days=1), self.renewal_extension_months) - (
-            datetime.timedelta(days=1)
-        )
+        return month_end(add_months(previous_valid_until, self.renewal_extension_months))
 
     def renew_by(self, valid_until: datetime.date) -> datetime.date:
         """The last month in which a bronze label valid until ``valid_until`` can still be renewed."""
-        return add_months(valid_until + datetime.timedelta(days=1), self.renewal_grace_months - 1)
+        return add_months(valid_until, self.renewal_grace_months)
 
     def silver_window(self, first_month: datetime.date) -> tuple[datetime.date, datetime.date]:
         """First and last month in which the silver re-benchmarking after a first one in ``first_month`` may be held."""

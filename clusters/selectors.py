@@ -190,8 +190,8 @@ def silver_window(cluster: Cluster, *, rules: LabelRules) -> tuple[datetime.date
 
 
 def expiry_month(award: LabelAward) -> datetime.date:
-    """The first month the award is no longer valid in ("expires 2028-02")."""
-    return month_start(award.valid_until + datetime.timedelta(days=1))
+    """The last month the award is valid in, as the certificate gives it ("expires 2028-02")."""
+    return month_start(award.valid_until)
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ def test_counts_labels_held_today_and_if_the_planned_benchmarkings_succeed(progr
     holds = member(programme)
     LabelAward.objects.create(cluster=holds, level=LabelLevel.BRONZE, awarded_on=ON, valid_until=d("2030-01-31"))
     expiring = member(programme)
-    first_bronze(expiring, d("2026-02-01"))  # valid until 2028-01-31
+    first_bronze(expiring, d("2026-02-01"))  # valid until 2028-02-29
     benchmarking_plan(cluster=expiring, kind=Benchmarking.Kind.BRONZE_RENEWAL, month=d("2027-12-01"))
     newcomer = member(programme)
     benchmarking_plan(cluster=newcomer, kind=Benchmarking.Kind.FIRST_BRONZE, month=d("2028-03-01"))
@@ -75,7 +75,7 @@ def test_counts_labels_held_today_and_if_the_planned_benchmarkings_succeed(progr
 
     projection = programme_label_projection(programme, on=ON)
     assert (projection.bronze_held, projection.silver_held) == (1, 0)
-    # renewal to 2031-01, the newcomer's first bronze to 2030-02, the silver to 2030-01; too_early lapses 2029-02
+    # renewal to 2031-02, the newcomer's first bronze to 2030-03, the silver to 2030-02; too_early lapses 2029-03
     assert (projection.bronze_if_planned_succeed, projection.silver_if_planned_succeed) == (4, 1)
     assert outlook(projection, too_early).label_at_target_if_planned_succeed is None
     assert outlook(projection, silver).label_at_target_if_planned_succeed == LabelLevel.SILVER
@@ -87,14 +87,14 @@ def test_clusters_at_risk_and_their_reasons(programme):
     gaps = ClusterFactory(name="Gaps")
     ActiveAgreementFactory(programme=programme, cluster=gaps, starts_on=d("2026-11-01"), ends_on=TARGET)
     window = member(programme, name="Window")
-    first_bronze(window, d("2025-06-01"))  # silver window 2026-12 to 2027-06, bronze until 2027-05-31
+    first_bronze(window, d("2025-06-01"))  # silver window 2026-12 to 2027-06, bronze until 2027-06-30
     safe = member(programme, name="Safe")
     LabelAward.objects.create(cluster=safe, level=LabelLevel.SILVER, awarded_on=ON, valid_until=d("2030-01-31"))
 
     projection = programme_label_projection(programme, on=ON)
     risks = {o.cluster.name: o.risks for o in projection.clusters}
     assert risks["Expiring"] == [
-        "Bronze expires 2028-02, before the target date 2029-10-31, unless renewed (renew by 2029-01).",
+        "Bronze expires 2028-02, before the target date 2029-10-31, unless renewed (renew by 2029-02).",
         "The silver re-benchmarking window closes 2028-02, before the target date 2029-10-31.",
         "No benchmarking planned.",
     ]

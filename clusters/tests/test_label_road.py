@@ -91,7 +91,7 @@ def test_six_indicator_areas_are_seeded_and_translated():
 def test_first_bronze_is_valid_two_years_from_the_interview_month():
     award = awarded(ClusterFactory(), Benchmarking.Kind.FIRST_BRONZE, d("2026-02-01"), awarded_on=d("2026-03-15"))
     assert award.level == LabelLevel.BRONZE
-    assert award.valid_until == d("2028-01-31")
+    assert award.valid_until == d("2028-02-29")  # valid until 02/2028
     assert award.benchmarking.status == Benchmarking.Status.AWARDED
 
 
@@ -100,18 +100,18 @@ def test_validity_follows_the_rules_in_force():
     rules.bronze_validity_months = 30
     rules.save()
     award = awarded(ClusterFactory(), Benchmarking.Kind.FIRST_BRONZE, d("2026-02-01"))
-    assert award.valid_until == d("2028-07-31")
+    assert award.valid_until == d("2028-08-31")
 
 
 def test_renewal_extends_three_years_from_the_previous_validity_even_when_late():
     cluster = ClusterFactory()
-    awarded(cluster, Benchmarking.Kind.FIRST_BRONZE, d("2024-02-01"))  # valid until 2026-01-31
+    awarded(cluster, Benchmarking.Kind.FIRST_BRONZE, d("2024-02-01"))  # valid until 2026-02-28
     renewal = awarded(cluster, Benchmarking.Kind.BRONZE_RENEWAL, d("2026-06-01"))  # inside the year of grace
-    assert renewal.valid_until == d("2029-01-31")
+    assert renewal.valid_until == d("2029-02-28")
     assert label_held_on(road_cluster(cluster), d("2026-03-01")) is None  # the gap before the late renewal
     assert label_held_on(road_cluster(cluster), d("2028-12-31")) == LabelLevel.BRONZE
     assert Cluster.objects.with_current_label(on=d("2028-12-31")).get(pk=cluster.pk).current_label == LabelLevel.BRONZE
-    assert Cluster.objects.with_current_label(on=d("2029-02-01")).get(pk=cluster.pk).current_label is None
+    assert Cluster.objects.with_current_label(on=d("2029-03-01")).get(pk=cluster.pk).current_label is None
 
 
 def test_override_keeps_the_computed_validity_derivable():
@@ -119,9 +119,9 @@ def test_override_keeps_the_computed_validity_derivable():
     with pytest.raises(ValidationError):
         label_award_set_validity(award=award, valid_until=d("2028-06-30"), reason=" ")
     award = label_award_set_validity(award=award, valid_until=d("2028-06-30"), reason="ESCA extended for COVID")
-    assert award.valid_until == d("2028-06-30") and award.computed_valid_until() == d("2028-01-31")
+    assert award.valid_until == d("2028-06-30") and award.computed_valid_until() == d("2028-02-29")
     award = label_award_set_validity(award=award, valid_until=None)
-    assert award.valid_until == d("2028-01-31") and award.override_reason == ""
+    assert award.valid_until == d("2028-02-29") and award.override_reason == ""
 
 
 def test_database_refuses_an_override_without_reason_or_out_of_step():
@@ -157,11 +157,11 @@ def test_one_planned_benchmarking_of_a_kind_per_cluster():
 
 def test_renewal_is_refused_past_the_year_of_grace():
     cluster = ClusterFactory()
-    awarded(cluster, Benchmarking.Kind.FIRST_BRONZE, d("2026-02-01"))  # expires 2028-02, renew by 2029-01
-    assert benchmarking_plan(cluster=cluster, kind=Benchmarking.Kind.BRONZE_RENEWAL, month=d("2029-01-01"))
+    awarded(cluster, Benchmarking.Kind.FIRST_BRONZE, d("2026-02-01"))  # expires 2028-02, renew by 2029-02
+    assert benchmarking_plan(cluster=cluster, kind=Benchmarking.Kind.BRONZE_RENEWAL, month=d("2029-02-01"))
     Benchmarking.objects.filter(kind=Benchmarking.Kind.BRONZE_RENEWAL).delete()
-    with pytest.raises(ValidationError, match="2029-01"):
-        benchmarking_plan(cluster=cluster, kind=Benchmarking.Kind.BRONZE_RENEWAL, month=d("2029-02-01"))
+    with pytest.raises(ValidationError, match="2029-02"):
+        benchmarking_plan(cluster=cluster, kind=Benchmarking.Kind.BRONZE_RENEWAL, month=d("2029-03-01"))
     with pytest.raises(ValidationError):
         benchmarking_plan(cluster=ClusterFactory(), kind=Benchmarking.Kind.BRONZE_RENEWAL, month=d("2027-01-01"))
     with pytest.raises(ValidationError, match="renewal"):
@@ -187,7 +187,7 @@ def test_silver_must_fall_in_its_window_and_claim_three_different_areas():
         label_award_from_benchmarking(benchmarking=silver, awarded_on=d("2027-11-01"))
     benchmarking_record_result(benchmarking=silver, today=d("2027-11-01"), improvement_areas=areas[:3])
     award = label_award_from_benchmarking(benchmarking=silver, awarded_on=d("2027-11-01"))
-    assert award.level == LabelLevel.SILVER and award.valid_until == d("2029-09-30")
+    assert award.level == LabelLevel.SILVER and award.valid_until == d("2029-10-31")
 
 
 def test_only_silver_names_improvement_areas():
@@ -283,21 +283,21 @@ def test_next_step_for_a_cluster_without_a_label():
 
 def test_next_step_is_the_silver_window_then_the_renewal():
     cluster = ClusterFactory()
-    awarded(cluster, Benchmarking.Kind.FIRST_BRONZE, d("2025-10-01"))  # valid until 2027-09-30
+    awarded(cluster, Benchmarking.Kind.FIRST_BRONZE, d("2025-10-01"))  # valid until 2027-10-31
     silver = step(cluster)
     assert silver.text == "Silver re-benchmarking possible from 2027-04 to 2027-10."
     assert (silver.window_from, silver.window_to) == (d("2027-04-01"), d("2027-10-01"))
     renew = step(cluster, on=d("2027-11-02"))
-    assert renew.text == "Bronze expired 2027-10: renew by 2028-09."
-    assert renew.window_to == d("2028-09-01")
-    assert step(cluster, on=d("2028-10-01")).kind == "fix_gaps"  # lapsed past the grace: start again
+    assert renew.text == "Bronze expired 2027-10: renew by 2028-10."
+    assert renew.window_to == d("2028-10-01")
+    assert step(cluster, on=d("2028-11-01")).kind == "fix_gaps"  # lapsed past the grace: start again
 
 
 def test_next_step_renewal_before_expiry_and_when_planned():
     cluster = ClusterFactory()
     awarded(cluster, Benchmarking.Kind.FIRST_BRONZE, d("2026-02-01"))
     Benchmarking.objects.filter(cluster=cluster).update(kind=Benchmarking.Kind.BRONZE_RENEWAL)  # no silver window
-    assert step(cluster).text == "Bronze expires 2028-02: renew by 2029-01."
+    assert step(cluster).text == "Bronze expires 2028-02: renew by 2029-02."
     benchmarking_plan(cluster=cluster, kind=Benchmarking.Kind.BRONZE_RENEWAL, month=d("2027-12-01"))
     assert step(cluster).text == "Bronze renewal planned for 2027-12."
 
