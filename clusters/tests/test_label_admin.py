@@ -1,13 +1,14 @@
 """Staff screens of the road to the label: benchmarkings, the rules, awards' validity and eligibility fields."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from accounts.tests.factories import StaffFactory
-from clusters.models import Benchmarking, LabelAward, LabelRules
+from clusters.models import Benchmarking, EligibilityCriterion, LabelAward, LabelRules
 from clusters.services import benchmarking_record_result, label_award_from_benchmarking
 from clusters.tests.factories import BenchmarkingFactory, ClusterFactory
 
@@ -97,3 +98,37 @@ def test_award_validity_follows_the_rules_unless_overridden_with_a_reason(staff_
     assert award.valid_until == d("2028-06-30") and award.computed_valid_until() == d("2028-02-29")
     staff_client.post(url, award_form(award, valid_until="2035-01-01"))
     assert LabelAward.objects.get().valid_until == d("2028-02-29")  # the rules again, not the typed date
+
+
+def test_a_waiver_from_the_cluster_screen_records_who_waived(staff_client):
+    cluster = ClusterFactory()
+    data = {
+        "name": cluster.name,
+        "legal_name": "",
+        "company_code": cluster.company_code,
+        "status": cluster.status,
+        "sector": cluster.sector,
+        "region": cluster.region,
+        "founded_year": "",
+        "description": "",
+        "website": "",
+        "eccp_profile_url": "https://clustercollaboration.eu/x",
+        "english_website_url": "",
+        "management_fte": "0.75",
+        "email": "",
+        "phone": "",
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
+        "label_awards-TOTAL_FORMS": 0,
+        "label_awards-INITIAL_FORMS": 0,
+        "eligibility_waivers-TOTAL_FORMS": 1,
+        "eligibility_waivers-INITIAL_FORMS": 0,
+        "eligibility_waivers-0-criterion": EligibilityCriterion.MEMBERS,
+        "eligibility_waivers-0-reason": "National programme",
+    }
+    response = staff_client.post(reverse("admin:clusters_cluster_change", args=[cluster.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    cluster.refresh_from_db()
+    assert cluster.management_fte == Decimal("0.75")
+    waiver = cluster.eligibility_waivers.get()
+    assert waiver.reason == "National programme" and waiver.waived_by.is_staff
