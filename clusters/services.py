@@ -142,7 +142,7 @@ def label_award_set_validity(*, award: LabelAward, valid_until: datetime.date | 
 
     The computed validity stays derivable from the award's benchmarking (``LabelAward.computed_valid_until``).
     """
-    award = LabelAward.objects.select_for_update().select_related("benchmarking").get(pk=award.pk)
+    award = LabelAward.objects.select_for_update(of=("self",)).select_related("benchmarking").get(pk=award.pk)
     if valid_until is not None:
         if not reason.strip():
             raise ValidationError({"override_reason": gettext("Give the reason for overriding the validity.")})
