@@ -38,9 +38,19 @@ class EligibilityWaiverInline(admin.TabularInline):
 
 
 class LabelAwardInline(admin.TabularInline):
+    """Awards are listed here and edited on their own screen: validity follows the rules or a reasoned override."""
+
     model = LabelAward
     extra = 0
-    fields = ["level", "awarded_on", "valid_until", "reference"]
+    fields = ["level", "awarded_on", "valid_until", "valid_until_override", "benchmarking", "reference"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class CurrentLabelFilter(admin.SimpleListFilter):

@@ -132,3 +132,12 @@ def test_a_waiver_from_the_cluster_screen_records_who_waived(staff_client):
     assert cluster.management_fte == Decimal("0.75")
     waiver = cluster.eligibility_waivers.get()
     assert waiver.reason == "National programme" and waiver.waived_by.is_staff
+
+
+def test_the_cluster_screen_lists_awards_but_edits_them_only_on_their_own(staff_client):
+    benchmarking = BenchmarkingFactory(month=d("2026-02-01"))
+    benchmarking_record_result(benchmarking=benchmarking, today=d("2026-12-04"))
+    award = label_award_from_benchmarking(benchmarking=benchmarking, awarded_on=d("2026-03-01"))
+    page = staff_client.get(reverse("admin:clusters_cluster_change", args=[award.cluster_id])).content.decode()
+    assert reverse("admin:clusters_labelaward_change", args=[award.pk]) in page
+    assert 'name="label_awards-0-valid_until"' not in page
