@@ -1,8 +1,11 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import Agreement
@@ -21,7 +24,12 @@ from .models import (
     Organisation,
     month_start,
 )
-from .services import benchmarking_plan_refusal, eligibility_waiver_record
+from .services import (
+    benchmarking_plan_refusal,
+    benchmarking_record_result,
+    eligibility_waiver_record,
+    label_award_from_benchmarking,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -272,6 +280,42 @@ class BenchmarkingAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["cluster"]
     inlines = [BenchmarkingAreaResultInline]
     date_hierarchy = "month"
+    actions = ["record_held", "award_label"]
+
+    def _each(self, request, queryset, service, done):
+        """Run the service on each chosen benchmarking; its refusals are shown, the others still go through."""
+        count = 0
+        for benchmarking in queryset:
+            try:
+                service(benchmarking)
+            except ValidationError as error:
+                self.message_user(request, f"{benchmarking}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Record as held"))
+    def record_held(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda benchmarking: benchmarking_record_result(benchmarking=benchmarking),
+            lambda count: ngettext(
+                "%(count)s benchmarking recorded as held.", "%(count)s benchmarkings recorded as held.", count
+            ),
+        )
+
+    @admin.action(description=_("Award the label earned (today)"))
+    def award_label(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda benchmarking: label_award_from_benchmarking(
+                benchmarking=benchmarking, awarded_on=timezone.localdate()
+            ),
+            lambda count: ngettext("%(count)s label awarded.", "%(count)s labels awarded.", count),
+        )
 
     @admin.display(description=_("month"), ordering="month")
     def month_display(self, obj):

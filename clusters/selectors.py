@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -309,3 +310,34 @@ def awards_if_planned_succeed(cluster: Cluster, *, rules: LabelRules) -> list[Pr
             valid_until = rules.first_valid_until(month=planned.month, level=level)
         awards.append(ProjectedAward(level, planned.month, valid_until, planned))
     return awards
+
+
+@dataclass(frozen=True)
+class LabelRoad:
+    """What a cluster's "road to the label" shows: the label held and until when, eligibility and the next step."""
+
+    cluster: Cluster
+    label: LabelLevel | None
+    valid_until: datetime.date | None
+    eligibility: list[CriterionCheck]
+    next_step: NextStep
+    silver_window: tuple[datetime.date, datetime.date] | None
+    benchmarkings: list[Benchmarking]
+
+
+def cluster_label_road(cluster: Cluster, *, on: datetime.date | None = None) -> LabelRoad:
+    """The road to the label of one cluster on the day (default today), in five queries."""
+    on = on or timezone.localdate()
+    rules = LabelRules.load()
+    road = road_cluster(cluster)
+    label = label_held_on(road, on)
+    held = [award for award in road.label_awards.all() if award.is_valid_on(on) and award.level == label]
+    return LabelRoad(
+        cluster=road,
+        label=label,
+        valid_until=max((award.valid_until for award in held), default=None),
+        eligibility=cluster_eligibility(road, rules=rules),
+        next_step=next_step(road, on=on, rules=rules),
+        silver_window=silver_window(road, rules=rules),
+        benchmarkings=list(road.benchmarkings.all()),
+    )

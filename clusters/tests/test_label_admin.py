@@ -141,3 +141,16 @@ def test_the_cluster_screen_lists_awards_but_edits_them_only_on_their_own(staff_
     page = staff_client.get(reverse("admin:clusters_cluster_change", args=[award.cluster_id])).content.decode()
     assert reverse("admin:clusters_labelaward_change", args=[award.pk]) in page
     assert 'name="label_awards-0-valid_until"' not in page
+
+
+def test_staff_record_and_award_through_the_services(staff_client):
+    held = BenchmarkingFactory(month=d("2026-02-01"))
+    to_come = BenchmarkingFactory(month=d("2099-01-01"))
+    url = reverse("admin:clusters_benchmarking_changelist")
+    staff_client.post(url, {"action": "record_held", "_selected_action": [held.pk, to_come.pk]})
+    held.refresh_from_db()
+    to_come.refresh_from_db()
+    assert held.status == Benchmarking.Status.HELD and to_come.status == Benchmarking.Status.PLANNED
+    staff_client.post(url, {"action": "award_label", "_selected_action": [held.pk]})
+    award = LabelAward.objects.get(benchmarking=held)
+    assert award.valid_until == d("2028-02-29")

@@ -18,7 +18,7 @@ from clusters.models import (
     LabelRules,
     Organisation,
 )
-from clusters.selectors import cluster_eligibility, label_held_on, next_step, road_cluster
+from clusters.selectors import cluster_eligibility, cluster_label_road, label_held_on, next_step, road_cluster
 from clusters.services import (
     benchmarking_plan,
     benchmarking_record_result,
@@ -306,3 +306,15 @@ def test_next_step_when_silver_is_held():
     cluster = ClusterFactory()
     LabelAward.objects.create(cluster=cluster, level=LabelLevel.SILVER, awarded_on=ON, valid_until=d("2028-11-30"))
     assert step(cluster).text == "Silver held until 2028-11: plan the next assessment before then."
+
+
+def test_the_road_of_one_cluster_in_five_queries(django_assert_num_queries):
+    cluster = ClusterFactory()
+    awarded(cluster, Benchmarking.Kind.FIRST_BRONZE, d("2025-10-01"))
+    LabelRules.load()
+    with django_assert_num_queries(5):
+        road = cluster_label_road(cluster, on=ON)
+    assert road.label == LabelLevel.BRONZE and road.valid_until == d("2027-10-31")
+    assert road.silver_window == (d("2027-04-01"), d("2027-10-01"))
+    assert road.next_step.kind == "silver" and len(road.eligibility) == 5
+    assert [b.kind for b in road.benchmarkings] == [Benchmarking.Kind.FIRST_BRONZE]
