@@ -99,6 +99,8 @@ def _risks(cluster: Cluster, outlook: ClusterOutlook, *, on: datetime.date, targ
             risks.append(
                 gettext("The planned benchmarkings leave no label valid on the target date %(target)s.") % values
             )
+    # Whoever needs a benchmarking to count on the target date needs the eligibility too, planned or not.
+    if outlook.label_at_target is None:
         gaps = eligibility_gaps(cluster, rules=rules)
         if gaps:
             risks.append(gettext("Eligibility gaps: %(gaps)s.") % {"gaps": ", ".join(str(gap.name) for gap in gaps)})

@@ -88,6 +88,9 @@ def test_clusters_at_risk_and_their_reasons(programme):
     ActiveAgreementFactory(programme=programme, cluster=gaps, starts_on=d("2026-11-01"), ends_on=TARGET)
     window = member(programme, name="Window")
     first_bronze(window, d("2025-06-01"))  # silver window 2026-12 to 2027-06, bronze until 2027-06-30
+    planned_with_gaps = ClusterFactory(name="Planned with gaps")
+    ActiveAgreementFactory(programme=programme, cluster=planned_with_gaps, starts_on=d("2026-11-01"), ends_on=TARGET)
+    Benchmarking.objects.create(cluster=planned_with_gaps, kind=Benchmarking.Kind.FIRST_BRONZE, month=d("2028-03-01"))
     safe = member(programme, name="Safe")
     LabelAward.objects.create(cluster=safe, level=LabelLevel.SILVER, awarded_on=ON, valid_until=d("2030-01-31"))
 
@@ -102,7 +105,9 @@ def test_clusters_at_risk_and_their_reasons(programme):
     assert any(r.startswith("Eligibility gaps: Profile on the ECCP, Members") for r in risks["Gaps"])
     assert "The silver re-benchmarking window closes 2027-06, before the target date 2029-10-31." in risks["Window"]
     assert risks["Safe"] == []
-    assert [o.cluster.name for o in projection.at_risk] == ["Expiring", "Window", "Gaps"]  # most reasons first
+    assert [r.split(":")[0] for r in risks["Planned with gaps"]] == ["Eligibility gaps"]
+    # most reasons first
+    assert [o.cluster.name for o in projection.at_risk] == ["Expiring", "Window", "Gaps", "Planned with gaps"]
 
 
 def test_only_clusters_with_an_active_agreement_count(programme):
