@@ -19,20 +19,21 @@ class ProgrammeQuerySet(models.QuerySet):
     def with_kpi_progress(self, on: datetime.date | None = None):
         """Annotate ``bronze_count`` and ``silver_count``: programme clusters holding at least that label.
 
-        Programme clusters are those with a live agreement in the programme. A
-        cluster holding silver has passed bronze too, so it counts toward both.
-        Both counts are taken over one join of agreements and label awards:
-        correlated subqueries per level took milliseconds to compile.
+        Programme clusters count while their agreement in the programme is active on the day (fully signed, not
+        terminated, the day inside its period: ``AgreementQuerySet.active``), the rule the label projection
+        (agreements/label_projection.py) counts by. A cluster holding silver has passed bronze too, so it counts
+        toward both. Both counts are taken over one join of agreements and label awards: correlated subqueries
+        per level took milliseconds to compile.
         """
         day = on or timezone.localdate()
+        active = Agreement.objects.active(on=day).values("pk")
 
         def clusters_holding(level):
             award = "agreements__cluster__label_awards__"
             return Count(
                 "agreements__cluster",
                 distinct=True,
-                filter=Q(agreements__terminated_on__isnull=True, **{f"{award}level__gte": level})
-                & label_valid_on(day, award),
+                filter=Q(agreements__in=active, **{f"{award}level__gte": level}) & label_valid_on(day, award),
             )
 
         return self.annotate(

@@ -7,10 +7,17 @@ illustrative, and so is every cluster marked as sample data.
 
 import datetime
 import itertools
+from decimal import Decimal
 
 from django.utils import timezone
 
-from .models import Cluster, LabelAward, LabelLevel, Membership, Organisation, Region, Sector
+from .models import Benchmarking, Cluster, EligibilityCriterion, Membership, Organisation, Region, Sector, add_months
+from .services import (
+    benchmarking_plan,
+    benchmarking_record_result,
+    eligibility_waiver_record,
+    label_award_from_benchmarking,
+)
 
 AGENCY = {"name": "Agency for Science, Innovation and Technology (MITA)", "kind": Organisation.Kind.PUBLIC}
 PARTNER = {"name": "Lithuanian Innovation Center", "kind": Organisation.Kind.PUBLIC}
@@ -100,6 +107,13 @@ PROGRAMME_CLUSTERS = [
     },
 ]
 
+# The road to the label in the demo (see load_label_road).
+GAPS_CLUSTER = "LPC"
+ELIGIBILITY_GAPS = {"eccp_profile_url": "", "english_website_url": "", "management_fte": Decimal("0.3")}
+WAIVED_CLUSTER = "Railway LT"
+# Planned first bronze benchmarkings, months from now: one still in 2027, one that reaches the target date.
+PLANNED_FIRST_BRONZE = {"SMART Food": 4, "STC": 8, "NFEC": 13}
+
 SAMPLE_THEMES = [
     ("Baltic Wood Innovation", Sector.CONSTRUCTION),
     ("Green Building", Sector.CONSTRUCTION),
@@ -167,11 +181,21 @@ def load(*, manager) -> dict:
     for number, spec in enumerate(PROGRAMME_CLUSTERS, start=1):
         spec = dict(spec)
         short = spec.pop("short_name")
+        registry = (
+            ELIGIBILITY_GAPS
+            if short == GAPS_CLUSTER
+            else {
+                "eccp_profile_url": f"https://reporting.clustercollaboration.eu/cluster-organisations/cluster{number}",
+                "english_website_url": f"https://cluster{number}.example.com/en",
+                "management_fte": Decimal("1.5") + Decimal(number % 3) / 2,
+            }
+        )
         target = cluster(
             company_code=f"30{number:07d}",
             is_sample=False,
             email=f"info@cluster{number}.example.com",
             website=f"https://cluster{number}.example.com",
+            **registry,
             **spec,
         )
         coordinator = organisation(f"UAB {short} Koordinavimas (sample)", Organisation.Kind.COMPANY, f"31{number:07d}")
@@ -186,18 +210,27 @@ def load(*, manager) -> dict:
             + [(next(university_cycle), Membership.Role.MEMBER)],
             joined_on=datetime.date(spec["founded_year"], 6, 1),
         )
+        # ECCP asks for 15 members: all but the cluster with gaps and the waived one have them recorded.
+        extra = {GAPS_CLUSTER: 0, WAIVED_CLUSTER: 4}.get(short, 11)
+        add_members(
+            target,
+            [
+                (
+                    organisation(
+                        f"UAB {short} Narys {i} (sample)", Organisation.Kind.COMPANY, f"33{number:04d}{i:03d}"
+                    ),
+                    Membership.Role.MEMBER,
+                )
+                for i in range(1, extra + 1)
+            ],
+            joined_on=datetime.date(spec["founded_year"] + 2, 3, 1),
+        )
         programme_clusters.append(target)
 
     ivita = programme_clusters[0]
     ivita.managers.add(manager)
-    LabelAward.objects.get_or_create(
-        cluster=ivita,
-        level=LabelLevel.BRONZE,
-        defaults={
-            "awarded_on": today - datetime.timedelta(days=300),
-            "valid_until": today + datetime.timedelta(days=430),
-            "reference": "ECEI bronze label (demo reference)",
-        },
+    load_label_road(
+        {spec["short_name"]: c for spec, c in zip(PROGRAMME_CLUSTERS, programme_clusters, strict=True)}, today
     )
 
     regions = itertools.cycle(Region.values)
@@ -217,3 +250,40 @@ def load(*, manager) -> dict:
         )
 
     return {"agency": agency, "partner": partner, "programme_clusters": programme_clusters}
+
+
+def load_label_road(clusters: dict[str, Cluster], today: datetime.date) -> None:
+    """iVITA's bronze, the country's only one, from a first benchmarking 19 months ago: valid two years, so it
+    expires before the programme's target date unless renewed, and its silver window is open now. Three clusters
+    have a first bronze benchmarking planned, one has eligibility gaps, one a waiver. Each step runs once.
+    """
+    ivita = clusters["iVITA"]
+    if not ivita.benchmarkings.exists():
+        first = benchmarking_plan(
+            cluster=ivita,
+            kind=Benchmarking.Kind.FIRST_BRONZE,
+            month=add_months(today, -19),
+            expert="ESCA benchmarking expert (demo)",
+        )
+        benchmarking_record_result(benchmarking=first, today=today)
+        label_award_from_benchmarking(
+            benchmarking=first,
+            awarded_on=first.month + datetime.timedelta(days=40),
+            reference="ECEI bronze label (demo reference)",
+        )
+    for short, months in PLANNED_FIRST_BRONZE.items():
+        if not clusters[short].benchmarkings.exists():
+            benchmarking_plan(
+                cluster=clusters[short],
+                kind=Benchmarking.Kind.FIRST_BRONZE,
+                month=add_months(today, months),
+                expert="ESCA benchmarking expert (demo)",
+            )
+    waived = clusters[WAIVED_CLUSTER]
+    if not waived.eligibility_waivers.exists():
+        eligibility_waiver_record(
+            cluster=waived,
+            criterion=EligibilityCriterion.MEMBERS,
+            reason="Dalyvauja nacionalinėje klasterių programoje, kurios reikalavimai kitokie (demo).",
+            by=None,
+        )

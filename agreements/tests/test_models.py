@@ -154,10 +154,12 @@ def test_kpi_progress_ignores_terminated_agreements():
 
 def test_kpi_progress_counts_labels_valid_on_the_day_once_per_cluster():
     programme = ProgrammeFactory()
-    twice = ActiveAgreementFactory(programme=programme).cluster
+    # Agreements active on both days asked about: only clusters with an active agreement count.
+    started = TODAY - datetime.timedelta(days=200)
+    twice = ActiveAgreementFactory(programme=programme, starts_on=started).cluster
     LabelAwardFactory(cluster=twice, level=LabelLevel.BRONZE)
     LabelAwardFactory(cluster=twice, level=LabelLevel.SILVER)
-    lapsed = ActiveAgreementFactory(programme=programme).cluster
+    lapsed = ActiveAgreementFactory(programme=programme, starts_on=started).cluster
     LabelAwardFactory(
         cluster=lapsed, awarded_on=TODAY - datetime.timedelta(days=800), valid_until=TODAY - datetime.timedelta(days=70)
     )

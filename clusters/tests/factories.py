@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from clusters.models import Cluster, LabelAward, LabelLevel, Membership, Organisation, Region, Sector
+from clusters.models import Benchmarking, Cluster, LabelAward, LabelLevel, Membership, Organisation, Region, Sector
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -46,3 +46,13 @@ class LabelAwardFactory(factory.django.DjangoModelFactory):
     level = LabelLevel.BRONZE
     awarded_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
     valid_until = factory.LazyAttribute(lambda o: o.awarded_on + datetime.timedelta(days=730))
+
+
+class BenchmarkingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Benchmarking
+
+    cluster = factory.SubFactory(ClusterFactory)
+    kind = Benchmarking.Kind.FIRST_BRONZE
+    month = datetime.date(2026, 2, 1)
+    expert = "Benchmarking expert (test)"
