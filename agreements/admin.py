@@ -19,6 +19,7 @@ class SignatureInline(admin.TabularInline):
 class HourAllocationInline(admin.TabularInline):
     model = HourAllocation
     extra = 0
+    max_num = 20  # one row per service area
     fields = ["service_area", "hours_granted", "hours_delivered", "hours_held", "hours_remaining"]
     readonly_fields = ["hours_delivered", "hours_held", "hours_remaining"]
 

@@ -19,6 +19,7 @@ class MembershipInline(admin.TabularInline):
 class LabelAwardInline(admin.TabularInline):
     model = LabelAward
     extra = 0
+    max_num = 20  # a label every two or three years
     fields = ["level", "awarded_on", "valid_until", "reference"]
 
 

@@ -13,6 +13,7 @@ from inolink.admin import DropdownListFilter, PlainActionCheckboxMixin, Subquery
 from inolink.forms import HoursField
 
 from . import services
+from .forms import AvailabilityExceptionFormSet, WeeklyAvailabilityFormSet
 from .models import (
     AvailabilityException,
     CalendarFeed,
@@ -74,11 +75,13 @@ def cluster_filter(cluster_lookup: str, parameter_name: str = ""):
 class WeeklyAvailabilityInline(admin.TabularInline):
     model = WeeklyAvailability
     extra = 0
+    max_num = WeeklyAvailabilityFormSet.max_num  # as many rows as the expert's own editor takes
 
 
 class AvailabilityExceptionInline(admin.TabularInline):
     model = AvailabilityException
     extra = 0
+    max_num = AvailabilityExceptionFormSet.max_num
 
 
 @admin.register(Expert)

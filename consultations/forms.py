@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inolink.forms import HoursField, InlineSelect
+from inolink.forms import HoursField, InlineSelect, validate_utc_representable
 from inolink.templatetags.inolink_format import hours
 
 from .models import AvailabilityException, Consultation, ServiceArea, SessionOutcome, WeeklyAvailability
 from .places import CITY_CHOICES
-from .selectors import BOOKING_LENGTHS
+from .selectors import BOOKING_LENGTHS, LAST_WEEK
 
 
 def length_choices():
@@ -40,9 +40,6 @@ class AreaForm(NoTagHelperMixin, forms.Form):
         self.helper.disable_csrf = True
 
 
-LAST_WEEK = 12  # how far ahead the slot pickers go, in weeks
-
-
 class SlotQueryForm(forms.Form):
     """The slot picker's query string: area, length, week, page of experts or one expert; bad values fall back."""
 
@@ -57,13 +54,17 @@ class SlotChoiceForm(forms.Form):
     """A picked slot: which expert, when, how long (from hidden fields or the query string)."""
 
     expert = forms.IntegerField(widget=forms.HiddenInput)
-    start = forms.DateTimeField(widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"])
+    start = forms.DateTimeField(
+        widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"], validators=[validate_utc_representable]
+    )
     length = forms.TypedChoiceField(choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
 
 
 class BookingForm(NoTagHelperMixin, forms.Form):
     expert = forms.IntegerField(widget=forms.HiddenInput)
-    starts_at = forms.DateTimeField(widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"])
+    starts_at = forms.DateTimeField(
+        widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"], validators=[validate_utc_representable]
+    )
     hours = forms.TypedChoiceField(label=_("Length"), choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
     format = forms.ChoiceField(
         label=_("Format"), choices=Consultation.Format.choices, widget=forms.RadioSelect, initial="onsite"
@@ -112,7 +113,9 @@ class ReasonForm(NoTagHelperMixin, forms.Form):
 
 
 class RescheduleForm(ReasonForm):
-    starts_at = forms.DateTimeField(widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"])
+    starts_at = forms.DateTimeField(
+        widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"], validators=[validate_utc_representable]
+    )
     hours = forms.TypedChoiceField(label=_("Length"), choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
 
 
@@ -291,6 +294,7 @@ WeeklyAvailabilityFormSet = forms.modelformset_factory(
     extra=2,
     can_delete=True,
     max_num=50,
+    absolute_max=50,  # Django's default builds up to max_num + 1000 forms before saying "at most 50"
     validate_max=True,
 )
 AvailabilityExceptionFormSet = forms.modelformset_factory(
@@ -300,5 +304,6 @@ AvailabilityExceptionFormSet = forms.modelformset_factory(
     extra=2,
     can_delete=True,
     max_num=100,
+    absolute_max=100,
     validate_max=True,
 )

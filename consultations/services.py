@@ -23,7 +23,16 @@ from inolink.templatetags.inolink_format import hours as format_hours
 from .message_kinds import consultation_notify
 from .models import CalendarFeed, Consultation, Expert, Rating, SessionOutcome, new_calendar_token
 from .places import LITHUANIAN_CITIES
-from .selectors import BOOKING_LENGTHS, HOURS, booking_allocation, buffer, earliest_start, slot_is_free
+from .selectors import (
+    BOOKING_LENGTHS,
+    HOURS,
+    LAST_WEEK,
+    booking_allocation,
+    buffer,
+    earliest_start,
+    latest_start,
+    slot_is_free,
+)
 from .signals import consultation_changed
 
 SLOT_TAKEN = _("This time was just taken by another booking. Please pick another slot.")
@@ -74,6 +83,9 @@ def _check_time(*, starts_at, hours, now=None) -> datetime.datetime:
     now = now or timezone.now()
     if starts_at <= now:
         raise ValidationError({"starts_at": _("This time is in the past. Pick a time in the future.")})
+    # Before the end is computed: 9999-12-31 plus the length is beyond the last date Python holds (OverflowError).
+    if starts_at >= latest_start(now):
+        raise ValidationError({"starts_at": _("Book at most %(weeks)s weeks ahead.") % {"weeks": LAST_WEEK + 1}})
     if starts_at < earliest_start(now):
         raise ValidationError(
             {

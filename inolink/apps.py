@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,10 @@ class InolinkConfig(AppConfig):
 
     name = "inolink"
     verbose_name = _("InoLink")
+
+
+class InolinkAdminConfig(admin_apps.AdminConfig):
+    """Django's admin on the project's site, which checks hostile input for every model (inolink.admin)."""
+
+    default = False  # named in INSTALLED_APPS; InolinkConfig stays the inolink app's own
+    default_site = "inolink.admin.InolinkAdminSite"

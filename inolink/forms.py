@@ -1,5 +1,6 @@
 """Form helpers every app's views share."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from inolink.templatetags.inolink_format import hours_number
 
@@ -68,3 +70,12 @@ def attach_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error)
+
+
+def validate_utc_representable(value: datetime.datetime) -> None:
+    """A date and time that UTC can hold: the database stores UTC, and comparing an aware year-1 midnight in
+    Vilnius (before 0001-01-01 UTC) with another time raises OverflowError."""
+    try:
+        value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValidationError(_("Enter a date and time between the years 2 and 9999."), code="out_of_range") from None
