@@ -16,7 +16,7 @@ _schema_seen_current = False
 
 
 def database_status() -> str:
-    """"ok", "down" (no connection), or "migrations pending" (the schema is older than the code)."""
+    """The database: ok, down (no connection), or migrations pending (the schema is older than the code)."""
     global _schema_seen_current
     connection = connections[DEFAULT_DB_ALIAS]
     try:
