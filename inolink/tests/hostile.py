@@ -40,7 +40,7 @@ TARGETED = {
 }
 QUERY_VALUES = ["\x00", OVERFLOW, "-" + OVERFLOW, "NaN", "abc", "9999-12-31", "0001-01-01", LONG]
 # Sent to one parameter at a time, the others kept as the page links them (a broken one cannot hide another).
-QUERY_VALUES_ONE_AT_A_TIME = ["\x00", OVERFLOW, "NaN", "0001-01-01"]
+QUERY_VALUES_ONE_AT_A_TIME = ["\x00", OVERFLOW, "NaN", "9999-12-31", "0001-01-01"]
 # Values for a URL's own parameters (<int:pk>, <str:token>, <slug:key>): what the converter lets through.
 PATH_VALUES = {"int": ["0", OVERFLOW], "str": ["\x00", "abc", "x" * 5000], "slug": ["abc", "x" * 5000]}
 
@@ -241,7 +241,7 @@ def query_params(page: Page, path: str) -> dict:
             params.update(parse_qsl(parts.query, keep_blank_values=True))
     for form in page.forms:
         if form.method == "get" and urlsplit(form.action).path in ("", path):
-            params.update({name: f.value or "" for name, f in form.fields.items()})
+            params.update(form.plausible(datetime.date.today()))
     return params
 
 
@@ -254,3 +254,10 @@ def query_variants(params: dict):
         if value in QUERY_VALUES_ONE_AT_A_TIME:
             for name in params:
                 yield f"{name}={label}", {**params, name: value}
+    dated = [name for name, value in params.items() if DATE_RE.match(value or "")]
+    if len(dated) > 1:
+        today = datetime.date.today()
+        reversed_dates = {
+            name: (today + datetime.timedelta(days=30 - offset)).isoformat() for offset, name in enumerate(dated)
+        }
+        yield "reversed range", {**params, **reversed_dates}
