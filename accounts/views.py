@@ -2,7 +2,7 @@ import django_otp
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +77,7 @@ def second_factor(request):
     """Staff enter the code from their authenticator app after the password (when a second factor is required)."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
-        next_url = settings.LOGIN_REDIRECT_URL
+        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
     if not needs_second_factor(request.user):
         return HttpResponseRedirect(next_url)
     device_enrolled = has_device(request.user)
