@@ -1,7 +1,8 @@
 import django_otp
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
@@ -56,7 +57,8 @@ def set_language(request):
     if request.user.is_authenticated and request.user.language != language:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    response = redirect(next_url)
+    # Not redirect(): it would read a next value without a slash or a dot ("NaN") as a URL name to reverse.
+    response = HttpResponseRedirect(next_url)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -75,14 +77,14 @@ def second_factor(request):
     """Staff enter the code from their authenticator app after the password (when a second factor is required)."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
-        next_url = settings.LOGIN_REDIRECT_URL
+        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
     if not needs_second_factor(request.user):
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     device_enrolled = has_device(request.user)
     form = SecondFactorForm(request.user, request.POST or None)
     if request.method == "POST" and device_enrolled and form.is_valid():
         django_otp.login(request, form.device)
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     return render(
         request,
         "accounts/second_factor.html",

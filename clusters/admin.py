@@ -15,6 +15,7 @@ from .models import (
     Benchmarking,
     BenchmarkingAreaResult,
     Cluster,
+    EligibilityCriterion,
     EligibilityWaiver,
     IndicatorArea,
     LabelAward,
@@ -41,6 +42,7 @@ class MembershipInline(admin.TabularInline):
 class EligibilityWaiverInline(admin.TabularInline):
     model = EligibilityWaiver
     extra = 0
+    max_num = len(EligibilityCriterion)  # one waiver per criterion
     fields = ["criterion", "reason", "waived_by", "waived_at"]
     readonly_fields = ["waived_by", "waived_at"]
 
@@ -182,10 +184,11 @@ class LabelAwardForm(forms.ModelForm):
         )
         award.pk = self.instance.pk
         computed = award.computed_valid_until() if award.benchmarking and award.awarded_on else None
-        data["valid_until"] = override or computed or data.get("valid_until")
-        if not data["valid_until"]:
+        valid_until = override or computed or data.get("valid_until")
+        if valid_until:
+            data["valid_until"] = self.instance.valid_until = valid_until
+        elif "valid_until" not in self.errors:  # a date that did not parse has its own message already
             self.add_error("valid_until", _("Give the date the label is valid until."))
-        self.instance.valid_until = data["valid_until"]
         return data
 
 

@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -32,5 +34,6 @@ def cluster_switch(request):
     request.session["current_cluster_id"] = cluster.pk
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "home"
-    return redirect(next_url)
+        next_url = reverse("home")
+    # Not redirect(): it would read a next value without a slash or a dot ("NaN") as a URL name to reverse.
+    return HttpResponseRedirect(next_url)

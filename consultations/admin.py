@@ -16,7 +16,7 @@ from inolink.forms import FreeTextField, HoursField
 from inolink.text_limits import max_length_of
 
 from . import services
-from .forms import OutcomeForm
+from .forms import AvailabilityExceptionFormSet, OutcomeForm, WeeklyAvailabilityFormSet
 from .models import (
     AvailabilityException,
     CalendarFeed,
@@ -79,11 +79,13 @@ def cluster_filter(cluster_lookup: str, parameter_name: str = ""):
 class WeeklyAvailabilityInline(admin.TabularInline):
     model = WeeklyAvailability
     extra = 0
+    max_num = WeeklyAvailabilityFormSet.max_num  # as many rows as the expert's own editor takes
 
 
 class AvailabilityExceptionInline(admin.TabularInline):
     model = AvailabilityException
     extra = 0
+    max_num = AvailabilityExceptionFormSet.max_num
 
 
 @admin.register(Expert)
@@ -467,6 +469,7 @@ class HourAllocationInline(admin.TabularInline):
     form = HourAllocationForm
     formset = HourAllocationFormSet
     extra = 0
+    max_num = 20  # one row per service area
     fields = ["service_area", "hours_granted", "hours_delivered", "hours_held", "hours_remaining"]
     readonly_fields = ["hours_delivered", "hours_held", "hours_remaining"]
 

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inolink.formatting import hours
-from inolink.forms import FreeTextField, HoursField, InlineSelect, LinkField
+from inolink.forms import FreeTextField, HoursField, InlineSelect, LinkField, validate_utc_representable
 from inolink.text_limits import max_length_of
 
 from .models import AvailabilityException, Consultation, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
 from .places import CITY_CHOICES
-from .selectors import BOOKING_LENGTHS
+from .selectors import BOOKING_LENGTHS, LAST_WEEK
 from .services import outcome_check
 
 
@@ -42,9 +42,6 @@ class AreaForm(NoTagHelperMixin, forms.Form):
         self.helper.disable_csrf = True
 
 
-LAST_WEEK = 12  # how far ahead the slot pickers go, in weeks
-
-
 class SlotQueryForm(forms.Form):
     """The slot picker's query string: area, length, week, page of experts or one expert; bad values fall back."""
 
@@ -59,13 +56,17 @@ class SlotChoiceForm(forms.Form):
     """A picked slot: which expert, when, how long (from hidden fields or the query string)."""
 
     expert = forms.IntegerField(widget=forms.HiddenInput)
-    start = forms.DateTimeField(widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"])
+    start = forms.DateTimeField(
+        widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"], validators=[validate_utc_representable]
+    )
     length = forms.TypedChoiceField(choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
 
 
 class BookingForm(NoTagHelperMixin, forms.Form):
     expert = forms.IntegerField(widget=forms.HiddenInput)
-    starts_at = forms.DateTimeField(widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"])
+    starts_at = forms.DateTimeField(
+        widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"], validators=[validate_utc_representable]
+    )
     hours = forms.TypedChoiceField(label=_("Length"), choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
     format = forms.ChoiceField(
         label=_("Format"), choices=Consultation.Format.choices, widget=forms.RadioSelect, initial="onsite"
@@ -125,7 +126,9 @@ class ReasonForm(NoTagHelperMixin, forms.Form):
 
 
 class RescheduleForm(ReasonForm):
-    starts_at = forms.DateTimeField(widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"])
+    starts_at = forms.DateTimeField(
+        widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"], validators=[validate_utc_representable]
+    )
     hours = forms.TypedChoiceField(label=_("Length"), choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
 
 
@@ -320,6 +323,7 @@ WeeklyAvailabilityFormSet = forms.modelformset_factory(
     extra=2,
     can_delete=True,
     max_num=50,
+    absolute_max=50,  # Django's default builds up to max_num + 1000 forms before saying "at most 50"
     validate_max=True,
 )
 AvailabilityExceptionFormSet = forms.modelformset_factory(
@@ -329,5 +333,6 @@ AvailabilityExceptionFormSet = forms.modelformset_factory(
     extra=2,
     can_delete=True,
     max_num=100,
+    absolute_max=100,
     validate_max=True,
 )

@@ -25,6 +25,7 @@ from .models import (
 
 SLOT_STEP = datetime.timedelta(minutes=30)
 BOOKING_LENGTHS = [Decimal(h) / 2 for h in range(2, 9)]  # 1 h to 4 h in half hours
+LAST_WEEK = 12  # how far ahead the slot pickers go, in weeks (week 0 is the one starting today)
 
 
 # --- Hours -------------------------------------------------------------------------------------------------
@@ -133,6 +134,13 @@ def working_intervals(day, weekly, exceptions):
 
 def earliest_start(now=None) -> datetime.datetime:
     return (now or timezone.now()) + datetime.timedelta(hours=settings.CONSULTATION_MIN_NOTICE_HOURS)
+
+
+def latest_start(now=None) -> datetime.datetime:
+    """The end of the slot pickers' last week: nothing is booked beyond what a person can pick."""
+    first_day = timezone.localtime(now or timezone.now()).date()
+    last_day = first_day + datetime.timedelta(days=7 * (LAST_WEEK + 1))
+    return timezone.make_aware(datetime.datetime.combine(last_day, datetime.time()))
 
 
 def buffer() -> datetime.timedelta:

@@ -36,7 +36,15 @@ from .models import (
     new_calendar_token,
 )
 from .places import LITHUANIAN_CITIES
-from .selectors import BOOKING_LENGTHS, booking_allocation, buffer, earliest_start, slot_is_free
+from .selectors import (
+    BOOKING_LENGTHS,
+    LAST_WEEK,
+    booking_allocation,
+    buffer,
+    earliest_start,
+    latest_start,
+    slot_is_free,
+)
 
 SLOT_TAKEN = _("This time was just taken by another booking. Please pick another slot.")
 
@@ -84,6 +92,9 @@ def _check_time(*, starts_at, hours, now=None) -> datetime.datetime:
     now = now or timezone.now()
     if starts_at <= now:
         raise ValidationError({"starts_at": _("This time is in the past. Pick a time in the future.")})
+    # Before the end is computed: 9999-12-31 plus the length is beyond the last date Python holds (OverflowError).
+    if starts_at >= latest_start(now):
+        raise ValidationError({"starts_at": _("Book at most %(weeks)s weeks ahead.") % {"weeks": LAST_WEEK + 1}})
     if starts_at < earliest_start(now):
         notice = settings.CONSULTATION_MIN_NOTICE_HOURS
         raise ValidationError(

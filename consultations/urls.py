@@ -22,5 +22,7 @@ urlpatterns = [
     path("my-sessions/all/", views.session_list, name="session-list"),
     path("availability/", views.availability, name="availability"),
     path("calendar/", views.calendar_settings, name="calendar"),
-    path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    # Tokens are URL-safe base64 (new_calendar_token), all slug characters: any other token is a 404 before a query
+    # (PostgreSQL refuses a NUL in a query parameter).
+    path("calendar/feed/<slug:token>.ics", views.calendar_feed, name="calendar-feed"),
 ]

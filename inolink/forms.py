@@ -1,5 +1,6 @@
 """Form helpers every app's views share."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -8,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from inolink.formatting import hours_number
 from inolink.text_limits import TextLengthValidator
@@ -96,3 +98,12 @@ def attach_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error)
+
+
+def validate_utc_representable(value: datetime.datetime) -> None:
+    """A date and time that UTC can hold: the database stores UTC, and comparing an aware year-1 midnight in
+    Vilnius (before 0001-01-01 UTC) with another time raises OverflowError."""
+    try:
+        value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValidationError(_("Enter a date and time between the years 2 and 9999."), code="out_of_range") from None

@@ -1,8 +1,11 @@
+from celery.schedules import ParseException
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_celery_beat.admin import CrontabScheduleAdmin
+from django_celery_beat.models import CrontabSchedule
 
 from .models import OutgoingMessage
 from .registry import all_kinds, get_kind
@@ -102,3 +105,25 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
             ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count) % {"count": count},
             messages.SUCCESS,
         )
+
+
+admin.site.unregister(CrontabSchedule)
+
+
+@admin.register(CrontabSchedule)
+class CheckedCrontabScheduleAdmin(CrontabScheduleAdmin):
+    """The package's crontab admin, whose description of a refused schedule (minute -1) is left empty.
+
+    The form redisplays the instance with the refused value, and celery's parser raises ParseException (not the
+    ValueError the package catches) while describing it: a typo answered 500 instead of the field's error.
+    """
+
+    fields = tuple("description" if name == "human_readable" else name for name in CrontabScheduleAdmin.fields)
+    readonly_fields = ["description"]
+
+    @admin.display(description=_("Human readable"))
+    def description(self, schedule):
+        try:
+            return schedule.human_readable
+        except ParseException:
+            return ""

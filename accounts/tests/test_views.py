@@ -130,6 +130,33 @@ def test_unknown_language_code_falls_back_to_the_default(client, code):
     assert response.cookies["django_language"].value == "lt"
 
 
+@pytest.mark.parametrize("next_url", ["NaN", "home"])
+def test_a_next_value_without_a_slash_is_a_relative_address_not_a_url_name(client, next_url):
+    """redirect() reads a word without "/" or "." as a URL name: "NaN" raised NoReverseMatch (500)."""
+    response = client.post(reverse("set_language"), {"language": "en", "next": next_url})
+    assert response.status_code == 302 and response.url == next_url
+
+
+@pytest.mark.parametrize("next_url", ["NaN", "reports"])
+def test_the_cluster_switch_and_second_factor_take_a_next_value_as_an_address(client, next_url):
+    manager = UserFactory()
+    cluster = ClusterFactory(managers=[manager])
+    client.force_login(manager)
+    response = client.post(reverse("clusters:cluster-switch"), {"cluster": cluster.pk, "next": next_url})
+    assert response.status_code == 302 and response.url == next_url
+    response = client.get(reverse("accounts:second-factor"), {"next": next_url})
+    assert response.status_code == 302 and response.url == next_url
+
+
+def test_the_admin_sign_in_with_a_very_long_address_is_refused_not_a_500(client):
+    """The admin's sign-in field checks no length; SQLite refused the case-insensitive LIKE of 10^6 characters."""
+    staff = StaffFactory()
+    response = client.post(reverse("admin:login"), {"username": "x" * 10**6, "password": PASSWORD})
+    assert response.status_code == 200 and response.context["form"].errors
+    response = client.post(reverse("admin:login"), {"username": staff.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302  # the address is still matched whatever its case
+
+
 def test_anonymous_language_switch_uses_a_cookie(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
     assert client.get(reverse("accounts:login")).headers["Content-Language"] == "en"

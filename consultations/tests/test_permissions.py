@@ -140,6 +140,16 @@ def test_calendar_feed_needs_the_right_token(client, consultation, world, other_
     assert consultation.topic not in other_feed.content.decode()
 
 
+@pytest.mark.parametrize("token", ["%00", "a%00b", "%C4%85", "a%20b", "a.b"])
+def test_a_malformed_calendar_token_is_404_without_a_query(client, django_assert_num_queries, token):
+    """Tokens are URL-safe base64 (secrets.token_urlsafe): anything else is not a feed, and is never looked up.
+
+    PostgreSQL refuses a NUL in a query parameter with a ValueError, which answered 500.
+    """
+    with django_assert_num_queries(0):
+        assert client.get(f"/consultations/calendar/feed/{token}.ics").status_code == 404
+
+
 def test_an_expert_lists_only_their_own_sessions(client, consultation, other_world):
     """Even the clusters of the filter come from their own sessions: no other cluster's name shows."""
     client.force_login(other_world.expert.user)

@@ -87,6 +87,10 @@ def field_error(response, field):
         ("starts_at", {"starts_at": slot_value(timezone.now() + datetime.timedelta(hours=3))}, "ahead"),
         ("hours", {"hours": "5"}, "valid choice"),
         ("topic", {"topic": ""}, "required"),
+        # Far times once raised OverflowError: the end (9999-12-31 plus the length) and year 1 in UTC do not exist.
+        ("starts_at", {"starts_at": "9999-12-31T23:59"}, "13 weeks ahead"),
+        ("starts_at", {"starts_at": slot_value(local_at(7 * 13 + 1, 10))}, "13 weeks ahead"),
+        ("starts_at", {"starts_at": "0001-01-01T00:00"}, "between the years"),
     ],
 )
 def test_bad_booking_input_shows_at_the_field(client, world, field, overrides, text):
@@ -172,6 +176,17 @@ def test_reschedule_flow(client, world):
     assert response.status_code == 302
     consultation.refresh_from_db()
     assert consultation.starts_at == local_at(4, 15)
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "text"), [("9999-12-31T23:59", "13 weeks ahead"), ("0001-01-01T00:00", "between the years")]
+)
+def test_rescheduling_to_a_far_time_shows_at_the_field(client, world, starts_at, text):
+    consultation = ConsultationFactory(agreement=world.agreement, expert=world.expert, service_area=world.area)
+    client.force_login(world.manager)
+    url = reverse("consultations:consultation-reschedule", args=[consultation.pk])
+    response = client.post(url, {"starts_at": starts_at, "hours": "1", "reason": "Vėliau"})
+    assert text in field_error(response, "starts_at")
 
 
 def test_expert_confirms_declines_and_logs_outcome(client, world):
@@ -313,6 +328,18 @@ def test_availability_editor(client, world):
     assert response.status_code == 302
     assert WeeklyAvailability.objects.filter(expert=world.expert).count() == 8
     assert AvailabilityException.objects.filter(expert=world.expert, date=tomorrow).exists()
+
+
+def test_availability_refuses_a_thousand_rows_without_building_them(client, world):
+    """A 150-byte POST asking for 1000 rows of each formset cost seconds and answered 4.5 MB."""
+    client.force_login(world.expert.user)
+    data = {"weekly-TOTAL_FORMS": 1000, "weekly-INITIAL_FORMS": 0, "exceptions-TOTAL_FORMS": 1000}
+    data["exceptions-INITIAL_FORMS"] = 0
+    response = client.post(reverse("consultations:availability"), data)
+    assert response.status_code == 200
+    assert "at most 50" in " ".join(response.context["weekly"].non_form_errors())
+    assert "at most 100" in " ".join(response.context["exceptions"].non_form_errors())
+    assert len(response.context["weekly"].forms) == 50 and len(response.context["exceptions"].forms) == 100
 
 
 def test_availability_bad_input_and_tampered_ids(client, world, other_world):

@@ -41,6 +41,7 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.conf import settings
+from django.urls import URLPattern, URLResolver
 
 # URL prefixes that are not the front end: the admin (guarded by the admin site), the language switch,
 # the health check and the media files served only in DEBUG.
@@ -97,3 +98,17 @@ def discover() -> None:
             spec = None
         if spec is not None:
             import_module(module)
+
+
+def walk(patterns, route="", namespace=""):
+    """(namespace:name, route) of every URL pattern under ``patterns``."""
+    for entry in patterns:
+        full_route = route + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from walk(entry.url_patterns, full_route, inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name, full_route

@@ -76,3 +76,101 @@ def test_drop_down_filters_ignore_values_that_are_not_ids(client, list_url, para
     client.force_login(StaffFactory())
     for value in ("²", "x", "-", "1e3", ""):
         assert client.get(reverse(list_url), {parameter: value}).status_code == 200, value
+    # Beyond the database's integers: SQLite raised OverflowError, PostgreSQL "bigint out of range".
+    for value in ("9" * 20, "-" + "9" * 20):
+        assert client.get(reverse(list_url), {parameter: value}).status_code == 200, value
+
+
+# --- Hostile input: every admin answers a form error or a 404 (inolink.admin.InolinkAdminSite) ---------------
+
+
+@pytest.fixture
+def staff_client(client):
+    from accounts.tests.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    return client
+
+
+@pytest.mark.parametrize("value", ["NaN", "abc", "9" * 20, "-1e999"])
+def test_an_autocomplete_field_refuses_a_key_that_is_not_one(staff_client, value):
+    """``user=NaN`` answered 500: the autocomplete widget looked the refused value up again to show it."""
+    response = staff_client.post("/admin/consultations/calendarfeed/add/", {"user": value})
+    assert response.status_code == 200
+    assert "valid choice" in str(response.context["adminform"].form.errors["user"])
+
+
+def test_a_many_to_many_field_refuses_a_key_beyond_the_database(staff_client):
+    response = staff_client.post("/admin/auth/group/add/", {"name": "Walkers", "permissions": ["9" * 20]})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["permissions"]
+
+
+@pytest.mark.parametrize("object_id", ["abc", "%00", "9" * 20])
+def test_history_pages_of_a_malformed_id_are_404(staff_client, object_id):
+    from agreements.tests.factories import AgreementFactory
+
+    agreement = AgreementFactory()
+    history_id = agreement.history.latest().history_id
+    assert staff_client.get(f"/admin/agreements/agreement/{object_id}/history/").status_code == 404
+    assert staff_client.get(f"/admin/agreements/agreement/{object_id}/history/{history_id}/").status_code == 404
+    assert staff_client.get(f"/admin/agreements/agreement/{agreement.pk}/history/{object_id}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status__exact=%00",  # PostgreSQL refuses a NUL in a query parameter
+        f"starts_on__year={'9' * 20}&starts_on__month=1",  # the date hierarchy's year beyond a C long
+    ],
+)
+def test_a_changelist_with_a_broken_filter_starts_again_without_it(staff_client, query):
+    response = staff_client.get(f"/admin/agreements/agreement/?{query}")
+    assert response.status_code == 302 and response.url.endswith("?e=1")
+
+
+@pytest.mark.parametrize("term", ["a\x00b", "x" * 10**5])
+def test_a_search_with_a_nul_or_of_100000_characters_is_no_error(staff_client, term):
+    """PostgreSQL refuses the NUL, SQLite a LIKE pattern over 50,000 bytes: both answered 500."""
+    from agreements.tests.factories import AgreementFactory
+
+    AgreementFactory()
+    # Django's search form refuses the NUL and lists everything with the error; the long term finds nothing.
+    assert staff_client.get("/admin/agreements/agreement/", {"q": term}).status_code == 200
+    query = {"app_label": "consultations", "model_name": "calendarfeed", "field_name": "user", "term": term}
+    response = staff_client.get("/admin/autocomplete/", query)
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+def test_a_year_one_date_is_a_form_error(staff_client):
+    """Midnight of 0001-01-01 in Vilnius is before the first UTC date: saving it answered OverflowError."""
+    response = staff_client.post(
+        "/admin/django_celery_beat/clockedschedule/add/",
+        {"clocked_time_0": "0001-01-01", "clocked_time_1": "00:00:00"},
+    )
+    assert response.status_code == 200
+    assert "between the years" in str(response.context["adminform"].form.errors["clocked_time"])
+
+
+def test_a_crontab_with_minute_minus_one_is_a_form_error(staff_client):
+    fields = {"minute": "-1", "hour": "*", "day_of_month": "*", "month_of_year": "*", "day_of_week": "*"}
+    response = staff_client.post("/admin/django_celery_beat/crontabschedule/add/", {**fields, "timezone": "UTC"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["minute"]
+
+
+def test_an_inline_refuses_a_thousand_rows_without_building_them(staff_client):
+    from clusters.models import EligibilityCriterion
+    from clusters.tests.factories import ClusterFactory
+
+    cluster = ClusterFactory()
+    data = {"name": cluster.name, "legal_name": cluster.legal_name, "status": cluster.status}
+    for prefix in ("memberships", "eligibility_waivers"):
+        data.update({f"{prefix}-TOTAL_FORMS": "1000", f"{prefix}-INITIAL_FORMS": "0"})
+    response = staff_client.post(f"/admin/clusters/cluster/{cluster.pk}/change/", data)
+    assert response.status_code == 200
+    sizes = {
+        formset.formset.prefix: len(formset.formset.forms) for formset in response.context["inline_admin_formsets"]
+    }
+    assert sizes == {"memberships": 100, "label_awards": 0, "eligibility_waivers": len(EligibilityCriterion)}
+    assert f"at most {len(EligibilityCriterion)}" in str(response.context["errors"])

@@ -6,7 +6,7 @@ its row here fails.
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from clusters.tests.factories import ClusterFactory
@@ -14,19 +14,6 @@ from consultations.tests.factories import ExpertFactory
 from inolink.tests import matrix
 
 matrix.discover()
-
-
-def walk(patterns, route="", namespace=""):
-    for entry in patterns:
-        full_route = route + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            inner = namespace
-            if entry.namespace:
-                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            yield from walk(entry.url_patterns, full_route, inner)
-        elif isinstance(entry, URLPattern):
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
-            yield name, full_route
 
 
 def takes_parameters(route):
@@ -37,7 +24,7 @@ def object_urls():
     """(name, route) of every front-end pattern that takes a parameter."""
     return sorted(
         (name or f"<unnamed: {route}>", route)
-        for name, route in walk(get_resolver().url_patterns)
+        for name, route in matrix.walk(get_resolver().url_patterns)
         if takes_parameters(route) and not route.lstrip("^").startswith(matrix.EXCLUDED_PREFIXES)
     )
 

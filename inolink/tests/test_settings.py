@@ -63,14 +63,53 @@ def test_healthz_names_the_broker_when_it_is_down(client, settings):
     assert response.json() == {"database": "ok", "broker": "down"}
 
 
-@pytest.mark.django_db
-def test_healthz_names_the_database_when_it_is_down(client, monkeypatch):
-    from inolink import health
+@pytest.fixture
+def database_down(transactional_db):
+    """The default database unreachable for real: its connection closed and pointed at nothing."""
+    from django.db import connection
 
-    monkeypatch.setattr(health.connection, "cursor", lambda: (_ for _ in ()).throw(OSError("db gone")))
+    connection.ensure_connection()
+    # Set aside, not closed: closing SQLite's in-memory test database would lose it.
+    saved, saved_settings = connection.connection, dict(connection.settings_dict)
+    connection.connection = None
+    if connection.vendor == "sqlite":
+        connection.settings_dict["NAME"] = "/nonexistent/inolink-down.sqlite3"
+    else:
+        connection.settings_dict["PORT"] = "1"  # nothing listens on port 1
+    yield
+    if connection.connection is not None:
+        connection.connection.close()
+    connection.connection = saved
+    connection.settings_dict.clear()
+    connection.settings_dict.update(saved_settings)
+
+
+def test_healthz_names_the_database_when_it_is_down(client, database_down):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "down"
+
+
+def test_healthz_answers_503_to_a_request_with_a_session_cookie_while_the_database_is_down(client, database_down):
+    """The session and sign-in middleware read the database: they ran before the view and answered 500."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = "a-session-the-load-balancer-kept"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+@pytest.mark.django_db
+def test_healthz_names_pending_migrations(client, monkeypatch):
+    """A database without the latest schema is not healthy, though it answers SELECT 1."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from inolink import health
+
+    monkeypatch.setattr(health, "_schema_seen_current", False)
+    MigrationRecorder.Migration.objects.filter(app="consultations").order_by("-id").first().delete()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "migrations pending"
 
 
 def run_deploy_check(env_overrides):
