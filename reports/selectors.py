@@ -82,7 +82,7 @@ def dashboard(scope: ReportScope) -> dict:
 PLANNER_SORTS = ("risk", "name")
 CHART_LEFT = 220  # room for the cluster names
 CHART_RIGHT = 990
-CHART_TOP = 34  # room for the year and month ticks
+CHART_TOP = 44  # room for the ticks: the year over the month
 ROW_HEIGHT = 30
 
 
@@ -143,10 +143,22 @@ class PlannerChart:
     right: int = CHART_RIGHT
     top: int = CHART_TOP
 
+    @property
+    def rows_bottom(self) -> float:
+        return self.top + len(self.rows) * ROW_HEIGHT
+
+
+AXIS_MONTHS_BACK = 36  # the earliest label or benchmarking shown, at most this long before today
+
 
 def _planner_axis(projection: LabelProjection) -> tuple[datetime.date, datetime.date]:
-    """From the programme's start (or today, if earlier) to half a year past the later of target date and today."""
-    start = month_start(min(projection.programme.starts_on, projection.on))
+    """From the earliest label or benchmarking (at most AXIS_MONTHS_BACK ago), the programme's start or today,
+    whichever is first, to half a year past the later of the target date and today."""
+    earliest = [projection.programme.starts_on, projection.on]
+    for outlook in projection.clusters:
+        earliest += [award.awarded_on for award in outlook.cluster.label_awards.all()]
+        earliest += [benchmarking.month for benchmarking in outlook.cluster.benchmarkings.all()]
+    start = month_start(max(min(earliest), add_months(month_start(projection.on), -AXIS_MONTHS_BACK)))
     start = start.replace(month=1 if start.month <= 6 else 7)  # ticks fall on half-years
     end = add_months(month_start(max(projection.target_date, projection.on)), 7)
     return start, end
@@ -189,7 +201,7 @@ def planner_chart(projection: LabelProjection, outlooks: list[ClusterOutlook]) -
     return PlannerChart(
         start=start,
         end=end,
-        height=CHART_TOP + len(rows) * ROW_HEIGHT + 10,
+        height=CHART_TOP + len(rows) * ROW_HEIGHT + 24,  # and a line under the rows for the target date's label
         today_x=x(projection.on),
         target_x=x(projection.target_date),
         ticks=ticks,
