@@ -23,6 +23,7 @@ def page_specs() -> list[tuple[str, str, str]]:
         ("expert schedule", EXPERT_EMAIL, reverse("consultations:my-sessions")),
         ("event catalogue", MANAGER_EMAIL, reverse("events:event-list")),
         ("staff dashboard", STAFF_EMAIL, reverse("reports:dashboard")),
+        ("label planner", STAFF_EMAIL, reverse("reports:planner")),
         ("admin: consultations", STAFF_EMAIL, reverse("admin:consultations_consultation_changelist")),
         ("admin: clusters", STAFF_EMAIL, reverse("admin:clusters_cluster_changelist")),
         ("admin: agreements", STAFF_EMAIL, reverse("admin:agreements_agreement_changelist")),

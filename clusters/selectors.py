@@ -37,15 +37,18 @@ def cluster_detail(pk):
 # number of queries; the rules come in once per call as ``rules``.
 
 
+def with_road(clusters):
+    """The clusters queryset loading what eligibility, the label held and the next step read (four queries)."""
+    return clusters.with_eligibility_figures().prefetch_related(
+        Prefetch("label_awards", queryset=LabelAward.objects.select_related("benchmarking").order_by("awarded_on")),
+        Prefetch("benchmarkings", queryset=Benchmarking.objects.order_by("month", "pk")),
+        Prefetch("eligibility_waivers", queryset=EligibilityWaiver.objects.select_related("waived_by")),
+    )
+
+
 def road_clusters(clusters) -> list[Cluster]:
     """The clusters with what eligibility, the label held and the next step read, in four queries."""
-    return list(
-        clusters.with_eligibility_figures().prefetch_related(
-            Prefetch("label_awards", queryset=LabelAward.objects.select_related("benchmarking").order_by("awarded_on")),
-            Prefetch("benchmarkings", queryset=Benchmarking.objects.order_by("month", "pk")),
-            Prefetch("eligibility_waivers", queryset=EligibilityWaiver.objects.select_related("waived_by")),
-        )
-    )
+    return list(with_road(clusters))
 
 
 def road_cluster(cluster: Cluster) -> Cluster:

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Programme
-from clusters.models import Cluster
+from clusters.models import Benchmarking, Cluster, LabelRules
+from clusters.services import benchmarking_plan_refusal
 from inolink.forms import InlineSelect
 from inolink.tables import ReportScope
 
@@ -82,3 +83,48 @@ class ReportFilterForm(forms.Form):
             programme=data.get("programme"),
             cluster=data.get("cluster"),
         )
+
+
+class BenchmarkingPlanForm(forms.Form):
+    """Staff plan a benchmarking for one of the programme's clusters from the planner.
+
+    The label rules' refusal (``benchmarking_plan_refusal``) is shown next to the month; the write is the
+    service's, which checks the rule again under the cluster's lock.
+    """
+
+    bound_field_class = BootstrapBoundField
+
+    cluster = forms.ModelChoiceField(
+        label=_("Cluster"), queryset=Cluster.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Benchmarking.Kind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        help_text=_("Year and month, e.g. 2027-04."),
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m"),
+    )
+    expert = forms.CharField(
+        label=_("Benchmarking expert or organisation"),
+        max_length=Benchmarking._meta.get_field("expert").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, clusters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].queryset = clusters
+
+    def clean(self):
+        data = super().clean()
+        if {"cluster", "kind", "month"} <= data.keys():
+            refusal = benchmarking_plan_refusal(
+                cluster=data["cluster"], kind=data["kind"], month=data["month"], rules=LabelRules.load()
+            )
+            if refusal:
+                self.add_error("month", refusal)
+        return data

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from clusters.models import LabelRules
+from clusters.selectors import eligibility_gaps, road_cluster
 from inolink.ical import absolute_url
 from inolink.tables import CLUSTER, STAFF, build_tables
 from notifications.registry import MessageKind, register
@@ -66,6 +68,18 @@ def _context(audience):
     return build
 
 
+def _eligibility_gaps(cluster) -> list:
+    """The bronze label's eligibility criteria the cluster neither meets nor has waived, as of the sending.
+
+    Kept on the cluster per language (their texts are translated) for its other managers in the send batch.
+    """
+    gaps = cluster.__dict__.setdefault("_eligibility_gaps", {})
+    language = translation.get_language()
+    if language not in gaps:
+        gaps[language] = eligibility_gaps(road_cluster(cluster), rules=LabelRules.load())
+    return gaps[language]
+
+
 def _attachments(audience, prefix):
     def build(obj, message):
         report = _report(obj, message, audience)
@@ -104,7 +118,7 @@ register(
         ),
         template="reports/emails/monthly_statement",
         recipients=lambda obj: obj.managers.all(),
-        context=_context(CLUSTER),
+        context=lambda obj, message: {**_context(CLUSTER)(obj, message), "eligibility_gaps": _eligibility_gaps(obj)},
         attachments=_attachments(CLUSTER, "inolink-statement"),
     )
 )

@@ -1,8 +1,13 @@
 """What the staff dashboard shows: the registered tables for a scope and the charts drawn from them."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from agreements.label_projection import ClusterOutlook, LabelProjection, programme_label_projection
+from agreements.models import Programme
+from clusters.models import Benchmarking, LabelLevel, LabelRules, add_months, month_start
+from clusters.selectors import awards_if_planned_succeed
 from inolink.tables import STAFF, ReportScope, Table, get_table_spec, table_specs
 
 
@@ -60,8 +65,194 @@ def dashboard(scope: ReportScope) -> dict:
     of the programme.
     """
     charts = {key: get_table_spec(key).build(scope) for key in CHART_TABLES}
+    programme = scope.programme or planner_programmes().first()
     return {
+        "label_projection": programme_label_projection(programme) if programme else None,
         "table_specs": table_specs(STAFF),
         "kpi_charts": kpi_charts(charts["label_kpi"]),
         "hours_chart": hours_by_area_chart(charts["hours_by_service_area"]),
+    }
+
+
+# The label planner ---------------------------------------------------------------------------------------------
+# One row per programme cluster on a shared month axis, drawn as inline SVG by reports/planner.html: the labels'
+# validity as bars (held, and what planned benchmarkings would earn), benchmarkings as marks, today and the
+# programme's target date as lines. Geometry is computed here, in the SVG's own units, so the template only prints.
+
+PLANNER_SORTS = ("risk", "name")
+CHART_LEFT = 220  # room for the cluster names
+CHART_RIGHT = 990
+CHART_TOP = 44  # room for the ticks: the year over the month
+ROW_HEIGHT = 30
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    x: float
+    width: float
+    level: int
+    projected: bool  # earned only if a planned benchmarking succeeds
+    awarded_on: datetime.date
+    valid_until: datetime.date
+
+    @property
+    def css(self) -> str:
+        return f"{'projected' if self.projected else 'held'}-{LabelLevel(self.level).name.lower()}"
+
+    @property
+    def level_label(self) -> str:
+        return LabelLevel(self.level).label
+
+
+@dataclass(frozen=True)
+class ChartMark:
+    x: float
+    benchmarking: Benchmarking
+
+    @property
+    def css(self) -> str:
+        return self.benchmarking.status
+
+
+@dataclass
+class PlannerRow:
+    outlook: ClusterOutlook
+    y: float
+    bars: list[ChartBar]
+    marks: list[ChartMark]
+
+    @property
+    def text_y(self) -> float:
+        return self.y + ROW_HEIGHT / 2 + 4
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + 8
+
+
+@dataclass
+class PlannerChart:
+    start: datetime.date
+    end: datetime.date
+    height: float
+    today_x: float
+    target_x: float
+    ticks: list[tuple[float, datetime.date]]  # every half-year, labelled with its month
+    rows: list[PlannerRow]
+    left: int = CHART_LEFT
+    right: int = CHART_RIGHT
+    top: int = CHART_TOP
+
+    @property
+    def rows_bottom(self) -> float:
+        return self.top + len(self.rows) * ROW_HEIGHT
+
+
+AXIS_MONTHS_BACK = 36  # the earliest label or benchmarking shown, at most this long before today
+
+
+def _planner_axis(projection: LabelProjection) -> tuple[datetime.date, datetime.date]:
+    """From the earliest label or benchmarking (at most AXIS_MONTHS_BACK ago), the programme's start or today,
+    whichever is first, to half a year past the later of the target date and today."""
+    earliest = [projection.programme.starts_on, projection.on]
+    for outlook in projection.clusters:
+        earliest += [award.awarded_on for award in outlook.cluster.label_awards.all()]
+        earliest += [benchmarking.month for benchmarking in outlook.cluster.benchmarkings.all()]
+    start = month_start(max(min(earliest), add_months(month_start(projection.on), -AXIS_MONTHS_BACK)))
+    start = start.replace(month=1 if start.month <= 6 else 7)  # ticks fall on half-years
+    end = add_months(month_start(max(projection.target_date, projection.on)), 7)
+    return start, end
+
+
+def planner_chart(projection: LabelProjection, outlooks: list[ClusterOutlook]) -> PlannerChart:
+    start, end = _planner_axis(projection)
+    span = (end - start).days
+    rules = LabelRules.load()
+
+    def x(day: datetime.date) -> float:
+        clipped = min(max(day, start), end)
+        return round(CHART_LEFT + (clipped - start).days / span * (CHART_RIGHT - CHART_LEFT), 1)
+
+    rows = []
+    for index, outlook in enumerate(outlooks):
+        cluster = outlook.cluster
+        bars = []
+        for award in awards_if_planned_succeed(cluster, rules=rules):
+            if award.valid_until < start or award.awarded_on > end:
+                continue
+            left, right = x(award.awarded_on), x(award.valid_until)
+            bars.append(
+                ChartBar(
+                    left,
+                    round(right - left, 1),
+                    award.level,
+                    award.benchmarking is not None,
+                    award.awarded_on,
+                    award.valid_until,
+                )
+            )
+        marks = [ChartMark(x(b.month), b) for b in cluster.benchmarkings.all() if start <= b.month <= end]
+        rows.append(PlannerRow(outlook, CHART_TOP + index * ROW_HEIGHT, bars, marks))
+    ticks = []
+    month = start
+    while month <= end:
+        ticks.append((x(month), month))
+        month = add_months(month, 6)
+    return PlannerChart(
+        start=start,
+        end=end,
+        height=CHART_TOP + len(rows) * ROW_HEIGHT + 24,  # and a line under the rows for the target date's label
+        today_x=x(projection.on),
+        target_x=x(projection.target_date),
+        ticks=ticks,
+        rows=rows,
+    )
+
+
+def planner_outlooks(projection: LabelProjection, sort: str) -> list[ClusterOutlook]:
+    """By risk (the most risks first, then by name) or by name."""
+    if sort == "name":
+        return sorted(projection.clusters, key=lambda o: o.cluster.name.casefold())
+    return sorted(projection.clusters, key=lambda o: (-len(o.risks), o.cluster.name.casefold()))
+
+
+def planner_programmes():
+    return Programme.objects.order_by("-starts_on", "pk")
+
+
+def planner_programme(pk) -> Programme | None:
+    """The programme asked for, or the latest one."""
+    if pk:
+        return planner_programmes().filter(pk=pk).first() if str(pk).isdigit() else None
+    return planner_programmes().first()
+
+
+def planner(programme: Programme, *, sort: str = "risk", on: datetime.date | None = None) -> dict:
+    """The planner page's data: the KPI projection, its clusters sorted, and the chart."""
+    projection = programme_label_projection(programme, on=on)
+    outlooks = planner_outlooks(projection, sort)
+    return {
+        "programme": programme,
+        "projection": projection,
+        "outlooks": outlooks,
+        "chart": planner_chart(projection, outlooks),
+        "sort": sort,
+        "kpi": [
+            {
+                "level": "bronze",
+                "target": programme.bronze_target,
+                "held": projection.bronze_held,
+                "planned": projection.bronze_if_planned_succeed,
+                "held_pct": _percent(projection.bronze_held, programme.bronze_target),
+                "planned_pct": _percent(projection.bronze_if_planned_succeed, programme.bronze_target),
+            },
+            {
+                "level": "silver",
+                "target": programme.silver_target,
+                "held": projection.silver_held,
+                "planned": projection.silver_if_planned_succeed,
+                "held_pct": _percent(projection.silver_held, programme.silver_target),
+                "planned_pct": _percent(projection.silver_if_planned_succeed, programme.silver_target),
+            },
+        ],
     }

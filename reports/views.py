@@ -1,15 +1,21 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import staff_required
+from agreements.label_projection import programme_clusters
+from clusters.services import benchmarking_plan
 from inolink.http import query_without_page
 from inolink.tables import STAFF, TableSpec, build_tables, get_table_spec
 
 from . import selectors
 from .exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
-from .forms import ReportFilterForm
+from .forms import BenchmarkingPlanForm, ReportFilterForm
 
 TABLE_PAGE_ROWS = 50
 
@@ -40,6 +46,35 @@ def dashboard(request):
     scope = form.scope()
     context = {"form": form, "scope": scope, "query": query_without_page(request), **selectors.dashboard(scope)}
     return render(request, "reports/dashboard.html", context)
+
+
+@staff_required
+def planner(request):
+    """The label planner: every programme cluster on one timeline, the KPI projected, and a form to plan."""
+    programme = selectors.planner_programme(request.GET.get("programme"))
+    if programme is None:
+        raise Http404
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.PLANNER_SORTS else "risk"
+    form = BenchmarkingPlanForm(request.POST or None, clusters=programme_clusters(programme, on=timezone.localdate()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            benchmarking = benchmarking_plan(
+                cluster=form.cleaned_data["cluster"],
+                kind=form.cleaned_data["kind"],
+                month=form.cleaned_data["month"],
+                expert=form.cleaned_data["expert"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Planned: %(benchmarking)s.") % {"benchmarking": benchmarking})
+            return redirect(f"{reverse('reports:planner')}?programme={programme.pk}&sort={sort}")
+    context = {
+        **selectors.planner(programme, sort=sort),
+        "programmes": selectors.planner_programmes(),
+        "plan_form": form,
+    }
+    return render(request, "reports/planner.html", context)
 
 
 @staff_required

@@ -80,6 +80,7 @@ def test_staff_pages_and_the_admin_comply(client):
     agreement = ActiveAgreementFactory()
     for url in [
         reverse("reports:dashboard"),
+        reverse("reports:planner"),
         reverse("reports:table", args=["hours_by_area"]),
         reverse("admin:index"),
         reverse("admin:agreements_agreement_changelist"),

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
 from agreements.tests.factories import ProgrammeFactory
+from clusters.models import EligibilityWaiver
 from clusters.tests.factories import ClusterFactory
 from consultations.models import HourAllocation
 from inolink.tables import CLUSTER, ReportScope, build_tables, get_table_spec
@@ -131,7 +132,7 @@ def test_dashboard_and_table_pages_run_a_fixed_number_of_queries(
         add_activity(cluster, days_ago=0)
     ClusterFactory.create_batch(3)  # registry clusters outside the programme
     client.force_login(staff)
-    with django_assert_max_num_queries(12) as dashboard_queries:
+    with django_assert_max_num_queries(13) as dashboard_queries:  # 6 of them the label KPI projection
         response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -304,6 +305,27 @@ def test_monthly_statement_goes_to_each_clusters_managers_with_only_their_data(p
         text = str([list(sheet.iter_rows(values_only=True)) for sheet in workbook])
         other = next(c for c in clusters if c != cluster)
         assert cluster.name in text and other.name not in text
+
+
+def test_monthly_statement_lists_the_eligibility_gaps(programme):
+    gappy, complete = make_programme_clusters(programme, 2)
+    complete.eccp_profile_url = "https://clustercollaboration.eu/profile"
+    complete.english_website_url = "https://example.com/en"
+    complete.save()
+    for criterion in ("members", "member_kinds", "management_fte"):
+        EligibilityWaiver.objects.create(
+            cluster=complete, criterion=criterion, reason="National programme", waived_by=UserFactory()
+        )
+    call_command("send_report", "monthly", stdout=io.StringIO())
+
+    def email_of(cluster):
+        return next(e for e in mail.outbox if e.to == [cluster.managers.get().email])
+
+    gappy_email = email_of(gappy)
+    assert "Eligibility for the bronze label: still missing" in gappy_email.body
+    assert "European Cluster Collaboration Platform" in gappy_email.body
+    assert "still missing" in gappy_email.alternatives[0][0]
+    assert "still missing" not in email_of(complete).body
 
 
 def test_chart_widths_are_valid_svg_in_lithuanian(client, programme):

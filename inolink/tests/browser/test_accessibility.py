@@ -85,6 +85,7 @@ def staff_pages():
     event = Event.objects.published().first()
     return [
         reverse("reports:dashboard"),
+        reverse("reports:planner"),
         reverse("reports:table", args=["consultations_by_area"]),
         reverse("events:funding-table"),
         reverse("events:event-list"),

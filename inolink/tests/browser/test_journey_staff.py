@@ -59,3 +59,36 @@ def test_staff_sign_an_agreement_and_award_a_label(page):
     expect(page.locator("main")).to_contain_text("1 / 6")
     page.goto(f"/admin/agreements/programme/{programme.pk}/change/")
     expect(page.locator(".field-kpi_summary")).to_contain_text("bronze 1 / 6, silver 0 / 1")
+
+
+def test_staff_plan_a_renewal_in_the_planner_and_see_the_projection_change(page):
+    from agreements.tests.factories import ActiveAgreementFactory
+    from clusters.models import LabelAward, LabelLevel, add_months, month_start
+
+    staff = StaffFactory(email="planner@example.com")
+    programme = ProgrammeFactory(name="InoLink", bronze_target=6, silver_target=1)
+    cluster = ClusterFactory(name="Expiring Cluster")
+    ActiveAgreementFactory(
+        programme=programme, cluster=cluster, starts_on=programme.starts_on, ends_on=programme.ends_on
+    )
+    awarded = add_months(month_start(timezone.localdate()), -20)
+    LabelAward.objects.create(
+        cluster=cluster, level=LabelLevel.BRONZE, awarded_on=awarded, valid_until=add_months(awarded, 24)
+    )
+
+    sign_in(page, staff.email, PASSWORD)
+    page.get_by_role("link", name="Label planner").first.click()
+    assert_accessible(page)
+    expect(page.locator("[data-kpi=bronze-planned]")).to_have_text("0 / 6")
+    expect(page.locator(".planner-risks")).to_contain_text("unless renewed")
+
+    page.get_by_label("Cluster", exact=True).select_option(label="Expiring Cluster")
+    page.get_by_label("Kind", exact=True).select_option(label="Bronze renewal")
+    page.get_by_label("Month", exact=True).fill(f"{add_months(month_start(timezone.localdate()), 2):%Y-%m}")
+    page.get_by_label("Benchmarking expert or organisation").fill("ESCA expert")
+    page.get_by_role("button", name="Plan", exact=True).click()
+
+    expect(page.locator(".alert-success")).to_contain_text("Bronze renewal")
+    expect(page.locator("[data-kpi=bronze-planned]")).to_have_text("1 / 6")
+    expect(page.locator(".planner-chart .benchmarking-mark.planned")).to_have_count(1)
+    assert_accessible(page)
