@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .forms import AdminUserCreationForm
+from .forms import AdminEmailAuthenticationForm, AdminUserCreationForm
 from .models import User
+
+admin.site.login_form = AdminEmailAuthenticationForm
 
 
 @admin.register(User)

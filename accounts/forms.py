@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,14 @@ class EmailAuthenticationForm(AuthenticationForm):
                 self.request.inolink_lockout_shown = True
                 raise forms.ValidationError(lockout_message(), code="locked_out") from None
             raise
+
+
+class AdminEmailAuthenticationForm(EmailAuthenticationForm, AdminAuthenticationForm):
+    """The admin's sign-in: the site's email field, so an address no account can have (over 320 characters) is
+    refused before anyone is asked to authenticate it (the lockout's record of a failure holds 255), and its
+    lockout message; staff accounts only, in the admin's words."""
+
+    error_messages = AdminAuthenticationForm.error_messages
 
 
 class SecondFactorForm(forms.Form):
