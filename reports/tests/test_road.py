@@ -3,12 +3,14 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.models import User
 from accounts.tests.factories import UserFactory
 from agreements.tests.factories import ActiveAgreementFactory
-from clusters.models import IndicatorArea
+from clusters.models import Cluster, IndicatorArea
 from clusters.tests.factories import ClusterFactory, LabelAwardFactory
 from consultations.tests.factories import SessionOutcomeFactory
 from events.tests.factories import OutcomeFactory
@@ -108,3 +110,14 @@ def test_the_road_reads_in_the_readers_language(client):
     page = client.get(reverse("reports:cluster-road", args=[cluster.pk])).content.decode()
     assert "2028 m. kovo 31 d." in page
     assert "Kelias į ženklą" in page
+
+
+def test_the_demo_road_of_ivita_shows_solid_and_thin_areas(client):
+    call_command("load_demo", stdout=None)
+    manager = User.objects.get(email="manager@example.com")
+    cluster = Cluster.objects.managed_by(manager).order_by("name").first()
+    client.force_login(manager)
+    evidence = client.get(reverse("reports:cluster-road", args=[cluster.pk])).context["evidence"]
+    solid = [row.area.code for row in evidence.areas if not row.thin]
+    assert solid == ["management", "services"]
+    assert {row.area.code for row in evidence.thin_areas} == {"structure", "financing", "interaction", "achievements"}
