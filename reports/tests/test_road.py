@@ -121,3 +121,5 @@ def test_the_demo_road_of_ivita_shows_solid_and_thin_areas(client):
     solid = [row.area.code for row in evidence.areas if not row.thin]
     assert solid == ["management", "services"]
     assert {row.area.code for row in evidence.thin_areas} == {"structure", "financing", "interaction", "achievements"}
+    # The exhibition iVITA attended is evidence too (an event result counts in the list, not in the thin rule).
+    assert [len(row.events) for row in evidence.areas if row.area.code in ("interaction", "achievements")] == [1, 1]
