@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from accounts.models import User
+from clusters.models import Cluster
 from consultations.models import ServiceArea
 
 from .generate import EXPERT_EMAIL, MANAGER_EMAIL, STAFF_EMAIL
@@ -15,6 +16,7 @@ FLOOR = "floor"
 def page_specs() -> list[tuple[str, str, str]]:
     """(name, person's email, URL)."""
     area = ServiceArea.objects.order_by("position").first()
+    cluster = Cluster.objects.managed_by(User.objects.get(email=MANAGER_EMAIL)).order_by("name").first()
     return [
         (FLOOR, MANAGER_EMAIL, reverse("bench-floor")),
         ("manager dashboard", MANAGER_EMAIL, reverse("consultations:dashboard")),
@@ -22,6 +24,8 @@ def page_specs() -> list[tuple[str, str, str]]:
         ("consultation list", MANAGER_EMAIL, reverse("consultations:consultation-list")),
         ("expert schedule", EXPERT_EMAIL, reverse("consultations:my-sessions")),
         ("event catalogue", MANAGER_EMAIL, reverse("events:event-list")),
+        ("road to the label", MANAGER_EMAIL, reverse("reports:cluster-road", args=[cluster.pk])),
+        ("evidence pack", MANAGER_EMAIL, reverse("reports:evidence-pack-xlsx", args=[cluster.pk])),
         ("staff dashboard", STAFF_EMAIL, reverse("reports:dashboard")),
         ("label planner", STAFF_EMAIL, reverse("reports:planner")),
         ("admin: consultations", STAFF_EMAIL, reverse("admin:consultations_consultation_changelist")),

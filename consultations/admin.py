@@ -293,6 +293,8 @@ class ConsultationAdmin(SubquerySearchMixin, PlainActionCheckboxMixin, SimpleHis
 class OutcomeAdminForm(OutcomeForm):
     """The expert's outcome form, for staff: the same fields and checks, against the outcome's consultation."""
 
+    areas_required = False
+
     def __init__(self, *args, instance, **kwargs):
         super().__init__(*args, instance=instance, consultation=instance.consultation, **kwargs)
 
@@ -317,6 +319,7 @@ class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
         "recommendations",
         "follow_up_actions",
         "hours_delivered",
+        "indicator_areas",
         "created_at",
         "updated_at",
     ]
@@ -338,9 +341,14 @@ class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
         except ValidationError as error:  # the form checked the values; this is a rule that changed meanwhile
             self._refused(request, error)
 
+    def save_related(self, request, form, formsets, change):
+        """The indicator areas were written by ``outcome_correct`` with the rest (or refused with it)."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
     @staticmethod
     def _values(form) -> dict:
-        names = ["result", "summary", "recommendations", "follow_up_actions", "hours_delivered"]
+        names = ["result", "summary", "recommendations", "follow_up_actions", "hours_delivered", "indicator_areas"]
         return {name: form.cleaned_data.get(name) for name in names}
 
     def delete_view(self, request, object_id, extra_context=None):

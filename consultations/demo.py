@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.demo import demo_user
 from agreements.models import Agreement
-from clusters.models import Cluster
+from clusters.models import Cluster, IndicatorArea
 
 from .models import Consultation, Expert, HourAllocation, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
 from .services import recount_delivered_hours
@@ -101,6 +101,39 @@ def _at(offset: int, hour: int) -> datetime.datetime:
 
 # (days from today, hour, length, expert email, area, status, format, topic, agenda)
 DEMO_CONSULTATIONS = [
+    (
+        -40,
+        10,
+        "1.5",
+        "expert@example.com",
+        "strategy",
+        "held",
+        "online",
+        "Klasterio valdymo ir sprendimų priėmimo tvarka",
+        "Valdybos ir narių susirinkimo vaidmenys, sprendimų priėmimo tvarka.",
+    ),
+    (
+        -33,
+        13,
+        "1.5",
+        "finance.expert@example.com",
+        "financial",
+        "held",
+        "online",
+        "Narių paslaugų paketas ir jo kainodara",
+        "Kurias paslaugas nariams teikti už nario mokestį, o kurias – už atskirą mokestį.",
+    ),
+    (
+        -18,
+        11,
+        "1",
+        "marketing.expert@example.com",
+        "marketing",
+        "held",
+        "online",
+        "Narių sėkmės istorijos ir paraiška apdovanojimui",
+        "Sėkmės istorijų atranka, paraiškos nacionaliniam inovacijų apdovanojimui planas.",
+    ),
     (
         -24,
         10,
@@ -196,13 +229,40 @@ DEMO_REASONS = {
     "declined": "Tą savaitę vedu mokymus užsienyje. Užsisakykite kitą laiką arba kreipkitės į kitą teisės ekspertą.",
 }
 
+# topic: (summary, recommendations, follow-up, hours delivered, rating, the indicator areas the session served).
+# iVITA's road shows solid evidence in management and services and thin evidence elsewhere (events.evidence).
 DEMO_OUTCOMES = {
+    "Klasterio valdymo ir sprendimų priėmimo tvarka": (
+        "Aprašėme valdybos ir narių susirinkimo vaidmenis ir sprendimų priėmimo tvarką.",
+        "Patvirtinti valdymo tvarką kitame narių susirinkime.",
+        "Klasterio vadovė parengia valdymo tvarkos projektą.",
+        "1.5",
+        None,
+        ("management",),
+    ),
+    "Narių paslaugų paketas ir jo kainodara": (
+        "Sudarėme narių paslaugų sąrašą ir aptarėme, kurios įeina į nario mokestį.",
+        "Paslaugų katalogą paskelbti svetainėje; įvertinti paslaugų paklausą apklausa.",
+        "Ekspertas atsiųs kainodaros skaičiuoklę.",
+        "1.5",
+        (4, "Naudinga, norėtųsi daugiau pavyzdžių."),
+        ("services", "financing"),
+    ),
+    "Narių sėkmės istorijos ir paraiška apdovanojimui": (
+        "Atrinkome tris narių sėkmės istorijas ir paraiškos apdovanojimui planą.",
+        "Sėkmės istorijas paskelbti lietuvių ir anglų kalbomis.",
+        "Klasteris iki mėnesio pabaigos parengia paraiškos juodraštį.",
+        "1",
+        None,
+        ("achievements",),
+    ),
     "Klasterio strategijos 2027–2030 m. gairės": (
         "Aptarėme brandos įsivertinimo rezultatus ir suformulavome tris strateginius tikslus.",
         "Parengti strategijos projektą ir pateikti jį narių susirinkimui.",
         "Klasterio vadovė iki mėnesio pabaigos išsiunčia strategijos projektą nariams.",
         "2",
         (5, "Labai naudinga: aiškūs tikslai ir konkretūs žingsniai."),
+        ("management", "services"),
     ),
     "Bendro klasterio prekės ženklo pristatymas užsienio rinkose": (
         "Peržiūrėjome klasterio vertės pasiūlymą ir svetainės turinį anglų kalba.",
@@ -210,6 +270,7 @@ DEMO_OUTCOMES = {
         "Ekspertė atsiųs pristatymo šabloną; klasteris surinks narių sėkmės istorijas.",
         "1.5",
         None,
+        ("achievements", "interaction"),
     ),
 }
 
@@ -223,6 +284,7 @@ def load_consultations(*, manager) -> int:
     if agreement is None:
         return 0
     areas = {area.code: area for area in ServiceArea.objects.all()}
+    indicator_areas = {area.code: area for area in IndicatorArea.objects.all()}
     experts = {e.user.email: e for e in Expert.objects.select_related("user")}
     created = 0
     for offset, hour, length, email, area, status, fmt, topic, agenda in DEMO_CONSULTATIONS:
@@ -252,7 +314,7 @@ def load_consultations(*, manager) -> int:
         )
         created += 1
         if topic in DEMO_OUTCOMES:
-            summary, recommendations, follow_up, delivered, rating = DEMO_OUTCOMES[topic]
+            summary, recommendations, follow_up, delivered, rating, served = DEMO_OUTCOMES[topic]
             outcome = SessionOutcome.objects.create(
                 consultation=consultation,
                 result=SessionOutcome.Result.HELD,
@@ -262,6 +324,7 @@ def load_consultations(*, manager) -> int:
                 hours_delivered=Decimal(delivered),
             )
             SessionOutcome.objects.filter(pk=outcome.pk).update(created_at=consultation.ends_at)
+            outcome.indicator_areas.set([indicator_areas[code] for code in served])
             if rating:
                 Rating.objects.create(consultation=consultation, score=rating[0], comment=rating[1], rated_by=manager)
     # The outcomes were written directly, as an import would be: count their hours into the allocations.

@@ -135,7 +135,7 @@ class RescheduleForm(ReasonForm):
 class OutcomeForm(NoTagHelperMixin, forms.ModelForm):
     class Meta:
         model = SessionOutcome
-        fields = ["result", "summary", "recommendations", "follow_up_actions", "hours_delivered"]
+        fields = ["result", "summary", "recommendations", "follow_up_actions", "hours_delivered", "indicator_areas"]
         field_classes = {
             "summary": FreeTextField,
             "recommendations": FreeTextField,
@@ -147,7 +147,12 @@ class OutcomeForm(NoTagHelperMixin, forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
             "recommendations": forms.Textarea(attrs={"rows": 4}),
             "follow_up_actions": forms.Textarea(attrs={"rows": 3}),
+            "indicator_areas": forms.CheckboxSelectMultiple,
         }
+
+    # The expert names the areas a held session served; staff correcting an outcome logged before the areas
+    # existed may leave them empty (``OutcomeAdminForm``).
+    areas_required = True
 
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,6 +165,13 @@ class OutcomeForm(NoTagHelperMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         # The service checks again under its lock; this shows the same messages at the fields before it is asked.
+        if (
+            self.areas_required
+            and cleaned.get("result") == SessionOutcome.Result.HELD
+            and not cleaned.get("indicator_areas")
+        ):
+            # The road to the label counts a session as evidence in the areas its expert names.
+            self.add_error("indicator_areas", _("Choose at least one indicator area the session served."))
         if "result" not in self.errors:
             try:
                 outcome_check(

@@ -590,10 +590,17 @@ class SessionOutcome(models.Model):
         decimal_places=2,
         help_text=_("In quarter hours, e.g. 1.75."),
     )
+    indicator_areas = models.ManyToManyField(
+        "clusters.IndicatorArea",
+        related_name="session_outcomes",
+        blank=True,
+        verbose_name=_("indicator areas served"),
+        help_text=_("The benchmarking's indicator areas the session built evidence for."),
+    )
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[indicator_areas])
 
     class Meta:
         verbose_name = _("session outcome")

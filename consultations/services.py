@@ -8,6 +8,7 @@ re-check holds there too.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from agreements.models import Agreement
+from clusters.models import IndicatorArea
 from inolink.formatting import hours as format_hours
 from inolink.locking import lock
 
@@ -383,9 +385,11 @@ def _outcome_write(
     recommendations: str,
     follow_up_actions: str,
     hours_delivered: Decimal | None,
+    indicator_areas: Iterable[IndicatorArea],
 ) -> SessionOutcome:
-    """Write the outcome and the consultation's status, recount the allocation's delivered hours, and tell the
-    cluster (once: later edits hit the same occasion). The caller holds the locks."""
+    """Write the outcome (with the indicator areas it served) and the consultation's status, recount the
+    allocation's delivered hours, and tell the cluster (once: later edits hit the same occasion). The caller holds
+    the locks."""
     hours_delivered = outcome_check(
         consultation=consultation, result=result, summary=summary, hours_delivered=hours_delivered
     )
@@ -396,6 +400,7 @@ def _outcome_write(
     outcome.follow_up_actions = (follow_up_actions or "").strip()
     outcome.hours_delivered = hours_delivered
     outcome.save()
+    outcome.indicator_areas.set(indicator_areas)
     if consultation.status != result:
         consultation.status = result
         consultation.status_changed_by = by
@@ -421,6 +426,7 @@ def outcome_save(
     recommendations: str = "",
     follow_up_actions: str = "",
     hours_delivered: Decimal | None,
+    indicator_areas: Iterable[IndicatorArea] = (),
 ) -> SessionOutcome:
     """The session's expert logs (or edits, for ``OUTCOME_EDIT_DAYS`` days) its outcome
     (``Consultation.outcome_refusal``).
@@ -440,6 +446,7 @@ def outcome_save(
             recommendations=recommendations,
             follow_up_actions=follow_up_actions,
             hours_delivered=hours_delivered,
+            indicator_areas=indicator_areas,
         )
 
 
@@ -452,6 +459,7 @@ def outcome_correct(
     recommendations: str = "",
     follow_up_actions: str = "",
     hours_delivered: Decimal | None,
+    indicator_areas: Iterable[IndicatorArea] = (),
 ) -> SessionOutcome:
     """Programme staff correct a logged outcome at any time; the same values are accepted as from the expert.
 
@@ -469,6 +477,7 @@ def outcome_correct(
             recommendations=recommendations,
             follow_up_actions=follow_up_actions,
             hours_delivered=hours_delivered,
+            indicator_areas=indicator_areas,
         )
 
 

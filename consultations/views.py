@@ -23,6 +23,7 @@ from clusters.permissions import current_cluster_for_manager, managed_clusters_f
 from inolink.forms import attach_service_errors, submitted_data
 from inolink.http import query_without_page
 from inolink.ical import calendar_response
+from inolink.panels import panels_for
 
 from . import services
 from .calendar import consultation_item, feed_items
@@ -84,6 +85,8 @@ def dashboard(request):
         "managed_clusters": managed_clusters_for(request),
         "agreement": current_agreement(cluster),
         **manager_dashboard(cluster),
+        # The road to the label's card comes from reports, above this app (inolink.panels).
+        "main_panels": panels_for("consultations.dashboard.main", request, cluster),
     }
     return render(request, "consultations/dashboard.html", context)
 

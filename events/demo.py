@@ -9,6 +9,8 @@ import datetime
 
 from django.utils import timezone
 
+from clusters.models import IndicatorArea
+
 from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
 
 Kind = Event.Kind
@@ -286,6 +288,8 @@ def load(*, registry, manager, staff) -> dict:
         },
     )
     if created:
+        # The exhibition is evidence for the road to the label (reports: the road's event results).
+        outcome.indicator_areas.set(IndicatorArea.objects.filter(code__in=["interaction", "achievements"]))
         for organisation, country, topic, next_step in [
             ("Kurort Reisen GmbH (sample)", "DE", "Sveikatingumo kelionių paketai Druskininkuose", "Siųsti pasiūlymą"),
             (

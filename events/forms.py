@@ -5,6 +5,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clusters.models import IndicatorArea
 from inolink.forms import FreeTextField
 from inolink.text_limits import max_length_of
 
@@ -140,6 +141,13 @@ class OutcomeForm(forms.Form):
         max_length=max_length_of(Outcome, "notes"),
         help_text=_("What the event brought: meetings, offers, lessons for the next time."),
     )
+    indicator_areas = forms.ModelMultipleChoiceField(
+        label=_("Indicator areas served"),
+        queryset=IndicatorArea.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Optional: the benchmarking's indicator areas the event built evidence for."),
+    )
 
 
 class LeadForm(forms.Form):
@@ -180,12 +188,13 @@ LeadFormSet = forms.formset_factory(LeadForm, extra=3, max_num=10, absolute_max=
 class FundingIntentForm(forms.ModelForm):
     class Meta:
         model = FundingIntent
-        fields = ["status", "submitted_on", "decided_on", "note"]
+        fields = ["status", "submitted_on", "decided_on", "note", "indicator_areas"]
         field_classes = {"note": FreeTextField}
         widgets = {
             "submitted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "decided_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "note": forms.Textarea(attrs={"rows": 2}),
+            "indicator_areas": forms.CheckboxSelectMultiple,
         }
 
 

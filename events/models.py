@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement
-from clusters.models import Cluster
+from clusters.models import Cluster, IndicatorArea
 from inolink.choices import choice_label
 from inolink.text_limits import max_length_check
 
@@ -533,8 +533,15 @@ class Outcome(models.Model):
     )
     reported_at = models.DateTimeField(_("reported"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    indicator_areas = models.ManyToManyField(
+        IndicatorArea,
+        related_name="event_outcomes",
+        blank=True,
+        verbose_name=_("indicator areas served"),
+        help_text=_("The benchmarking's indicator areas the event built evidence for, if any."),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[indicator_areas])
 
     class Meta:
         verbose_name = _("outcome")
@@ -594,13 +601,20 @@ class FundingIntent(models.Model):
     submitted_on = models.DateField(_("application submitted on"), null=True, blank=True)
     decided_on = models.DateField(_("decision received on"), null=True, blank=True)
     note = models.TextField(_("note"), max_length=FUNDING_NOTE_MAX_LENGTH, blank=True)
+    indicator_areas = models.ManyToManyField(
+        IndicatorArea,
+        related_name="funding_intents",
+        blank=True,
+        verbose_name=_("indicator areas served"),
+        help_text=_("The benchmarking's indicator areas the funding builds evidence for, if any."),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by")
     )
     created_at = models.DateTimeField(_("first marked"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[indicator_areas])
 
     class Meta:
         verbose_name = _("funding intent")

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusters.models import IndicatorArea
 from inolink.locking import lock
 
 from .message_kinds import decision_notify, event_cancelled_notify
@@ -264,8 +265,10 @@ def outcome_report(
     contacts_made: int,
     notes: str = "",
     new_leads: Sequence[LeadData] = (),
+    indicator_areas: Iterable[IndicatorArea] = (),
 ) -> Outcome:
-    """After an event ends, the approved cluster reports what it brought back; later reports amend it and add leads."""
+    """After an event ends, the approved cluster reports what it brought back (and, optionally, the indicator areas
+    it served); later reports amend it and add leads."""
     now = timezone.now()
     with transaction.atomic():
         (current,) = lock(participation)
@@ -288,6 +291,7 @@ def outcome_report(
         if not created:
             outcome.attended, outcome.contacts_made, outcome.notes = attended, contacts_made, notes.strip()
             outcome.save(update_fields=["attended", "contacts_made", "notes", "updated_at"])
+        outcome.indicator_areas.set(indicator_areas)
         for lead in new_leads:
             PartnershipLead.objects.create(
                 outcome=outcome,
@@ -300,7 +304,15 @@ def outcome_report(
 
 
 def funding_intent_set(
-    *, event: Event, cluster, user, status: str, submitted_on=None, decided_on=None, note: str = ""
+    *,
+    event: Event,
+    cluster,
+    user,
+    status: str,
+    submitted_on=None,
+    decided_on=None,
+    note: str = "",
+    indicator_areas: Iterable[IndicatorArea] = (),
 ) -> FundingIntent:
     """A cluster marks where it stands with a published funding call; every change is kept in the history."""
     if not event.is_funding_call:
@@ -328,4 +340,5 @@ def funding_intent_set(
             "updated_by": user,
         },
     )
+    intent.indicator_areas.set(indicator_areas)
     return intent

@@ -174,6 +174,7 @@ def outcome_report(request, pk):
             "attended": "yes" if outcome.attended else "no",
             "contacts_made": outcome.contacts_made,
             "notes": outcome.notes,
+            "indicator_areas": list(outcome.indicator_areas.all()),
         }
         if outcome
         else None
@@ -188,6 +189,7 @@ def outcome_report(request, pk):
                 attended=form.cleaned_data["attended"],
                 contacts_made=form.cleaned_data["contacts_made"],
                 notes=form.cleaned_data["notes"],
+                indicator_areas=form.cleaned_data["indicator_areas"],
                 new_leads=[lead for lead in (f.lead() for f in leads.forms) if lead],
             )
         except ValidationError as error:

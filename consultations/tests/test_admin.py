@@ -409,3 +409,17 @@ def test_staff_change_a_status_only_with_a_reason_that_the_expert_and_managers_r
     response = client.post(url, {**action, "apply": "1", "status": "confirmed", "reason": "Oops"}, follow=True)
     assert "Only a requested consultation can be confirmed." in response.content.decode()
     assert told.count() == 2
+
+
+def test_staff_correct_the_indicator_areas_of_an_outcome_and_may_leave_an_old_one_without(client, world):
+    from clusters.models import IndicatorArea
+    from consultations.models import SessionOutcome
+
+    client.force_login(StaffFactory())
+    outcome = SessionOutcomeFactory(consultation__agreement=world.agreement)
+    url = reverse("admin:consultations_sessionoutcome_change", args=[outcome.pk])
+    data = {"result": "held", "summary": "x", "recommendations": "", "follow_up_actions": "", "hours_delivered": "1"}
+    assert client.post(url, data).status_code == 302  # logged before the areas existed: staff need not add them
+    structure = IndicatorArea.objects.get(code="structure")
+    assert client.post(url, {**data, "indicator_areas": [structure.pk]}).status_code == 302
+    assert list(SessionOutcome.objects.get(pk=outcome.pk).indicator_areas.all()) == [structure]

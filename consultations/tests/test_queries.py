@@ -92,8 +92,11 @@ def test_pages_have_a_fixed_query_count(client, world):
     large = {url: count(client, url) for url in manager_urls(world)}
     client.force_login(world.expert.user)
     large.update({url: count(client, url) for url in expert_urls(world)})
+    # The manager's start page also shows the road to the label's card (a reports panel): its five queries
+    # (clusters.selectors.cluster_label_road) on top.
+    budgets = {reverse("consultations:dashboard"): 12 + 5}
     for url, queries in small.items():
-        assert queries <= 12, f"{url}: {queries}"
+        assert queries <= budgets.get(url, 12), f"{url}: {queries}"
         assert large[url] == queries, f"{url}: {queries} queries at 5, {large[url]} at 50"
 
 

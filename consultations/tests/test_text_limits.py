@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from clusters.models import IndicatorArea
 from consultations.models import AvailabilityException, Consultation, Expert, Rating, SessionOutcome
 from inolink.text_limits import max_length_of
 
@@ -123,7 +124,13 @@ def test_an_outcome_over_a_limit_gets_the_message(client, world, field):
         starts_at=timezone.now() - datetime.timedelta(hours=2),
     )
     limit = max_length_of(SessionOutcome, field)
-    data = {"result": "held", "summary": "Aptarėme", "hours_delivered": "1", field: too_long(limit)}
+    data = {
+        "result": "held",
+        "summary": "Aptarėme",
+        "hours_delivered": "1",
+        "indicator_areas": [IndicatorArea.objects.first().pk],
+        field: too_long(limit),
+    }
     client.force_login(world.expert.user)
     response = client.post(reverse("consultations:consultation-outcome", args=[consultation.pk]), data)
     assert message(limit) in response.content.decode()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from agreements.tests.factories import ActiveAgreementFactory
+from clusters.models import IndicatorArea
 from clusters.tests.factories import ClusterFactory
 from consultations import services
 from consultations.models import (
@@ -225,8 +226,12 @@ def past_confirmed_session(world, **fields):
 def post_outcome(client, consultation, hours, result="held"):
     return client.post(
         reverse("consultations:consultation-outcome", args=[consultation.pk]),
-        {"result": result, "summary": "Aptarėme", "hours_delivered": hours},
+        {"result": result, "summary": "Aptarėme", "hours_delivered": hours, "indicator_areas": [first_area().pk]},
     )
+
+
+def first_area():
+    return IndicatorArea.objects.first()
 
 
 @pytest.mark.parametrize("language", ["en", "lt"])
@@ -718,3 +723,31 @@ def test_my_sessions_highlights_a_list_only_when_it_has_rows(client, world):
     assert "border-warning" not in page and "border-info" not in page
     ConsultationFactory(agreement=world.agreement, expert=world.expert, status="requested")
     assert "border-warning" in client.get(reverse("consultations:my-sessions")).content.decode()
+
+
+def test_a_held_outcome_names_the_indicator_areas_it_served_and_the_manager_sees_them(client, world):
+    consultation = past_confirmed_session(world)
+    client.force_login(world.expert.user)
+    url = reverse("consultations:consultation-outcome", args=[consultation.pk])
+    response = client.post(url, {"result": "held", "summary": "Aptarėme", "hours_delivered": "1"})
+    assert response.context["form"].errors["indicator_areas"] == [
+        "Choose at least one indicator area the session served."
+    ]
+    services_area, governance = IndicatorArea.objects.filter(code__in=["services", "management"]).order_by("-code")
+    data = {"result": "held", "summary": "Aptarėme", "hours_delivered": "1"}
+    assert client.post(url, data | {"indicator_areas": [services_area.pk, governance.pk]}).status_code == 302
+    outcome = SessionOutcome.objects.get(consultation=consultation)
+    assert set(outcome.indicator_areas.all()) == {services_area, governance}
+    # The history keeps the areas as they were at each save.
+    assert client.post(url, data | {"indicator_areas": [governance.pk]}).status_code == 302
+    kept = [{row.indicatorarea for row in record.indicator_areas.all()} for record in outcome.history.all()]
+    assert kept[0] == {governance} and {services_area, governance} in kept
+    client.force_login(world.manager)
+    page = client.get(reverse("consultations:consultation-detail", args=[consultation.pk])).content.decode()
+    assert "Indicator areas served" in page and str(governance) in page and str(services_area) not in page
+
+
+def test_a_no_show_names_no_indicator_area(client, world):
+    consultation = past_confirmed_session(world)
+    client.force_login(world.expert.user)
+    assert post_outcome(client, consultation, "", result="no_show").status_code == 302

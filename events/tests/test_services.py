@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from accounts.tests.factories import StaffFactory, UserFactory
+from clusters.models import IndicatorArea
 from clusters.tests.factories import ClusterFactory
 from events import services
 from events.models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
@@ -247,6 +248,27 @@ def test_outcome_after_the_event_with_leads_and_amendments():
     assert outcome.contacts_made == 9
     assert PartnershipLead.objects.filter(outcome=outcome).count() == 2
     assert outcome.history.count() == 2
+
+
+def test_an_event_outcome_and_a_funding_intent_may_name_the_indicator_areas_they_served():
+    participation = ParticipationFactory(event=PastEventFactory(), status=Participation.Status.APPROVED)
+    interaction, achievements = IndicatorArea.objects.filter(code__in=["interaction", "achievements"]).order_by("code")
+    user = UserFactory()
+    outcome = services.outcome_report(
+        participation=participation, user=user, attended=True, contacts_made=3, indicator_areas=[interaction]
+    )
+    assert list(outcome.indicator_areas.all()) == [interaction]
+    services.outcome_report(participation=participation, user=user, attended=True, contacts_made=3)
+    assert not outcome.indicator_areas.exists()  # optional: a later report may name none
+    intent = services.funding_intent_set(
+        event=FundingCallFactory(),
+        cluster=participation.cluster,
+        user=user,
+        status="considering",
+        indicator_areas=[achievements, interaction],
+    )
+    assert set(intent.indicator_areas.all()) == {achievements, interaction}
+    assert {row.indicatorarea for row in intent.history.latest().indicator_areas.all()} == {achievements, interaction}
 
 
 def test_no_outcome_before_the_event_ends():

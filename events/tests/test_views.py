@@ -356,6 +356,21 @@ def test_manager_reports_an_outcome_with_leads(manager_client, cluster):
     assert outcome.leads.get().organisation == "Partner Oy"
 
 
+def test_the_outcome_form_names_indicator_areas_and_shows_them_again(manager_client, cluster):
+    from clusters.models import IndicatorArea
+
+    mine = ParticipationFactory(event=PastEventFactory(), cluster=cluster, status=Participation.Status.APPROVED)
+    url = reverse("events:outcome-report", args=[mine.pk])
+    interaction = IndicatorArea.objects.get(code="interaction")
+    assert manager_client.post(url, outcome_data() | {"indicator_areas": [interaction.pk]}).status_code == 302
+    assert list(Outcome.objects.get().indicator_areas.all()) == [interaction]
+    assert manager_client.get(url).context["form"].initial["indicator_areas"] == [interaction]
+    call = FundingCallFactory()
+    data = {"status": "considering", "indicator_areas": [interaction.pk]}
+    assert manager_client.post(reverse("events:funding-intent-edit", args=[call.pk]), data).status_code == 302
+    assert list(call.funding_intents.get().indicator_areas.all()) == [interaction]
+
+
 def test_an_incomplete_lead_gets_a_field_message(manager_client, cluster):
     mine = ParticipationFactory(event=PastEventFactory(), cluster=cluster, status=Participation.Status.APPROVED)
     response = manager_client.post(

@@ -1,6 +1,7 @@
-"""Permission-matrix entries of reports (see inolink/tests/matrix.py): staff only."""
+"""Permission-matrix entries of reports (see inolink/tests/matrix.py): tables for staff, a road for its cluster."""
 
-from accounts.tests.factories import StaffFactory
+from accounts.tests.factories import StaffFactory, UserFactory
+from clusters.tests.factories import ClusterFactory
 from inolink.tests.matrix import Case, register
 
 
@@ -17,3 +18,15 @@ def table_xlsx():
 @register("reports:table")
 def table_page():
     return Case(kwargs={"key": "agreements"}, rightful=[StaffFactory()])
+
+
+def _own_cluster_case():
+    """A cluster's road and evidence pack: its managers and staff; another cluster's manager gets a 404."""
+    manager = UserFactory()
+    cluster = ClusterFactory(managers=[manager])
+    return Case(kwargs={"pk": cluster.pk}, rightful=[manager, StaffFactory()])
+
+
+register("reports:cluster-road")(_own_cluster_case)
+register("reports:evidence-pack")(_own_cluster_case)
+register("reports:evidence-pack-xlsx")(_own_cluster_case)

@@ -42,6 +42,8 @@ def manager_pages():
         reverse("events:participation-detail", args=[participation.pk]),
         reverse("events:participation-withdraw", args=[participation.pk]),
         reverse("clusters:cluster-detail", args=[cluster.pk]),
+        reverse("reports:cluster-road", args=[cluster.pk]),
+        reverse("reports:evidence-pack", args=[cluster.pk]),
         reverse("agreements:agreement-detail", args=[cluster.agreements.first().pk]),
         reverse("accounts:password-change"),
     ]
@@ -92,6 +94,7 @@ def staff_pages():
         reverse("events:event-outcomes", args=[event.pk]),
         reverse("events:participation-detail", args=[Participation.objects.order_by("pk").first().pk]),
         reverse("clusters:cluster-detail", args=[Cluster.objects.order_by("pk").first().pk]),
+        reverse("reports:cluster-road", args=[Cluster.objects.order_by("pk").first().pk]),
     ]
 
 

@@ -65,12 +65,16 @@ def test_expert_confirms_and_logs_then_manager_rates(page):
     page.get_by_label("Agreed follow-up actions").fill("The cluster drafts the brand book by March.")
     # A decimal comma in an English browser: a number input would have taken it as 175.
     page.get_by_label("Hours delivered").fill("1,75")
+    # The indicator areas the session served: the evidence for the cluster's road to the label.
+    page.get_by_label("Achievements and recognition").check()
+    page.get_by_label("Contacts and interaction within the cluster").check()
     assert_accessible(page)
     page.get_by_role("button", name="Save the outcome").click()
     expect(page.locator(".alert-success")).to_contain_text("The outcome is saved.")
     expect(page.get_by_role("region", name="Outcome due")).to_contain_text("All your sessions are logged.")
     outcome = SessionOutcome.objects.get(consultation=held)
     assert (outcome.result, outcome.hours_delivered) == ("held", Decimal("1.75"))
+    assert {area.code for area in outcome.indicator_areas.all()} == {"achievements", "interaction"}
     sign_out(page, str(expert))
 
     # The manager reads the outcome and rates the session.
@@ -84,6 +88,7 @@ def test_expert_confirms_and_logs_then_manager_rates(page):
     expect(outcome_card).to_contain_text("Agreed the cluster's brand story and three target markets.")
     expect(outcome_card).to_contain_text("1.75 h")
     expect(outcome_card).to_contain_text("The cluster drafts the brand book by March.")
+    expect(outcome_card).to_contain_text("Achievements and recognition")
     assert_accessible(page)
     rate = page.get_by_role("region", name="Rate this session", exact=True)
     rate.get_by_label("4", exact=True).check()
