@@ -17,8 +17,8 @@ from django.utils.translation import get_language, gettext
 LOWER_CASE_DAY_NAMES = frozenset({"lt"})
 
 
-def hours_number(value) -> str:
-    """A number of hours without the unit, in the active language: "1.5" in English, "1,5" in Lithuanian.
+def decimal_number(value) -> str:
+    """A decimal number with the digits it has, in the active language: "1.5" in English, "1,5" in Lithuanian.
 
     Anything that is not a finite number gives "" (a tampered form value must not break the page).
     """
@@ -32,6 +32,11 @@ def hours_number(value) -> str:
         return ""
     decimals = max(0, -number.as_tuple().exponent)
     return floatformat(number, decimals)
+
+
+def hours_number(value) -> str:
+    """A number of hours without the unit, as ``decimal_number`` writes it."""
+    return decimal_number(value)
 
 
 def hours(value) -> str:

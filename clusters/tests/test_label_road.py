@@ -229,7 +229,13 @@ def test_eligibility_reports_each_criterion_with_its_figure_and_fix():
     assert "11 more members" in checks[EligibilityCriterion.MEMBERS].missing
     assert "15" in checks[EligibilityCriterion.MEMBERS].fix
     assert checks[EligibilityCriterion.MEMBER_KINDS].figure == "1 kind"
-    assert "0.50" in checks[EligibilityCriterion.MANAGEMENT_FTE].missing
+    assert "0.5 FTE" in checks[EligibilityCriterion.MANAGEMENT_FTE].missing
+    assert checks[EligibilityCriterion.MANAGEMENT_FTE].figure == "0.3 FTE"
+    with translation.override("lt"):  # the decimal comma, as Lithuanian writes it
+        [fte] = [
+            c for c in cluster_eligibility(road_cluster(cluster), rules=LabelRules.load()) if c.figure.endswith("etato")
+        ]
+        assert fte.figure == "0,3 etato"
     assert all(c.missing and c.fix for c in checks.values())
     assert all(c.met for c in cluster_eligibility(road_cluster(eligible_cluster()), rules=LabelRules.load()))
 
