@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -360,3 +361,274 @@ def test_calendar_token_regenerates(world):
     feed = services.calendar_feed_for(world.manager)
     old = feed.token
     assert services.calendar_feed_regenerate(user=world.manager).token != old
+
+
+# --- Each rule's exact boundary and words (the mutation run, README "Mutation testing") ----------------------
+
+
+def refusal(call, **kwargs):
+    """The messages of a refusal that names no field."""
+    with pytest.raises(ValidationError) as raised:
+        call(**kwargs)
+    return raised.value.messages
+
+
+def booked(world, **overrides):
+    return services.consultation_book(**world.book_kwargs(**overrides))
+
+
+@pytest.mark.parametrize(
+    ("field", "overrides", "message"),
+    [
+        ("topic", {"topic": None}, "Give the topic of the consultation."),
+        ("topic", {"topic": "  "}, "Give the topic of the consultation."),
+        (
+            "city",
+            {"format": "onsite", "city": "Riga", "address": "Brivibas 1"},
+            "On-site consultations take place in Lithuania: choose a Lithuanian city.",
+        ),
+        ("address", {"format": "onsite", "city": "Vilnius", "address": None}, "Give the street address in Lithuania."),
+        ("meeting_url", {"meeting_url": None}, "Give the meeting link for an online consultation."),
+        ("meeting_url", {"meeting_url": "http://meet.example.com"}, "The meeting link must start with https://."),
+        ("format", {"format": "phone"}, "Choose on-site or online."),
+        ("service_area", {"booked_by": "stranger"}, "You do not manage this cluster."),
+    ],
+)
+def test_booking_refusals_name_the_field_and_the_rule(world, field, overrides, message):
+    if overrides.get("booked_by") == "stranger":
+        overrides["booked_by"] = UserFactory()
+    assert refused(field, services.consultation_book, **world.book_kwargs(**overrides)) == message
+
+
+def test_onsite_booking_without_an_address_argument_is_refused(world):
+    kwargs = world.book_kwargs(format="onsite", city="Vilnius")
+    kwargs.pop("meeting_url")
+    assert refused("address", services.consultation_book, **kwargs) == "Give the street address in Lithuania."
+
+
+def test_online_booking_without_a_link_argument_asks_for_the_link(world):
+    kwargs = world.book_kwargs()
+    kwargs.pop("meeting_url")
+    assert refused("meeting_url", services.consultation_book, **kwargs) == (
+        "Give the meeting link for an online consultation."
+    )
+
+
+def test_onsite_booking_keeps_city_and_address_and_no_link(world):
+    consultation = booked(world, format="onsite", city="Vilnius", address="  Gedimino 1 ")
+    assert (consultation.city, consultation.address, consultation.meeting_url) == ("Vilnius", "Gedimino 1", "")
+
+
+def test_area_without_hours_in_this_agreement_is_refused_though_other_clusters_have_some(world, other_world):
+    marketing = ServiceArea.objects.get(code="marketing")
+    world.expert.service_areas.add(marketing)
+    HourAllocation.objects.create(agreement=other_world.agreement, service_area=marketing, hours_granted=5)
+    assert refused("service_area", services.consultation_book, **world.book_kwargs(service_area=marketing)) == (
+        "Your agreement has no hours in this service area."
+    )
+
+
+def test_hours_left_are_read_from_this_agreements_allocation_in_this_area(world, other_world):
+    HourAllocation.objects.create(
+        agreement=world.agreement, service_area=ServiceArea.objects.get(code="marketing"), hours_granted=5
+    )
+    other_world.allocation.hours_granted = Decimal("1")
+    other_world.allocation.save()
+    consultation = booked(world, hours=Decimal("4"))
+    assert consultation.hours == Decimal("4")
+    assert remaining(world) == Decimal("16")
+
+
+def test_no_hours_left_refuses_even_one_hour(world):
+    world.allocation.hours_granted = Decimal("2")
+    world.allocation.save()
+    booked(world, hours=Decimal("2"))
+    assert refused("hours", services.consultation_book, **world.book_kwargs(starts_at=local_at(4, 10))) == (
+        "Only 0\N{NO-BREAK SPACE}h left in Legal; this booking needs 1\N{NO-BREAK SPACE}h."
+    )
+
+
+def test_reschedule_counts_the_hours_it_gives_back(world):
+    world.allocation.hours_granted = Decimal("2")
+    world.allocation.save()
+    consultation = booked(world, hours=Decimal("2"))
+    moved = services.consultation_reschedule(
+        consultation=consultation, starts_at=local_at(4, 10), hours=Decimal("2"), by=world.manager, reason="Later"
+    )
+    assert (moved.starts_at, moved.hours, moved.status_changed_by) == (local_at(4, 10), Decimal("2"), world.manager)
+    assert moved.status_reason == "Later"
+    assert remaining(world) == 0
+
+
+def test_a_reason_is_required_in_these_words(world):
+    consultation = booked(world)
+    assert refused("reason", services.consultation_cancel, consultation=consultation, by=world.manager, reason="") == (
+        "Give a reason."
+    )
+
+
+def test_confirm_records_who_and_when_and_refuses_in_the_rules_words(world):
+    consultation = booked(world)
+    before = timezone.now()
+    confirmed = services.consultation_confirm(consultation=consultation, by=world.expert.user)
+    assert confirmed.status_changed_by == world.expert.user
+    assert before <= confirmed.confirmed_at <= timezone.now()
+    assert refusal(services.consultation_confirm, consultation=consultation, by=world.expert.user) == [
+        "Only a requested consultation can be confirmed."
+    ]
+
+
+def test_a_request_cannot_be_confirmed_once_it_has_started(world):
+    start = timezone.now() - datetime.timedelta(minutes=1)
+    started = Consultation.objects.create(
+        **{k: v for k, v in world.book_kwargs().items() if k != "starts_at"},
+        agreement=world.agreement,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+    )
+    assert refusal(services.consultation_confirm, consultation=started, by=world.expert.user) == [
+        "This request has already started and can no longer be confirmed."
+    ]
+    started.refresh_from_db()
+    assert started.status == Consultation.Status.REQUESTED
+
+
+def test_decline_records_who_and_when_and_refuses_in_the_rules_words(world):
+    consultation = booked(world)
+    before = timezone.now()
+    declined = services.consultation_decline(consultation=consultation, by=world.expert.user, reason=" Away ")
+    assert (declined.status_changed_by, declined.status_reason) == (world.expert.user, "Away")
+    assert before <= declined.declined_at <= timezone.now()
+    assert refusal(services.consultation_decline, consultation=consultation, by=world.expert.user, reason="x") == [
+        "Only an upcoming request or session can be declined."
+    ]
+
+
+def test_cancel_records_when_and_a_cancelled_booking_is_closed_to_changes(world):
+    consultation = booked(world)
+    before = timezone.now()
+    cancelled = services.consultation_cancel(consultation=consultation, by=world.manager, reason="Moved")
+    assert before <= cancelled.cancelled_at <= timezone.now()
+    assert refusal(services.consultation_cancel, consultation=consultation, by=world.manager, reason="x") == [
+        "This consultation is no longer open to changes."
+    ]
+
+
+def test_changes_end_exactly_24_hours_before_the_start(world):
+    consultation = booked(world)
+    deadline = consultation.starts_at - datetime.timedelta(hours=24)
+    with mock.patch("django.utils.timezone.now", return_value=deadline):
+        assert refusal(services.consultation_cancel, consultation=consultation, by=world.manager, reason="x") == [
+            "Changes are possible until 24 hours before the start. Please contact the expert directly."
+        ]
+    with mock.patch("django.utils.timezone.now", return_value=deadline - datetime.timedelta(microseconds=1)):
+        services.consultation_cancel(consultation=consultation, by=world.manager, reason="x")
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.Status.CANCELLED
+
+
+def test_reassign_refuses_started_or_closed_sessions_and_the_same_expert(world):
+    other = available_all_week(ExpertFactory(service_areas=[world.area]))
+    started = past_confirmed(world)
+    closed = booked(world)
+    services.consultation_cancel(consultation=closed, by=world.manager, reason="x")
+    for consultation in (started, closed):
+        assert refusal(services.consultation_reassign, consultation=consultation, expert=other, by=world.manager) == [
+            "Only an upcoming requested or confirmed consultation can be reassigned."
+        ]
+    upcoming = booked(world, starts_at=local_at(4, 10))
+    assert refused(
+        "expert", services.consultation_reassign, consultation=upcoming, expert=world.expert, by=world.manager
+    ) == ("The consultation is already with this expert.")
+    staff = UserFactory(is_staff=True)
+    reassigned = services.consultation_reassign(consultation=upcoming, expert=other, by=staff)
+    assert (reassigned.expert, reassigned.status_changed_by) == (other, staff)
+
+
+@pytest.mark.parametrize(
+    ("field", "make", "kwargs", "message"),
+    [
+        (None, "past", {"by": "manager"}, "Only the session's expert logs its outcome."),
+        ("result", "upcoming", {}, "The outcome can be logged once the session has started."),
+        ("result", "requested_past", {}, "Only a confirmed session has an outcome."),
+        ("result", "past", {"result": "maybe"}, "Choose held or no-show."),
+        ("summary", "past", {"summary": None}, "Write a short summary."),
+        ("summary", "past", {"summary": "  "}, "Write a short summary."),
+    ],
+)
+def test_outcome_refusals_name_the_field_and_the_rule(world, field, make, kwargs, message):
+    if make == "upcoming":
+        consultation = booked(world)
+        services.consultation_confirm(consultation=consultation, by=world.expert.user)
+    else:
+        consultation = past_confirmed(world)
+        if make == "requested_past":
+            Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.Status.REQUESTED)
+    by = world.manager if kwargs.pop("by", None) == "manager" else world.expert.user
+    arguments = {"result": "held", "summary": "Done", "hours_delivered": Decimal("1")} | kwargs
+    if field is None:
+        assert refusal(services.outcome_save, consultation=consultation, by=by, **arguments) == [message]
+    else:
+        assert refused(field, services.outcome_save, consultation=consultation, by=by, **arguments) == message
+
+
+def test_outcome_keeps_the_experts_words_and_who_logged_it(world):
+    consultation = past_confirmed(world)
+    outcome = services.outcome_save(
+        consultation=consultation,
+        by=world.expert.user,
+        result="held",
+        summary=" Done ",
+        recommendations=" Hire ",
+        follow_up_actions=" Call ",
+        hours_delivered=Decimal("2"),
+    )
+    assert (outcome.summary, outcome.recommendations, outcome.follow_up_actions) == ("Done", "Hire", "Call")
+    bare = log_held(
+        past_confirmed(world, expert=available_all_week(ExpertFactory(service_areas=[world.area]))), Decimal(1)
+    )
+    assert (bare.recommendations, bare.follow_up_actions) == ("", "")
+    consultation.refresh_from_db()
+    assert consultation.status_changed_by == world.expert.user
+
+
+def test_locked_outcome_is_refused_in_these_words(world):
+    consultation = past_confirmed(world)
+    outcome = log_held(consultation, Decimal("2"))
+    SessionOutcome.objects.filter(pk=outcome.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    assert refusal(
+        services.outcome_save,
+        consultation=consultation,
+        by=world.expert.user,
+        result="held",
+        summary="x",
+        hours_delivered=Decimal("1"),
+    ) == ["The outcome was logged more than 7 days ago and is locked. Ask programme staff."]
+
+
+@pytest.mark.parametrize("score", [0, 6])
+def test_rating_outside_1_to_5_is_refused(world, score):
+    consultation = past_confirmed(world)
+    log_held(consultation, Decimal("2"))
+    assert refused("score", services.rating_create, consultation=consultation, by=world.manager, score=score) == (
+        "Give a rating from 1 to 5."
+    )
+
+
+def test_rating_refusals_and_the_comment_kept(world):
+    consultation = past_confirmed(world)
+    assert refused("score", services.rating_create, consultation=consultation, by=world.manager, score=5) == (
+        "A session can be rated once the expert has logged it as held."
+    )
+    log_held(consultation, Decimal("2"))
+    assert refusal(services.rating_create, consultation=consultation, by=UserFactory(), score=5) == [
+        "Only the cluster's managers rate its consultations."
+    ]
+    rating = services.rating_create(consultation=consultation, by=world.manager, score=1, comment=" Fine ")
+    assert (rating.score, rating.comment, rating.rated_by) == (1, "Fine", world.manager)
+    assert refused("score", services.rating_create, consultation=consultation, by=world.manager, score=3) == (
+        "This session has already been rated."
+    )
+    other = past_confirmed(world)
+    log_held(other, Decimal("2"))
+    assert services.rating_create(consultation=other, by=world.manager, score=5).comment == ""

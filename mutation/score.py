@@ -1,0 +1,67 @@
+"""Prints `make mutants`'s score per module from mutmut's results in mutants/.
+
+A survivor that the README's "Mutation testing" section names (`module.x_function__mutmut_N`) is counted as
+equivalent; every other survivor is listed by name, for `mutmut show NAME`.
+"""
+
+import json
+import re
+import sys
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KILLED = {1, 3}  # a failing test, or an error inside pytest
+TIMEOUT = {24, -24, 36, 152, 255}  # the mutant made the tests run far too long: killed too
+SURVIVED = {0}
+
+
+def equivalent_names() -> set[str]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Mutation testing", 1)[-1].split("\n## ", 1)[0]
+    return set(re.findall(r"`([\w.]+__mutmut_\d+)`", section))
+
+
+def main() -> int:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    equivalent = equivalent_names()
+    unexplained = []
+    totals = Counter()
+    print(f"{'module':28} {'killed':>7} {'survived':>9} {'equivalent':>11} {'untested':>9} {'total':>6}")
+    for path in config["only_mutate"]:
+        meta = ROOT / "mutants" / f"{path}.meta"
+        if not meta.exists():
+            print(f"{path:28} not run")
+            continue
+        results = json.loads(meta.read_text())["exit_code_by_key"]
+        row = Counter()
+        for name, code in results.items():
+            if code in KILLED or code in TIMEOUT:
+                row["killed"] += 1
+            elif code in SURVIVED and name in equivalent:
+                row["equivalent"] += 1
+            elif code in SURVIVED:
+                row["survived"] += 1
+                unexplained.append(name)
+            else:  # no test reaches the function (33), or not checked yet (None)
+                row["untested"] += 1
+                unexplained.append(f"{name} (exit {code})")
+        row["total"] = len(results)
+        totals.update(row)
+        print(
+            f"{path:28} {row['killed']:>7} {row['survived']:>9} {row['equivalent']:>11} {row['untested']:>9}"
+            f" {row['total']:>6}"
+        )
+    print(
+        f"{'all':28} {totals['killed']:>7} {totals['survived']:>9} {totals['equivalent']:>11}"
+        f" {totals['untested']:>9} {totals['total']:>6}"
+    )
+    if unexplained:
+        print("\nSurvivors neither killed nor listed as equivalent in the README (`mutmut show NAME`):")
+        print("\n".join(f"  {name}" for name in sorted(unexplained)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
