@@ -53,8 +53,9 @@ bench: install
 	$(BIN)/python bench/run.py
 
 # Mutation testing (README, "Mutation testing"): mutmut over the rule-bearing modules, one module at a time, with
-# MUTANTS_JOBS workers; then the score per module. Results stay in mutants/: a second run retests only what changed
-# (rm -rf mutants for a run from scratch). Needs no PostgreSQL: SQLite, migrated once into MUTANTS_TMP.
+# MUTANTS_JOBS workers; then retests the survivors against today's tests and prints the score per module. Results
+# stay in mutants/: a second run retests only changed functions and survivors (rm -rf mutants for a run from
+# scratch). Needs no PostgreSQL: SQLite, migrated once into MUTANTS_TMP.
 MUTANTS_JOBS ?= 1
 MUTANTS_TMP ?= /tmp/inolink-mutants
 MUTANTS_MODULES ?= consultations.services consultations.models consultations.permissions consultations.selectors \
@@ -68,4 +69,6 @@ mutants: install
 	for module in $(MUTANTS_MODULES); do \
 		env -u DATABASE_URL $(BIN)/mutmut run --max-children $(MUTANTS_JOBS) "$$module.*" || exit 1; \
 	done
+	survivors=$$($(BIN)/python mutation/score.py --survivors); \
+		[ -z "$$survivors" ] || env -u DATABASE_URL $(BIN)/mutmut run --max-children $(MUTANTS_JOBS) $$survivors
 	$(BIN)/python mutation/score.py

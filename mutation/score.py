@@ -1,7 +1,9 @@
 """Prints `make mutants`'s score per module from mutmut's results in mutants/.
 
 A survivor that the README's "Mutation testing" section names (`module.x_function__mutmut_N`) is counted as
-equivalent; every other survivor is listed by name, for `mutmut show NAME`.
+equivalent; every other survivor is listed by name, for `mutmut show NAME`. With --survivors, prints only those
+names, one a line (`make mutants` retests them: mutmut keeps a survivor's verdict until its function changes, even
+when a new test would now kill it).
 """
 
 import json
@@ -23,7 +25,22 @@ def equivalent_names() -> set[str]:
     return set(re.findall(r"`([\w.]+__mutmut_\d+)`", section))
 
 
+def survivors() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    equivalent = equivalent_names()
+    names = []
+    for path in config["only_mutate"]:
+        meta = ROOT / "mutants" / f"{path}.meta"
+        if meta.exists():
+            results = json.loads(meta.read_text())["exit_code_by_key"]
+            names += [name for name, code in results.items() if code in SURVIVED and name not in equivalent]
+    return names
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--survivors"]:
+        print("\n".join(survivors()))
+        return 0
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
     equivalent = equivalent_names()
     unexplained = []
