@@ -5,8 +5,9 @@ import pytest
 from django.utils import timezone
 
 from agreements.models import HourAllocation
-from consultations.models import AvailabilityException, Consultation
-from consultations.selectors import expert_choices, free_slots
+from clusters.tests.factories import ClusterFactory
+from consultations.models import AvailabilityException, Consultation, ServiceArea, WeeklyAvailability
+from consultations.selectors import expert_choices, free_slots, slot_is_free
 
 from .factories import ConsultationFactory, ExpertFactory, SessionOutcomeFactory, available_all_week, local_at
 
@@ -82,3 +83,156 @@ def test_expert_choices_name_the_experts_of_the_consultations_by_name(world):
     choices = expert_choices(Consultation.objects.filter(cluster=world.cluster))
     assert choices == [(nameless.pk, "zz@example.com"), (anna.pk, "Anna Aarons")]
     assert [name for _, name in choices] == [str(nameless), str(anna)]
+
+
+# --- Each rule's exact boundary (the mutation run, README "Mutation testing") ---------------------------------
+
+
+def test_subtract_keeps_what_only_touches_the_busy_time():
+    from consultations.selectors import _subtract
+
+    day = [(10, 20)]
+    assert _subtract(day, 20, 25) == [(10, 20)]  # starts where the interval ends
+    assert _subtract(day, 5, 10) == [(10, 20)]  # ends where it starts
+    assert _subtract(day, 12, 14) == [(10, 12), (14, 20)]
+    assert _subtract(day, 10, 14) == [(14, 20)]
+    assert _subtract(day, 12, 20) == [(10, 12)]
+    assert _subtract(day, 9, 21) == []
+
+
+def test_align_rounds_up_to_the_half_hour_grid():
+    from consultations.selectors import _align
+
+    on_grid = local_at(3, 10, 30)
+    assert _align(on_grid) == on_grid
+    assert _align(on_grid + datetime.timedelta(microseconds=1)) == local_at(3, 11)
+    assert _align(local_at(3, 10, 1)) == local_at(3, 10, 30)
+    assert _align(local_at(3, 10) + datetime.timedelta(seconds=1)) == local_at(3, 10, 30)
+
+
+def test_working_intervals_take_time_off_then_add_extra_hours_and_merge_what_touches():
+    from consultations.selectors import working_intervals
+
+    day = local_at(3, 0).date()
+    weekly = {day.weekday(): [WeeklyAvailability(start_time=datetime.time(8), end_time=datetime.time(12))]}
+    off = AvailabilityException(date=day, kind="off", start_time=datetime.time(9), end_time=datetime.time(10))
+    extra = AvailabilityException(date=day, kind="extra", start_time=datetime.time(12), end_time=datetime.time(14))
+    later = AvailabilityException(date=day, kind="extra", start_time=datetime.time(15), end_time=datetime.time(16))
+    inside = AvailabilityException(date=day, kind="extra", start_time=datetime.time(15), end_time=datetime.time(15, 30))
+    assert working_intervals(day, weekly, {day: [extra, off, later, inside]}) == [
+        (local_at(3, 8), local_at(3, 9)),
+        (local_at(3, 10), local_at(3, 14)),
+        (local_at(3, 15), local_at(3, 16)),
+    ]
+    whole_day_off = AvailabilityException(date=day, kind="off")
+    assert working_intervals(day, weekly, {day: [whole_day_off, later]}) == [(local_at(3, 15), local_at(3, 16))]
+    assert working_intervals(day, {}, {}) == []
+
+
+def test_slot_is_free_inside_the_working_time_up_to_its_edges(world):
+    assert slot_is_free(world.expert, starts_at=local_at(3, 8), ends_at=local_at(3, 20))
+    assert not slot_is_free(world.expert, starts_at=local_at(3, 7, 30), ends_at=local_at(3, 9))
+    assert not slot_is_free(world.expert, starts_at=local_at(3, 19, 30), ends_at=local_at(3, 20, 30))
+
+
+def test_free_slots_start_at_the_notice_and_end_at_closing_time(world, settings):
+    settings.CONSULTATION_MIN_NOTICE_HOURS = 24
+    settings.CONSULTATION_BUFFER_MINUTES = 0
+    now = local_at(1, 10)
+    slots = free_slots([world.expert], first_day=now.date(), days=2, length=Decimal("2"), now=now, per_day=3)
+    first, second = slots[0].days
+    assert first.starts == []
+    assert second.starts[0] == local_at(2, 10)  # exactly the minimum notice
+    assert second.starts[-1] == local_at(2, 18)  # ends exactly at 20:00
+    assert second.shown == second.starts[:3] and second.hidden_count == len(second.starts) - 3
+    assert slots[0].has_slots
+    unlimited = free_slots([world.expert], first_day=now.date(), days=2, length=Decimal("2"), now=now)[0].days[1]
+    assert unlimited.shown == unlimited.starts and unlimited.hidden_count == 0
+
+
+def test_free_slots_leave_the_buffer_around_live_bookings_and_can_leave_one_out(world, settings):
+    settings.CONSULTATION_BUFFER_MINUTES = 30
+    day = local_at(3, 0).date()
+    booking = ConsultationFactory(expert=world.expert, agreement=world.agreement, starts_at=local_at(3, 12))
+    starts = starts_on(free_slots([world.expert], first_day=day, days=1, length=Decimal("1")), day)
+    assert local_at(3, 10, 30) in starts and local_at(3, 11) not in starts  # 11:00–12:00 touches the buffer
+    assert local_at(3, 13, 30) in starts and local_at(3, 13) not in starts
+    starts = starts_on(free_slots([world.expert], first_day=day, days=1, length=Decimal("1"), exclude=booking), day)
+    assert local_at(3, 12) in starts
+
+
+def test_an_expert_without_hours_has_no_slots(world):
+    idle = ExpertFactory(service_areas=[world.area])
+    assert not free_slots([idle], first_day=local_at(3, 0).date(), days=3, length=Decimal("1"))[0].has_slots
+
+
+def test_bookable_experts_are_the_active_ones_of_the_area_by_name(world):
+    from consultations.selectors import bookable_experts
+
+    zed = ExpertFactory(service_areas=[world.area], user__last_name="Zed", user__first_name="A")
+    abe = ExpertFactory(service_areas=[world.area], user__last_name="Abe", user__first_name="B")
+    ExpertFactory(service_areas=[world.area], is_active=False)
+    ExpertFactory(service_areas=[ServiceArea.objects.get(code="marketing")])
+    world.expert.user.last_name = "Mid"
+    world.expert.user.save()
+    assert list(bookable_experts(world.area)) == [abe, world.expert, zed]
+
+
+def test_booking_allocation_is_this_clusters_hours_in_the_area(world, other_world):
+    from consultations.selectors import booking_allocation
+
+    assert booking_allocation(world.cluster, world.area) == world.allocation
+    assert booking_allocation(world.cluster, ServiceArea.objects.get(code="marketing")) is None
+
+
+def test_cluster_choices_are_the_clusters_of_the_consultations_by_name(world, other_world):
+    from consultations.selectors import cluster_choices
+
+    world.cluster.name = "Beta"
+    world.cluster.save()
+    other_world.cluster.name = "Alpha"
+    other_world.cluster.save()
+    ConsultationFactory(agreement=world.agreement, expert=world.expert)
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, starts_at=local_at(4, 10))
+    ConsultationFactory(agreement=other_world.agreement, expert=other_world.expert)
+    assert cluster_choices(Consultation.objects.all()) == [
+        (other_world.cluster.pk, "Alpha"),
+        (world.cluster.pk, "Beta"),
+    ]
+
+
+def test_manager_dashboard_splits_upcoming_recent_and_to_rate(world):
+    from consultations.selectors import manager_dashboard
+
+    now = timezone.now()
+    later = ConsultationFactory(agreement=world.agreement, starts_at=local_at(5, 10))
+    soon = ConsultationFactory(agreement=world.agreement, starts_at=local_at(4, 10))
+    ConsultationFactory(agreement=world.agreement, starts_at=local_at(6, 10), status="cancelled", status_reason="x")
+    held = SessionOutcomeFactory(consultation__agreement=world.agreement).consultation
+    older = SessionOutcomeFactory(
+        consultation__agreement=world.agreement, consultation__starts_at=local_at(-5, 10)
+    ).consultation
+    board = manager_dashboard(world.cluster, now=now)
+    assert board["upcoming"] == [soon, later]
+    assert board["recent"] == [held, older]
+    assert board["to_rate"] == [held, older]
+    assert manager_dashboard(ClusterFactory(), now=now)["to_rate"] == []
+
+
+def test_expert_schedule_lists_requests_due_outcomes_upcoming_and_recent(world):
+    from consultations.selectors import CappedList, expert_schedule
+
+    now = timezone.now()
+    of = {"agreement": world.agreement, "expert": world.expert}
+    request = ConsultationFactory(**of, starts_at=local_at(4, 10))
+    ConsultationFactory(**of, starts_at=now - datetime.timedelta(hours=1))  # a request that started unanswered
+    confirmed = ConsultationFactory(**of, starts_at=local_at(5, 10), status="confirmed")
+    due = ConsultationFactory(**of, starts_at=now - datetime.timedelta(hours=2), status="confirmed")
+    held = SessionOutcomeFactory(consultation__expert=world.expert, consultation__agreement=world.agreement)
+    schedule = expert_schedule(world.expert, now=now)
+    assert (schedule["requests"].rows, schedule["requests"].total) == ([request], 1)
+    assert schedule["outcome_due"].rows == [due]
+    assert schedule["upcoming"].rows == [confirmed]
+    assert schedule["recent"] == [held.consultation]
+    assert CappedList(rows=[1, 2], total=5).more == 3
+    assert not CappedList(rows=[], total=0) and CappedList(rows=[1], total=1)
