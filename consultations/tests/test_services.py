@@ -396,7 +396,7 @@ def booked(world, **overrides):
 )
 def test_booking_refusals_name_the_field_and_the_rule(world, field, overrides, message):
     if overrides.get("booked_by") == "stranger":
-        overrides["booked_by"] = UserFactory()
+        overrides = overrides | {"booked_by": UserFactory()}
     assert refused(field, services.consultation_book, **world.book_kwargs(**overrides)) == message
 
 
@@ -564,8 +564,9 @@ def test_outcome_refusals_name_the_field_and_the_rule(world, field, make, kwargs
         consultation = past_confirmed(world)
         if make == "requested_past":
             Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.Status.REQUESTED)
-    by = world.manager if kwargs.pop("by", None) == "manager" else world.expert.user
+    by = world.manager if kwargs.get("by") == "manager" else world.expert.user
     arguments = {"result": "held", "summary": "Done", "hours_delivered": Decimal("1")} | kwargs
+    arguments.pop("by", None)
     if field is None:
         assert refusal(services.outcome_save, consultation=consultation, by=by, **arguments) == [message]
     else:
