@@ -633,3 +633,58 @@ def test_rating_refusals_and_the_comment_kept(world):
     other = past_confirmed(world)
     log_held(other, Decimal("2"))
     assert services.rating_create(consultation=other, by=world.manager, score=5).comment == ""
+
+
+def test_booking_status_tells_the_slot_picker_why_booking_cannot_succeed(world):
+    marketing = ServiceArea.objects.get(code="marketing")
+    assert services.booking_status(world.cluster, world.area, Decimal("4")) == services.BookingStatus(
+        world.allocation, True, None
+    )
+    assert services.booking_status(world.cluster, marketing, Decimal("1")) == services.BookingStatus(
+        None, True, "Your agreement has no hours in this service area."
+    )
+    booked(world, hours=Decimal("4"))
+    for offset in range(3):
+        booked(world, hours=Decimal("4"), starts_at=local_at(4 + offset, 10))
+    status = services.booking_status(world.cluster, world.area, Decimal("4"))  # exactly 4 left
+    assert (status.allocation, status.refusal) == (world.allocation, None)
+    status = services.booking_status(world.cluster, world.area, Decimal("4.5"))
+    assert status.refusal == "Only 4\N{NO-BREAK SPACE}h left in Legal; this booking needs 4.5\N{NO-BREAK SPACE}h."
+    world.agreement.signatures.all().delete()
+    assert services.booking_status(world.cluster, world.area, Decimal("1")) == services.BookingStatus(
+        None, False, "Your cluster has no active agreement, so consultations cannot be booked."
+    )
+
+
+def test_availability_save_writes_both_editors_rows_for_the_expert_and_deletes_the_ticked(world):
+    from consultations.forms import AvailabilityExceptionFormSet, WeeklyAvailabilityFormSet
+    from consultations.models import WeeklyAvailability
+
+    monday = WeeklyAvailability.objects.filter(expert=world.expert, weekday=0).get()
+    day = local_at(10, 0).date()
+    data = {
+        "weekly-TOTAL_FORMS": "2",
+        "weekly-INITIAL_FORMS": "1",
+        "weekly-0-id": str(monday.pk),
+        "weekly-0-weekday": "0",
+        "weekly-0-start_time": "08:00",
+        "weekly-0-end_time": "20:00",
+        "weekly-0-DELETE": "on",
+        "weekly-1-weekday": "0",
+        "weekly-1-start_time": "09:00",
+        "weekly-1-end_time": "11:00",
+        "exceptions-TOTAL_FORMS": "1",
+        "exceptions-INITIAL_FORMS": "0",
+        "exceptions-0-date": day.isoformat(),
+        "exceptions-0-kind": "off",
+    }
+    weekly = WeeklyAvailabilityFormSet(
+        data, queryset=WeeklyAvailability.objects.filter(expert=world.expert, weekday=0), prefix="weekly"
+    )
+    exceptions = AvailabilityExceptionFormSet(data, queryset=AvailabilityException.objects.none(), prefix="exceptions")
+    assert weekly.is_valid() and exceptions.is_valid(), (weekly.errors, exceptions.errors)
+    services.availability_save(expert=world.expert, weekly_formset=weekly, exception_formset=exceptions)
+    assert list(
+        WeeklyAvailability.objects.filter(expert=world.expert, weekday=0).values_list("start_time", "end_time")
+    ) == [(datetime.time(9), datetime.time(11))]
+    assert list(AvailabilityException.objects.filter(expert=world.expert).values_list("date", "kind")) == [(day, "off")]
