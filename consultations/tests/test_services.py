@@ -688,3 +688,34 @@ def test_availability_save_writes_both_editors_rows_for_the_expert_and_deletes_t
         WeeklyAvailability.objects.filter(expert=world.expert, weekday=0).values_list("start_time", "end_time")
     ) == [(datetime.time(9), datetime.time(11))]
     assert list(AvailabilityException.objects.filter(expert=world.expert).values_list("date", "kind")) == [(day, "off")]
+
+
+def test_expert_refusals_are_in_these_words(world):
+    outsider = available_all_week(ExpertFactory(service_areas=[ServiceArea.objects.get(code="financial")]))
+    assert refused("expert", services.consultation_book, **world.book_kwargs(expert=outsider)) == (
+        "This expert does not consult in the chosen service area."
+    )
+    world.expert.is_active = False
+    world.expert.save()
+    assert refused("expert", services.consultation_book, **world.book_kwargs()) == (
+        "This expert is not taking consultations at the moment."
+    )
+
+
+def test_outside_working_hours_is_refused_in_these_words(world):
+    assert refused("starts_at", services.consultation_book, **world.book_kwargs(starts_at=local_at(3, 19, 30))) == (
+        "The expert does not work at this time. Pick one of the free slots."
+    )
+
+
+def test_only_the_same_experts_bookings_within_the_buffer_clash(world, settings):
+    settings.CONSULTATION_BUFFER_MINUTES = 15
+    other = available_all_week(ExpertFactory(service_areas=[world.area]))
+    booked(world, expert=other, starts_at=local_at(3, 10))  # another expert, same time: no clash
+    booked(world, starts_at=local_at(3, 14))  # the same expert, later that day: no clash
+    booked(world, starts_at=local_at(3, 11, 15))
+    # Ending 10 minutes before the 11:15 booking starts leaves less than the buffer.
+    assert refused("starts_at", services.consultation_book, **world.book_kwargs(starts_at=local_at(3, 10, 5))) == (
+        "This time was just taken by another booking. Please pick another slot."
+    )
+    booked(world, starts_at=local_at(3, 10))  # ends 11:00, exactly the buffer before 11:15
