@@ -719,3 +719,22 @@ def test_only_the_same_experts_bookings_within_the_buffer_clash(world, settings)
         "This time was just taken by another booking. Please pick another slot."
     )
     booked(world, starts_at=local_at(3, 10))  # ends 11:00, exactly the buffer before 11:15
+
+
+def test_time_rules_in_their_words_and_at_their_exact_edges(world, settings):
+    settings.CONSULTATION_MIN_NOTICE_HOURS = 24
+    start = local_at(3, 10)
+    now = start - datetime.timedelta(hours=24)
+    book = services.consultation_book
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        assert refused("hours", book, **world.book_kwargs(hours=Decimal("4.5"))) == (
+            "A consultation lasts from 1 to 4 hours, in half hours."
+        )
+        assert refused("starts_at", book, **world.book_kwargs(starts_at=None)) == "Pick a time."
+        assert refused("starts_at", book, **world.book_kwargs(starts_at=now)) == (
+            "This time is in the past. Pick a time in the future."
+        )
+        assert refused("starts_at", book, **world.book_kwargs(starts_at=start - datetime.timedelta(minutes=30))) == (
+            "Book at least 24 hours ahead."
+        )
+        assert book(**world.book_kwargs(starts_at=start)).starts_at == start  # exactly the minimum notice
