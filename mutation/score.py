@@ -45,7 +45,8 @@ def main() -> int:
     equivalent = equivalent_names()
     unexplained = []
     totals = Counter()
-    print(f"{'module':28} {'killed':>7} {'survived':>9} {'equivalent':>11} {'untested':>9} {'total':>6}")
+    columns = ("killed", "survived", "equivalent", "no test", "not run", "total")
+    print(f"{'module':28}" + "".join(f"{column:>11}" for column in columns))
     for path in config["only_mutate"]:
         meta = ROOT / "mutants" / f"{path}.meta"
         if not meta.exists():
@@ -61,19 +62,15 @@ def main() -> int:
             elif code in SURVIVED:
                 row["survived"] += 1
                 unexplained.append(name)
-            else:  # no test reaches the function (33), or not checked yet (None)
-                row["untested"] += 1
+            elif code is None:  # not run yet
+                row["not run"] += 1
+            else:  # no test reaches the function (33), or a crash
+                row["no test"] += 1
                 unexplained.append(f"{name} (exit {code})")
         row["total"] = len(results)
         totals.update(row)
-        print(
-            f"{path:28} {row['killed']:>7} {row['survived']:>9} {row['equivalent']:>11} {row['untested']:>9}"
-            f" {row['total']:>6}"
-        )
-    print(
-        f"{'all':28} {totals['killed']:>7} {totals['survived']:>9} {totals['equivalent']:>11}"
-        f" {totals['untested']:>9} {totals['total']:>6}"
-    )
+        print(f"{path:28}" + "".join(f"{row[column]:>11}" for column in columns))
+    print(f"{'all':28}" + "".join(f"{totals[column]:>11}" for column in columns))
     if unexplained:
         print("\nSurvivors neither killed nor listed as equivalent in the README (`mutmut show NAME`):")
         print("\n".join(f"  {name}" for name in sorted(unexplained)))
