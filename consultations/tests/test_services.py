@@ -738,3 +738,12 @@ def test_time_rules_in_their_words_and_at_their_exact_edges(world, settings):
             "Book at least 24 hours ahead."
         )
         assert book(**world.book_kwargs(starts_at=start)).starts_at == start  # exactly the minimum notice
+
+
+def test_online_booking_keeps_the_link_and_no_place(world):
+    consultation = booked(world, city="Vilnius", address="Gedimino 1", meeting_url=" https://meet.example.com/r ")
+    assert (consultation.city, consultation.address, consultation.meeting_url) == (
+        "",
+        "",
+        "https://meet.example.com/r",
+    )
