@@ -741,7 +741,7 @@ def test_time_rules_in_their_words_and_at_their_exact_edges(world, settings):
 
 
 def test_online_booking_keeps_the_link_and_no_place(world):
-    consultation = booked(world, city="Vilnius", address="Gedimino 1", meeting_url=" https://meet.example.com/r ")
+    consultation = booked(world, city="Vilnius", address="Gedimino 1", meeting_url="https://meet.example.com/r ")
     assert (consultation.city, consultation.address, consultation.meeting_url) == (
         "",
         "",
