@@ -249,3 +249,25 @@ def test_an_outcome_locks_exactly_7_days_after_it_was_logged():
         assert outcome.is_locked
     with mock.patch("django.utils.timezone.now", return_value=outcome.editable_until - TICK):
         assert not outcome.is_locked
+
+
+def test_calendar_tokens_are_32_random_bytes():
+    from consultations.models import new_calendar_token
+
+    tokens = {new_calendar_token() for _ in range(3)}
+    assert len(tokens) == 3 and {len(token) for token in tokens} == {43}  # 32 bytes in URL-safe base64
+
+
+def test_languages_are_chosen_with_checkboxes_and_may_be_left_empty():
+    from django import forms
+
+    field = Expert._meta.get_field("languages").formfield()
+    assert isinstance(field, forms.MultipleChoiceField)
+    assert isinstance(field.widget, forms.CheckboxSelectMultiple)
+    assert (field.label, field.help_text, field.required) == (
+        "Languages",
+        "Languages the expert consults in.",
+        False,
+    )
+    assert list(field.choices)[:2] == [("lt", "Lithuanian"), ("en", "English")]
+    assert Expert._meta.get_field("languages").formfield(required=True).required
