@@ -199,3 +199,15 @@ def test_getters_answer_404_alike_for_malformed_missing_and_foreign_ids(world, o
         for pk in (consultation.pk, "abc", consultation.pk + 1000):
             with pytest.raises(Http404):
                 getter(user if pk == consultation.pk else world.manager, pk)
+
+
+def test_each_getter_returns_the_consultation_asked_for(world, consultation):
+    from consultations import permissions
+
+    second = ConsultationFactory(agreement=world.agreement, expert=world.expert, starts_at=local_at(6, 10))
+    for getter, user in [
+        (permissions.get_consultation_for, world.manager),
+        (permissions.get_consultation_for_manager, world.manager),
+        (permissions.get_consultation_for_expert, world.expert.user),
+    ]:
+        assert (getter(user, consultation.pk), getter(user, second.pk)) == (consultation, second)

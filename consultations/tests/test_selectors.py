@@ -236,3 +236,102 @@ def test_expert_schedule_lists_requests_due_outcomes_upcoming_and_recent(world):
     assert schedule["recent"] == [held.consultation]
     assert CappedList(rows=[1, 2], total=5).more == 3
     assert not CappedList(rows=[], total=0) and CappedList(rows=[1], total=1)
+
+
+def test_subtract_leaves_intervals_clear_of_the_busy_time_and_goes_on_to_the_next():
+    from consultations.selectors import _subtract
+
+    assert _subtract([(10, 20)], 30, 40) == [(10, 20)]
+    assert _subtract([(10, 20)], 0, 5) == [(10, 20)]
+    assert _subtract([(10, 20), (30, 40)], 32, 35) == [(10, 20), (30, 32), (35, 40)]
+
+
+def test_bookings_just_across_midnight_still_block_with_their_buffer(world, settings):
+    settings.CONSULTATION_BUFFER_MINUTES = 15
+    day = local_at(5, 0).date()
+    WeeklyAvailability.objects.filter(expert=world.expert).update(start_time=datetime.time(0))
+    ConsultationFactory(expert=world.expert, agreement=world.agreement, starts_at=local_at(4, 23, 10))  # to 00:10
+    starts = starts_on(free_slots([world.expert], first_day=day, days=1, length=Decimal("1")), day)
+    assert starts[0] == local_at(5, 0, 30)
+
+
+def test_a_booking_just_after_midnight_blocks_the_evening_with_its_buffer(world, settings):
+    settings.CONSULTATION_BUFFER_MINUTES = 45
+    day = local_at(5, 0).date()
+    WeeklyAvailability.objects.filter(expert=world.expert).update(end_time=datetime.time(23, 59))
+    ConsultationFactory(expert=world.expert, agreement=world.agreement, starts_at=local_at(6, 0))
+    starts = starts_on(free_slots([world.expert], first_day=day, days=1, length=Decimal("1")), day)
+    assert starts[-1] == local_at(5, 22)  # 22:30–23:30 would end inside the 45 minutes before 00:00
+
+
+def test_bookable_experts_are_ordered_by_last_then_first_name_and_read_with_their_user(
+    world, django_assert_num_queries
+):
+    from consultations.selectors import bookable_experts
+
+    world.expert.user.last_name, world.expert.user.first_name = "Same", "Zoe"
+    world.expert.user.save()
+    adam = ExpertFactory(service_areas=[world.area], user__last_name="Same", user__first_name="Adam")
+    with django_assert_num_queries(1):
+        experts = list(bookable_experts(world.area))
+        assert [expert.user.first_name for expert in experts] == ["Adam", "Zoe"]
+    assert experts == [adam, world.expert]
+
+
+def test_expert_choices_order_by_last_then_first_name(world):
+    world.expert.user.last_name, world.expert.user.first_name = "Same", "Zoe"
+    world.expert.user.save()
+    adam = ExpertFactory(service_areas=[world.area], user__last_name="Same", user__first_name="Adam")
+    bea = ExpertFactory(service_areas=[world.area], user__last_name="Able", user__first_name="Zed")
+    for expert in (world.expert, adam, bea):
+        ConsultationFactory(agreement=world.agreement, expert=expert)
+    assert [pk for pk, _name in expert_choices(Consultation.objects.all())] == [bea.pk, adam.pk, world.expert.pk]
+
+
+def test_consultation_list_reads_rows_with_cluster_and_expert_in_one_query(world, django_assert_num_queries):
+    from consultations.selectors import consultation_list
+
+    logged = SessionOutcomeFactory(consultation__agreement=world.agreement).consultation
+    ConsultationFactory(agreement=world.agreement)
+    with django_assert_num_queries(1):
+        rows = list(consultation_list(Consultation.objects.all()))
+        assert {(row.cluster.name, row.expert.user.email, row.service_area.name) for row in rows}
+    assert not any(hasattr(row, "has_outcome") for row in rows)
+    flags = {row.pk: row.has_outcome for row in consultation_list(Consultation.objects.all(), with_outcome=True)}
+    assert flags[logged.pk] is True and list(flags.values()).count(True) == 1
+
+
+def test_booking_allocation_draws_on_the_newest_active_agreement(world):
+    from agreements.tests.factories import ActiveAgreementFactory, HourAllocationFactory
+    from consultations.selectors import booking_allocation
+
+    newer = ActiveAgreementFactory(cluster=world.cluster, starts_on=world.agreement.starts_on + datetime.timedelta(1))
+    newest_hours = HourAllocationFactory(agreement=newer, service_area=world.area, hours_granted=Decimal("7"))
+    assert booking_allocation(world.cluster, world.area) == newest_hours
+
+
+def test_dashboards_cut_at_the_moment_they_are_asked_for(world):
+    from consultations.selectors import expert_schedule, manager_dashboard
+
+    of = {"agreement": world.agreement, "expert": world.expert}
+    soon = ConsultationFactory(**of, starts_at=local_at(4, 10), status="confirmed")
+    later = local_at(4, 12)  # after `soon` has ended
+    board = manager_dashboard(world.cluster, now=later)
+    assert (board["upcoming"], board["recent"]) == ([], [soon])
+    schedule = expert_schedule(world.expert, now=local_at(4, 10, 30))
+    assert schedule["outcome_due"].rows == [soon] and schedule["upcoming"].rows == []
+
+
+def test_expert_schedule_shows_ten_rows_of_each_list_with_the_total(world):
+    from consultations.selectors import SCHEDULE_ROWS, expert_schedule
+
+    of = {"agreement": world.agreement, "expert": world.expert}
+    for day in range(SCHEDULE_ROWS + 1):
+        ConsultationFactory(**of, starts_at=local_at(4 + day, 10))
+        ConsultationFactory(**of, starts_at=local_at(4 + day, 14), status="confirmed")
+        ConsultationFactory(**of, starts_at=local_at(-1 - day, 10), status="confirmed")
+    schedule = expert_schedule(world.expert)
+    for name in ("requests", "upcoming", "outcome_due"):
+        assert (len(schedule[name].rows), schedule[name].total, schedule[name].more) == (10, 11, 1), name
+    empty = expert_schedule(ExpertFactory())
+    assert (empty["requests"].rows, empty["requests"].total) == ([], 0)
