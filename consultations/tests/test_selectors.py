@@ -9,7 +9,14 @@ from clusters.tests.factories import ClusterFactory
 from consultations.models import AvailabilityException, Consultation, ServiceArea, WeeklyAvailability
 from consultations.selectors import expert_choices, free_slots, slot_is_free
 
-from .factories import ConsultationFactory, ExpertFactory, SessionOutcomeFactory, available_all_week, local_at
+from .factories import (
+    ConsultationFactory,
+    ExpertFactory,
+    RatingFactory,
+    SessionOutcomeFactory,
+    available_all_week,
+    local_at,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -335,3 +342,52 @@ def test_expert_schedule_shows_ten_rows_of_each_list_with_the_total(world):
         assert (len(schedule[name].rows), schedule[name].total, schedule[name].more) == (10, 11, 1), name
     empty = expert_schedule(ExpertFactory())
     assert (empty["requests"].rows, empty["requests"].total) == ([], 0)
+
+
+def test_held_hours_count_only_this_allocations_bookings(world, other_world):
+    marketing = ServiceArea.objects.get(code="marketing")
+    world.expert.service_areas.add(marketing)
+    HourAllocation.objects.create(agreement=world.agreement, service_area=marketing, hours_granted=Decimal("10"))
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, hours=Decimal("2"))
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, service_area=marketing, hours=Decimal("3"))
+    ConsultationFactory(agreement=other_world.agreement, expert=other_world.expert, hours=Decimal("4"))
+    held = dict(HourAllocation.objects.with_usage().values_list("pk", "hours_held"))
+    assert held[world.allocation.pk] == Decimal("2")
+    assert held[other_world.allocation.pk] == Decimal("4")
+
+
+def test_free_slots_name_each_expert(world):
+    slots = free_slots([world.expert], first_day=local_at(3, 0).date(), days=1, length=Decimal("1"))
+    assert [expert_slots.expert for expert_slots in slots] == [world.expert]
+
+
+def test_slot_is_free_reads_only_this_experts_hours(world):
+    night_owl = ExpertFactory(service_areas=[world.area])
+    available_all_week(night_owl, start=datetime.time(20), end=datetime.time(23))
+    day = local_at(3, 0).date()
+    AvailabilityException.objects.create(
+        expert=night_owl, date=day, kind="extra", start_time=datetime.time(6), end_time=datetime.time(8)
+    )
+    assert not slot_is_free(world.expert, starts_at=local_at(3, 21), ends_at=local_at(3, 22))
+    assert not slot_is_free(world.expert, starts_at=local_at(3, 6), ends_at=local_at(3, 7))
+
+
+def test_consultation_detail_reads_everything_the_page_shows_in_one_query(world, django_assert_num_queries):
+    from consultations.selectors import consultation_detail_queryset
+
+    rating = RatingFactory(consultation__agreement=world.agreement, consultation__status_changed_by=world.manager)
+    SessionOutcomeFactory(consultation=rating.consultation)
+    with django_assert_num_queries(1):
+        detail = consultation_detail_queryset(Consultation.objects.all()).get(pk=rating.consultation.pk)
+        assert all(
+            [
+                detail.cluster.name,
+                detail.agreement.pk,
+                detail.service_area.name,
+                detail.expert.user.email,
+                detail.booked_by.email,
+                detail.status_changed_by.email,
+                detail.outcome.summary,
+                detail.rating.score,
+            ]
+        )
