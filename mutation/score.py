@@ -2,8 +2,8 @@
 
 A survivor that the README's "Mutation testing" section names (`module.x_function__mutmut_N`) is counted as
 equivalent; every other survivor is listed by name, for `mutmut show NAME`. With --survivors, prints only those
-names, one a line (`make mutants` retests them: mutmut keeps a survivor's verdict until its function changes, even
-when a new test would now kill it).
+names and those no test reached, one a line (`make mutants` retests them: mutmut keeps a verdict until its function
+changes, even when a new test would now kill the mutant).
 """
 
 import json
@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KILLED = {1, 3}  # a failing test, or an error inside pytest
 TIMEOUT = {24, -24, 36, 152, 255}  # the mutant made the tests run far too long: killed too
 SURVIVED = {0}
+NO_TEST = {33}  # no test reached the function when it was last run
 
 
 def equivalent_names() -> set[str]:
@@ -33,7 +34,7 @@ def survivors() -> list[str]:
         meta = ROOT / "mutants" / f"{path}.meta"
         if meta.exists():
             results = json.loads(meta.read_text())["exit_code_by_key"]
-            names += [name for name, code in results.items() if code in SURVIVED and name not in equivalent]
+            names += [name for name, code in results.items() if code in SURVIVED | NO_TEST and name not in equivalent]
     return names
 
 

@@ -211,3 +211,10 @@ def test_each_getter_returns_the_consultation_asked_for(world, consultation):
         (permissions.get_consultation_for_expert, world.expert.user),
     ]:
         assert (getter(user, consultation.pk), getter(user, second.pk)) == (consultation, second)
+
+
+def test_expert_for_reads_the_expert_with_their_user(world, django_assert_num_queries):
+    from consultations import permissions
+
+    with django_assert_num_queries(1):
+        assert permissions.expert_for(world.expert.user).user.email == world.expert.user.email
