@@ -58,7 +58,7 @@ def main() -> int:
         for name, code in results.items():
             if code in KILLED or code in TIMEOUT:
                 row["killed"] += 1
-            elif code in SURVIVED and name in equivalent:
+            elif code in SURVIVED | NO_TEST and name in equivalent:
                 row["equivalent"] += 1
             elif code in SURVIVED:
                 row["survived"] += 1
