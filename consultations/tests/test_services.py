@@ -747,3 +747,32 @@ def test_online_booking_keeps_the_link_and_no_place(world):
         "",
         "https://meet.example.com/r",
     )
+
+
+def test_agenda_is_kept_trimmed_and_may_be_left_out(world):
+    assert booked(world, agenda=" Goals ").agenda == "Goals"
+    assert booked(world, agenda=None, starts_at=local_at(4, 10)).agenda == ""
+    kwargs = world.book_kwargs(starts_at=local_at(5, 10))
+    del kwargs["agenda"]
+    assert services.consultation_book(**kwargs).agenda == ""
+
+
+def test_recount_sets_each_allocation_to_its_own_outcomes(world, other_world):
+    import io
+
+    from django.core.management import call_command
+
+    marketing = ServiceArea.objects.get(code="marketing")
+    world.expert.service_areas.add(marketing)
+    in_marketing = HourAllocation.objects.create(agreement=world.agreement, service_area=marketing, hours_granted=5)
+    log_held(past_confirmed(world), Decimal("2"))
+    log_held(past_confirmed(world, service_area=marketing), Decimal("1.5"))
+    log_held(past_confirmed(other_world), Decimal("3"))
+    HourAllocation.objects.update(hours_delivered=0)  # an import that bypassed the application
+    call_command("recount_hours", stdout=io.StringIO())
+    delivered = dict(HourAllocation.objects.values_list("pk", "hours_delivered"))
+    assert (delivered[world.allocation.pk], delivered[in_marketing.pk], delivered[other_world.allocation.pk]) == (
+        Decimal("2"),
+        Decimal("1.5"),
+        Decimal("3"),
+    )
