@@ -401,3 +401,42 @@ def test_funding_intent_refusals_in_their_words():
     assert refusal_messages(
         lambda: services.funding_intent_set(event=draft, cluster=cluster, user=user, status="considering")
     ) == ["This funding call is not published."]
+
+
+def test_one_application_per_cluster_and_event_only():
+    event, cluster = EventFactory(), ClusterFactory()
+    apply(EventFactory(), cluster)  # the same cluster, another event
+    apply(event)  # another cluster, the same event
+    assert apply(event, cluster).cluster == cluster
+
+
+def test_bulk_decision_passes_the_note_to_each():
+    staff = StaffFactory()
+    participations = [ParticipationFactory(), ParticipationFactory()]
+    decisions, errors = services.participations_decide(
+        participations=participations, kind=Decision.Kind.REJECTED, user=staff, note="Full programme"
+    )
+    assert errors == [] and [decision.note for decision in decisions] == ["Full programme", "Full programme"]
+
+
+def test_outcome_keeps_leads_trimmed_and_notes_optional():
+    approved = ParticipationFactory(event=PastEventFactory(), status=Participation.Status.APPROVED)
+    outcome = services.outcome_report(
+        participation=approved,
+        user=UserFactory(),
+        attended=True,
+        contacts_made=2,
+        new_leads=[LeadData(" Acme ", "DE", " Sensors ", " Call ")],
+    )
+    assert outcome.notes == ""
+    assert list(outcome.leads.values_list("organisation", "country", "topic", "next_step")) == [
+        ("Acme", "DE", "Sensors", "Call")
+    ]
+
+
+def test_funding_intent_keeps_the_note_trimmed_and_optional():
+    event, cluster, user = FundingCallFactory(), ClusterFactory(), UserFactory()
+    intent = services.funding_intent_set(event=event, cluster=cluster, user=user, status="considering")
+    assert intent.note == ""
+    intent = services.funding_intent_set(event=event, cluster=cluster, user=user, status="considering", note=" Soon ")
+    assert (intent.note, intent.updated_by) == ("Soon", user)
