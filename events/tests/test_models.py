@@ -136,3 +136,76 @@ def test_choice_labels_are_translated_and_unknown_values_shown_as_they_are():
         assert (event.get_kind_display(), event.get_country_display()) == ("Paroda", "Suomija")
     assert Event(kind="fair", country="XX").get_country_display() == "XX"
     assert Event(kind="fair").get_kind_display() == "fair"
+
+
+# --- Each rule's exact boundary and words (the mutation run, README "Mutation testing") ----------------------
+
+TICK = datetime.timedelta(microseconds=1)
+
+
+def test_event_moments_cut_exactly_at_the_deadline_start_and_end():
+    event = EventFactory.build()
+    assert event.is_open_for_applications(event.registration_deadline)
+    assert not event.is_open_for_applications(event.registration_deadline + TICK)
+    assert event.accepts_applications(event.registration_deadline)
+    assert not EventFactory.build(kind=Event.Kind.FUNDING_CALL).accepts_applications(event.registration_deadline)
+    assert not EventFactory.build(status=Event.Status.DRAFT).is_open_for_applications(event.registration_deadline)
+    assert event.has_started(event.starts_at) and not event.has_started(event.starts_at - TICK)
+    assert event.has_ended(event.ends_at) and not event.has_ended(event.ends_at - TICK)
+
+
+def test_places_left_never_go_below_zero():
+    event = EventFactory(places=1)
+    ParticipationFactory.create_batch(2, event=event, status=Participation.Status.APPROVED)
+    assert Event.objects.get(pk=event.pk).places_left == 0
+
+
+def test_location_joins_the_parts_given():
+    assert EventFactory.build(venue="Hall 1", city="Berlin", country="DE").location == "Hall 1, Berlin, Germany"
+    assert EventFactory.build(venue="", city="", country="DE").location == "Germany"
+
+
+@pytest.mark.parametrize(
+    ("status", "started", "refusal"),
+    [
+        (Participation.Status.APPLIED, False, None),
+        (Participation.Status.APPROVED, False, None),
+        (Participation.Status.WAITLISTED, False, None),
+        (Participation.Status.WITHDRAWN, False, "This application has already been withdrawn."),
+        (Participation.Status.REJECTED, False, "A rejected application cannot be withdrawn."),
+        (
+            Participation.Status.APPROVED,
+            True,
+            "The event has already started: the application can no longer be withdrawn.",
+        ),
+    ],
+)
+def test_withdrawal_refusals_in_their_words_until_the_exact_start(status, started, refusal):
+    participation = ParticipationFactory(status=status)
+    start = participation.event.starts_at
+    assert participation.withdrawal_refusal(start if started else start - TICK) == refusal
+
+
+def test_reapplying_is_refused_in_these_words():
+    participation = ParticipationFactory()
+    assert participation.reapply_refusal == "Your cluster has already applied to this event."
+
+
+def test_decision_refusals_in_their_words():
+    cluster = ClusterFactory(name="Laser Cluster")
+    withdrawn = ParticipationFactory(cluster=cluster, status=Participation.Status.WITHDRAWN)
+    assert withdrawn.decision_refusal(Decision.Kind.APPROVED) == (
+        "Laser Cluster has withdrawn this application: it cannot be decided."
+    )
+    assert withdrawn.no_decision_reason == "Laser Cluster has withdrawn this application: it cannot be decided."
+    approved = ParticipationFactory(cluster=cluster, status=Participation.Status.APPROVED)
+    assert approved.decision_refusal(Decision.Kind.APPROVED) == (
+        "The application of Laser Cluster is already: Approved."
+    )
+    assert approved.decision_refusal(Decision.Kind.REJECTED) is None
+    assert approved.no_decision_reason is None
+    cancelled = ParticipationFactory(event=EventFactory(status=Event.Status.CANCELLED))
+    assert cancelled.decision_refusal(Decision.Kind.WAITLISTED) == (
+        "The event has been cancelled: applications can only be rejected."
+    )
+    assert cancelled.decision_refusal(Decision.Kind.REJECTED) is None
