@@ -359,10 +359,13 @@ def test_to_rate_is_held_logged_and_not_yet_rated():
 def test_an_outcome_locks_exactly_7_days_after_it_was_logged():
     outcome = SessionOutcomeFactory()
     assert outcome.editable_until == outcome.created_at + datetime.timedelta(days=7)
+    assert outcome.locked_by(outcome.editable_until)
+    assert not outcome.locked_by(outcome.editable_until - TICK)
+    # Without ``now`` the clock decides.
     with mock.patch("django.utils.timezone.now", return_value=outcome.editable_until):
-        assert outcome.is_locked
+        assert outcome.locked_by()
     with mock.patch("django.utils.timezone.now", return_value=outcome.editable_until - TICK):
-        assert not outcome.is_locked
+        assert not outcome.locked_by()
 
 
 def test_calendar_tokens_are_32_random_bytes():

@@ -642,8 +642,8 @@ def test_reassign_refuses_started_or_closed_sessions_and_the_same_expert(world):
     ("field", "make", "kwargs", "message"),
     [
         (None, "past", {"by": "manager"}, "Only the session's expert logs its outcome."),
-        ("result", "upcoming", {}, "The outcome can be logged once the session has started."),
-        ("result", "requested_past", {}, "Only a confirmed session has an outcome."),
+        (None, "upcoming", {}, "The outcome can be logged once the session has started."),
+        (None, "requested_past", {}, "Only a confirmed session has an outcome."),
         ("result", "past", {"result": "maybe"}, "Choose held or no-show."),
         ("summary", "past", {"summary": None}, "Write a short summary."),
         ("summary", "past", {"summary": "  "}, "Write a short summary."),
