@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
@@ -134,6 +135,52 @@ def test_a_held_session_is_rated_once_by_its_clusters_manager():
 def test_staff_change_a_status_only_as_the_rules_allow(status, target, allowed):
     consultation = ConsultationFactory.build(status=status)
     assert (consultation.staff_status_refusal(target) is None) == allowed
+
+
+def test_staff_status_refusals_say_why_and_use_the_experts_rules_at_the_given_time():
+    requested = ConsultationFactory.build(status=Status.REQUESTED)
+    start = requested.starts_at
+    assert requested.staff_status_refusal(Status.REQUESTED) == "The consultation is already: Requested."
+    # Confirming and declining on the expert's behalf follow the expert's rules, at ``now``.
+    assert requested.staff_status_refusal(Status.CONFIRMED, now=start - TICK) is None
+    assert requested.staff_status_refusal(Status.CONFIRMED, now=start) == (
+        "This request has already started and can no longer be confirmed."
+    )
+    assert requested.staff_status_refusal(Status.DECLINED, now=start - TICK) is None
+    assert requested.staff_status_refusal(Status.DECLINED, now=start) == (
+        "Only an upcoming request or session can be declined."
+    )
+    # Staff cancel a live booking even after its start.
+    assert requested.staff_status_refusal(Status.CANCELLED, now=start + datetime.timedelta(days=1)) is None
+    confirmed = ConsultationFactory.build(status=Status.CONFIRMED)
+    assert confirmed.staff_status_refusal(Status.CONFIRMED) == "The consultation is already: Confirmed."
+    assert confirmed.staff_status_refusal(Status.CANCELLED) is None
+    for closed in (Status.DECLINED, Status.CANCELLED, Status.HELD, Status.NO_SHOW):
+        assert ConsultationFactory.build(status=closed).staff_status_refusal(
+            Status.CANCELLED if closed != Status.CANCELLED else Status.CONFIRMED
+        ) == (
+            "Only a requested or confirmed consultation can be cancelled."
+            if closed != Status.CANCELLED
+            else "Only a requested consultation can be confirmed."
+        )
+    for outcome_status in (Status.HELD, Status.NO_SHOW):
+        assert confirmed.staff_status_refusal(outcome_status) == (
+            "Held and no-show follow from the session's outcome: log or correct the outcome instead."
+        )
+
+
+def test_a_locked_outcome_refuses_its_expert_with_the_days_and_staff_are_named():
+    outcome = SessionOutcomeFactory()
+    consultation = Consultation.objects.get(pk=outcome.consultation_id)
+    expert = consultation.expert.user
+    assert consultation.outcome_refusal(expert, now=outcome.editable_until - TICK) is None
+    locked = "The outcome was logged more than 7 days ago and is locked. Ask programme staff."
+    assert consultation.outcome_refusal(expert, now=outcome.editable_until) == locked
+    # A list row annotated with ``has_outcome`` reads the outcome only when there is one.
+    annotated = Consultation.objects.annotate(has_outcome=models.Value(True)).get(pk=consultation.pk)
+    assert annotated.outcome_refusal(expert, now=outcome.editable_until) == locked
+    without = Consultation.objects.annotate(has_outcome=models.Value(False)).get(pk=consultation.pk)
+    assert without.outcome_refusal(expert, now=outcome.editable_until) is None
 
 
 def test_an_outcome_can_be_removed_until_the_session_is_rated():

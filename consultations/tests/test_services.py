@@ -869,3 +869,111 @@ def test_recount_sets_each_allocation_to_its_own_outcomes(world, other_world):
         Decimal("1.5"),
         Decimal("3"),
     )
+
+
+def test_staff_status_change_stamps_its_time_keeps_the_reason_and_tells_both_sides(world):
+    from accounts.tests.factories import StaffFactory
+    from notifications.models import OutgoingMessage
+
+    staff = StaffFactory()
+    consultation = booked(world)
+    before = timezone.now()
+    declined = services.consultation_status_change(
+        consultation=consultation, status="declined", reason="  Expert ill  ", by=staff
+    )
+    assert (declined.status, declined.status_reason, declined.status_changed_by) == ("declined", "Expert ill", staff)
+    stored = Consultation.objects.get(pk=consultation.pk)
+    assert (stored.status, stored.status_reason, stored.status_changed_by) == ("declined", "Expert ill", staff)
+    assert stored.declined_at >= before and (stored.confirmed_at, stored.cancelled_at) == (None, None)
+    assert remaining(world) == Decimal("20")
+    told = OutgoingMessage.objects.filter(kind="consultation_status_changed", object_id=consultation.pk)
+    assert {message.recipient for message in told} == {world.expert.user, world.manager}
+    assert {(message.context["status"], message.context["reason"]) for message in told} == {("declined", "Expert ill")}
+    # A refusal names no field, and nothing changes.
+    assert refusal(
+        services.consultation_status_change, consultation=stored, status="declined", reason="Again", by=staff
+    ) == ["The consultation is already: Declined."]
+    started = past_confirmed(world)
+    assert refusal(
+        services.consultation_status_change, consultation=started, status="declined", reason="Late", by=staff
+    ) == ["Only an upcoming request or session can be declined."]
+    started.refresh_from_db()
+    assert (started.status, started.status_reason) == ("confirmed", "")
+
+
+def test_staff_correct_an_outcome_after_the_experts_week_and_the_status_and_hours_follow(world):
+    from accounts.tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    consultation = past_confirmed(world)
+    outcome = services.outcome_save(
+        consultation=consultation, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal("2")
+    )
+    SessionOutcome.objects.filter(pk=outcome.pk).update(created_at=timezone.now() - datetime.timedelta(days=30))
+    corrected = services.outcome_correct(
+        outcome=outcome,
+        by=staff,
+        result="no_show",
+        summary="  Nobody came  ",
+        recommendations=" Call first ",
+        follow_up_actions=" Rebook ",
+        hours_delivered=Decimal("2"),
+    )
+    assert corrected.pk == outcome.pk and SessionOutcome.objects.count() == 1
+    stored = SessionOutcome.objects.get(pk=outcome.pk)
+    assert (stored.result, stored.summary, stored.recommendations) == ("no_show", "Nobody came", "Call first")
+    assert (stored.follow_up_actions, stored.hours_delivered) == ("Rebook", Decimal("0"))
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.status_changed_by) == ("no_show", staff)
+    allocation = HourAllocation.objects.with_usage().get(pk=world.allocation.pk)
+    assert (allocation.hours_delivered, allocation.hours_remaining) == (Decimal("0"), Decimal("20"))
+    # The values' own rules hold for staff as well.
+    assert refused(
+        "hours_delivered",
+        services.outcome_correct,
+        outcome=outcome,
+        by=staff,
+        result="held",
+        summary="Done",
+        hours_delivered=Decimal("3.25"),
+    ).startswith("Give the hours delivered in quarter hours")
+
+
+def test_removing_an_outcome_reopens_the_session_holds_its_hours_again_and_asks_the_expert(world):
+    from accounts.tests.factories import StaffFactory
+    from notifications.models import OutgoingMessage
+
+    staff = StaffFactory()
+    consultation = past_confirmed(world)
+    outcome = services.outcome_save(
+        consultation=consultation, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal("1.5")
+    )
+    assert remaining(world) == Decimal("18.5")
+    reopened = services.outcome_delete(outcome=outcome, by=staff)
+    assert not SessionOutcome.objects.filter(pk=outcome.pk).exists()
+    assert (reopened.status, reopened.status_changed_by) == ("confirmed", staff)
+    stored = Consultation.objects.get(pk=consultation.pk)
+    assert (stored.status, stored.status_changed_by) == ("confirmed", staff)
+    allocation = HourAllocation.objects.with_usage().get(pk=world.allocation.pk)
+    assert (allocation.hours_delivered, allocation.hours_held) == (Decimal("0"), Decimal("2"))
+    assert OutgoingMessage.objects.filter(kind="consultation_outcome_removed", object_id=consultation.pk).count() == 1
+    assert stored.can_log_outcome
+    # Removing it again (a second click) changes nothing.
+    assert services.outcome_delete(outcome=outcome, by=staff).status == "confirmed"
+    assert OutgoingMessage.objects.filter(kind="consultation_outcome_removed", object_id=consultation.pk).count() == 1
+
+
+def test_a_rated_sessions_outcome_cannot_be_removed(world):
+    from accounts.tests.factories import StaffFactory
+
+    consultation = past_confirmed(world)
+    outcome = services.outcome_save(
+        consultation=consultation, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal("2")
+    )
+    services.rating_create(consultation=consultation, by=world.manager, score=5)
+    assert refusal(services.outcome_delete, outcome=outcome, by=StaffFactory()) == [
+        "The cluster has rated this session, so its outcome stays: correct it instead of deleting it."
+    ]
+    consultation.refresh_from_db()
+    assert consultation.status == "held" and SessionOutcome.objects.filter(pk=outcome.pk).exists()
+    assert HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered == Decimal("2")
