@@ -463,6 +463,7 @@ def refusal(call, **kwargs):
     """The messages of a refusal that names no field."""
     with pytest.raises(ValidationError) as raised:
         call(**kwargs)
+    assert not hasattr(raised.value, "error_dict"), raised.value.message_dict
     return raised.value.messages
 
 
@@ -977,3 +978,33 @@ def test_a_rated_sessions_outcome_cannot_be_removed(world):
     consultation.refresh_from_db()
     assert consultation.status == "held" and SessionOutcome.objects.filter(pk=outcome.pk).exists()
     assert HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered == Decimal("2")
+
+
+def test_a_booking_reaches_exactly_to_the_end_of_the_pickers_last_week(world):
+    from consultations.selectors import latest_start
+
+    end = latest_start()
+    assert refused("starts_at", services.consultation_book, **world.book_kwargs(starts_at=end)) == (
+        "Book at most 13 weeks ahead."
+    )
+    # A moment earlier the time rules pass, and the expert's working hours (9:00 to 17:00) decide.
+    assert refused(
+        "starts_at", services.consultation_book, **world.book_kwargs(starts_at=end - datetime.timedelta(microseconds=1))
+    ) == ("The expert does not work at this time. Pick one of the free slots.")
+
+
+def test_a_grant_changes_only_its_own_agreements_allocation_in_its_own_area(world, other_world):
+    from agreements.tests.factories import HourAllocationFactory
+
+    tax = ServiceArea.objects.exclude(pk=world.area.pk).first()
+    other_area = HourAllocationFactory(agreement=world.agreement, service_area=tax, hours_granted=Decimal("5"))
+    services.allocation_set_hours(agreement=other_world.agreement, service_area=world.area, hours_granted=Decimal("7"))
+    services.allocation_set_hours(agreement=world.agreement, service_area=tax, hours_granted=Decimal("6"))
+    granted = dict(HourAllocation.objects.values_list("pk", "hours_granted"))
+    assert granted == {
+        world.allocation.pk: Decimal("20"),
+        other_area.pk: Decimal("6"),
+        other_world.allocation.pk: Decimal("7"),
+    }
+    services.allocation_delete(allocation=other_area)
+    assert set(HourAllocation.objects.values_list("pk", flat=True)) == {world.allocation.pk, other_world.allocation.pk}
