@@ -435,3 +435,18 @@ def test_languages_are_chosen_with_checkboxes_and_may_be_left_empty():
     )
     assert list(field.choices)[:2] == [("lt", "Lithuanian"), ("en", "English")]
     assert Expert._meta.get_field("languages").formfield(required=True).required
+
+
+def test_the_deadline_and_lock_refusals_read_in_lithuanian_with_the_numbers():
+    """ngettext finds a translation by its singular text and picks the form by the number (24 and 7 take the
+    "valandoms"/"dienas" form), so only a Lithuanian reading checks both."""
+    outcome = SessionOutcomeFactory()
+    consultation = Consultation.objects.get(pk=outcome.consultation_id)
+    upcoming = ConsultationFactory.build(status=Status.CONFIRMED)
+    with translation.override("lt"):
+        assert upcoming.change_refusal(now=upcoming.change_deadline) == (
+            "Keisti galima likus ne mažiau kaip 24 valandoms iki pradžios. Susisiekite su ekspertu tiesiogiai."
+        )
+        assert consultation.outcome_refusal(now=outcome.editable_until) == (
+            "Rezultatai užregistruoti daugiau nei prieš 7 dienas ir užrakinti. Kreipkitės į programos darbuotojus."
+        )

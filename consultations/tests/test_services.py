@@ -1008,3 +1008,18 @@ def test_a_grant_changes_only_its_own_agreements_allocation_in_its_own_area(worl
     }
     services.allocation_delete(allocation=other_area)
     assert set(HourAllocation.objects.values_list("pk", flat=True)) == {world.allocation.pk, other_world.allocation.pk}
+
+
+def test_the_hours_in_use_are_counted_in_the_allocations_own_agreement_and_area(world, other_world):
+    from agreements.tests.factories import HourAllocationFactory
+
+    tax = ServiceArea.objects.exclude(pk=world.area.pk).first()
+    HourAllocationFactory(agreement=world.agreement, service_area=tax, hours_granted=Decimal("5"))
+    services.consultation_book(**other_world.book_kwargs(hours=Decimal("2")))  # another agreement, same area
+    services.consultation_book(**world.book_kwargs(hours=Decimal("1.5"), starts_at=local_at(4, 10)))  # legal
+    assert HourAllocation.objects.get(pk=world.allocation.pk).hours_used() == Decimal("1.5")
+    grant(world, Decimal("1.5"))
+    assert refused("hours_granted", grant, world, Decimal("1")) == (
+        "1.5\u00a0h of these hours are already delivered or held by bookings: grant at least 1.5\u00a0h."
+    )
+    services.allocation_set_hours(agreement=world.agreement, service_area=tax, hours_granted=Decimal("0.25"))
