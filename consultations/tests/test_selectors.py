@@ -390,3 +390,27 @@ def test_consultation_detail_reads_everything_the_page_shows_in_one_query(world,
                 detail.rating.score,
             ]
         )
+
+
+def test_the_current_agreement_is_the_one_bookings_draw_on_else_the_newest_live_one(world):
+    from agreements.tests.factories import AgreementFactory, HourAllocationFactory
+    from consultations.selectors import agreements_with_usage, current_agreement
+
+    tax = ServiceArea.objects.exclude(pk=world.area.pk).order_by("-position").first()
+    HourAllocationFactory(agreement=world.agreement, service_area=tax, hours_granted=Decimal("3"))
+    later = world.agreement.starts_on + datetime.timedelta(days=1)
+    newer_draft = AgreementFactory(cluster=world.cluster, starts_on=later)
+    current = current_agreement(world.cluster)
+    assert current == world.agreement
+    areas = sorted([world.area, tax], key=lambda area: area.position)
+    assert [allocation.service_area for allocation in current.allocations.all()] == areas
+    assert {allocation.service_area: allocation.hours_remaining for allocation in current.allocations.all()} == {
+        world.area: Decimal("20"),
+        tax: Decimal("3"),
+    }
+    # Without an agreement to book on, the newest live one (a draft awaiting signatures), else none.
+    only_draft = AgreementFactory()
+    assert current_agreement(only_draft.cluster) == only_draft
+    assert current_agreement(ClusterFactory()) is None
+    assert list(agreements_with_usage(cluster=world.cluster)) == [newer_draft, world.agreement]
+    assert list(agreements_with_usage(programme=only_draft.programme)) == [only_draft]
