@@ -414,3 +414,22 @@ def test_the_current_agreement_is_the_one_bookings_draw_on_else_the_newest_live_
     assert current_agreement(ClusterFactory()) is None
     assert list(agreements_with_usage(cluster=world.cluster)) == [newer_draft, world.agreement]
     assert list(agreements_with_usage(programme=only_draft.programme)) == [only_draft]
+
+
+def test_nothing_is_booked_beyond_the_local_midnight_ending_the_pickers_thirteenth_week():
+    from consultations.selectors import latest_start
+
+    # 23:30 UTC on 31 May is already 1 June in Vilnius: the thirteen weeks count from 1 June.
+    now = datetime.datetime(2026, 5, 31, 23, 30, tzinfo=datetime.UTC)
+    assert latest_start(now) == timezone.make_aware(datetime.datetime(2026, 8, 31))
+
+
+def test_agreements_with_usage_take_three_queries_with_their_areas(world, django_assert_num_queries):
+    from consultations.selectors import agreements_with_usage
+
+    with django_assert_num_queries(3):  # agreements, signatures, allocations with their areas and usage
+        names = [
+            (agreement.number, [str(allocation.service_area) for allocation in agreement.allocations.all()])
+            for agreement in agreements_with_usage(cluster=world.cluster)
+        ]
+    assert names == [(world.agreement.number, [str(world.area)])]

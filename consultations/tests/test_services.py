@@ -928,6 +928,10 @@ def test_staff_correct_an_outcome_after_the_experts_week_and_the_status_and_hour
     assert (consultation.status, consultation.status_changed_by) == ("no_show", staff)
     allocation = HourAllocation.objects.with_usage().get(pk=world.allocation.pk)
     assert (allocation.hours_delivered, allocation.hours_remaining) == (Decimal("0"), Decimal("20"))
+    # What a correction leaves out is left empty, and a held session keeps the hours given.
+    services.outcome_correct(outcome=outcome, by=staff, result="held", summary="Met", hours_delivered=Decimal("1.5"))
+    stored = SessionOutcome.objects.get(pk=outcome.pk)
+    assert (stored.recommendations, stored.follow_up_actions, stored.hours_delivered) == ("", "", Decimal("1.5"))
     # The values' own rules hold for staff as well.
     assert refused(
         "hours_delivered",
