@@ -198,14 +198,17 @@ def test_reschedule_needs_the_hours(world):
     world.allocation.hours_granted = Decimal("2")
     world.allocation.save()
     consultation = services.consultation_book(**world.book_kwargs(hours=Decimal("2")))
-    refused(
-        "hours",
-        services.consultation_reschedule,
-        consultation=consultation,
-        starts_at=local_at(4, 10),
-        hours=Decimal("3"),
-        by=world.manager,
-        reason="Longer",
+    assert (
+        refused(
+            "hours",
+            services.consultation_reschedule,
+            consultation=consultation,
+            starts_at=local_at(4, 10),
+            hours=Decimal("3"),
+            by=world.manager,
+            reason="Longer",
+        )
+        == f"Only 2\u00a0h left in {world.area}; this booking needs 3\u00a0h."
     )
 
 
