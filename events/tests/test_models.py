@@ -209,3 +209,71 @@ def test_decision_refusals_in_their_words():
         "The event has been cancelled: applications can only be rejected."
     )
     assert cancelled.decision_refusal(Decision.Kind.REJECTED) is None
+
+
+TICK = datetime.timedelta(microseconds=1)
+
+
+def test_event_clean_cuts_exactly_at_the_start_in_its_words_and_skips_missing_times():
+    event = EventFactory.build()
+    start = event.starts_at
+    event.ends_at, event.registration_deadline = start + TICK, start
+    event.clean()
+    event.ends_at, event.registration_deadline = start, start + TICK
+    with pytest.raises(ValidationError) as raised:
+        event.clean()
+    assert raised.value.message_dict == {
+        "ends_at": ["The event must end after it starts."],
+        "registration_deadline": ["The registration deadline cannot be after the event starts."],
+    }
+    # A missing time is its field's own error (required), not a comparison.
+    for missing in ("starts_at", "ends_at", "registration_deadline"):
+        incomplete = EventFactory.build()
+        setattr(incomplete, missing, None)
+        incomplete.clean()
+
+
+def test_publish_and_cancel_refusals_in_their_words_at_the_given_time():
+    event = EventFactory.build(title="Expo")
+    assert event.publish_refusal() == "Expo is already published."
+    assert event.cancel_refusal(now=event.ends_at - TICK) is None
+    assert event.cancel_refusal(now=event.ends_at) == "Expo has already ended and cannot be cancelled."
+    event.status = Event.Status.CANCELLED
+    assert event.publish_refusal() == "Expo has been cancelled and cannot be published again."
+    assert event.cancel_refusal() == "Expo is already cancelled."
+    event.status = Event.Status.DRAFT
+    assert event.publish_refusal() is None
+
+
+def test_accepts_applications_at_the_given_time():
+    event = EventFactory.build()
+    assert event.accepts_applications(now=event.registration_deadline)
+    assert not event.accepts_applications(now=event.registration_deadline + TICK)
+
+
+def test_application_and_delegate_counts_are_each_rows_own():
+    from events.models import Delegate
+
+    event, other, empty = EventFactory(), EventFactory(), EventFactory()
+    applied = ParticipationFactory(event=event)
+    approved = ParticipationFactory(event=event, status=Participation.Status.APPROVED, delegates=[])
+    ParticipationFactory(event=event, status=Participation.Status.WITHDRAWN)
+    ParticipationFactory(event=other)
+    counts = dict(Event.objects.with_application_counts().values_list("pk", "application_count"))
+    assert counts == {event.pk: 2, other.pk: 1, empty.pk: 0}
+    places = dict(Event.objects.with_place_counts().values_list("pk", "approved_count"))
+    assert places == {event.pk: 1, other.pk: 0, empty.pk: 0}
+    Delegate.objects.create(participation=applied, full_name="A", role="CEO")
+    Delegate.objects.create(participation=applied, full_name="B", role="CTO")
+    totals = dict(Participation.objects.with_delegate_counts().values_list("pk", "delegates_total"))
+    assert (totals.pop(applied.pk), totals.pop(approved.pk), set(totals.values())) == (3, 0, {1})  # one each by default
+    assert list(Participation.objects.awaiting_decision()) == [applied, Participation.objects.get(event=other)]
+
+
+def test_the_waitlist_position_counts_only_this_events_waiting_list():
+    event = EventFactory()
+    first = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    ParticipationFactory(event=event, status=Participation.Status.APPLIED)
+    ParticipationFactory(event=EventFactory(), status=Participation.Status.WAITLISTED)
+    second = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    assert (first.waitlist_position(), second.waitlist_position()) == (1, 2)
