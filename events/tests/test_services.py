@@ -461,3 +461,27 @@ def test_funding_intent_keeps_the_note_trimmed_and_optional():
     assert intent.note == ""
     intent = services.funding_intent_set(event=event, cluster=cluster, user=user, status="considering", note=" Soon ")
     assert (intent.note, intent.updated_by) == ("Soon", user)
+
+
+def test_publishing_and_cancelling_record_when_and_by_whom_and_a_cancellation_needs_its_reason():
+    staff = StaffFactory()
+    draft = EventFactory(status=Event.Status.DRAFT)
+    before = timezone.now()
+    services.event_publish(event=draft, by=staff)
+    published = Event.objects.get(pk=draft.pk)
+    assert (published.status, published.status_changed_by) == (Event.Status.PUBLISHED, staff)
+    assert published.published_at >= before
+    for blank in ("", "  ", None):
+        with pytest.raises(ValidationError) as raised:
+            services.event_cancel(event=published, reason=blank, by=staff)
+        assert raised.value.message_dict == {"reason": ["Give the clusters a reason for the cancellation."]}
+    assert Event.objects.get(pk=draft.pk).status == Event.Status.PUBLISHED
+    other = StaffFactory()
+    services.event_cancel(event=published, reason=" Venue closed ", by=other)
+    cancelled = Event.objects.get(pk=draft.pk)
+    assert (cancelled.status, cancelled.cancel_reason, cancelled.status_changed_by) == (
+        Event.Status.CANCELLED,
+        "Venue closed",
+        other,
+    )
+    assert cancelled.cancelled_at >= before and cancelled.published_at == published.published_at
