@@ -537,7 +537,6 @@ def rating_create(*, consultation: Consultation, by, score: int, comment: str = 
         rating = Rating.objects.create(
             consultation=consultation, score=score, comment=(comment or "").strip(), rated_by=by
         )
-        _announce("rated", consultation, by=by)
     return rating
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from agreements.models import Agreement, Party, Programme
 from agreements.tests.factories import (
@@ -23,6 +24,13 @@ pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
 PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The tests read the messages in English (the default language is Lithuanian), also when run alone."""
+    with translation.override("en"):
+        yield
 
 
 def is_active(agreement):

@@ -1,6 +1,7 @@
 """Every URL of the app: the wrong manager and the wrong expert get 404, anonymous people the login page."""
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -158,3 +159,72 @@ def test_an_expert_lists_only_their_own_sessions(client, consultation, other_wor
     assert list(response.context["consultations"]) == [mine]
     html = response.content.decode()
     assert consultation.topic not in html and consultation.cluster.name not in html
+
+
+# --- The permission functions themselves (the mutation run, README "Mutation testing") -----------------------
+
+
+def test_who_sees_which_consultations(world, other_world, consultation, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from consultations import permissions
+
+    theirs = ConsultationFactory(agreement=other_world.agreement, expert=other_world.expert)
+    anonymous, stranger = AnonymousUser(), UserFactory()
+    assert permissions.expert_for(anonymous) is None and permissions.expert_for(world.manager) is None
+    assert permissions.expert_for(world.expert.user) == world.expert
+    assert permissions.require_expert(world.expert.user) == world.expert
+    with pytest.raises(Http404):
+        permissions.require_expert(world.manager)
+    for function in (
+        permissions.consultations_visible_to,
+        permissions.consultations_managed_by,
+        permissions.consultations_of_expert,
+    ):
+        assert not function(anonymous).exists() and not function(stranger).exists()
+    assert list(permissions.consultations_visible_to(world.manager)) == [consultation]
+    assert list(permissions.consultations_visible_to(world.expert.user)) == [consultation]
+    assert list(permissions.consultations_managed_by(world.manager)) == [consultation]
+    assert not permissions.consultations_managed_by(world.expert.user).exists()
+    assert list(permissions.consultations_of_expert(world.expert.user)) == [consultation]
+    assert not permissions.consultations_of_expert(world.manager).exists()
+    assert list(permissions.sessions_of(other_world.expert)) == [theirs]
+    request = rf.get("/")
+    request.user = world.manager
+    assert list(permissions.consultations_managed_in(request)) == [consultation]
+
+
+def test_getters_answer_404_alike_for_malformed_missing_and_foreign_ids(world, other_world, consultation):
+    from consultations import permissions
+
+    assert permissions.get_consultation_for(world.manager, str(consultation.pk)) == consultation
+    assert permissions.get_consultation_for(world.expert.user, consultation.pk) == consultation
+    assert permissions.get_consultation_for_manager(world.manager, consultation.pk) == consultation
+    assert permissions.get_consultation_for_expert(world.expert.user, consultation.pk) == consultation
+    for getter, user in [
+        (permissions.get_consultation_for, other_world.manager),
+        (permissions.get_consultation_for_manager, world.expert.user),
+        (permissions.get_consultation_for_expert, world.manager),
+    ]:
+        for pk in (consultation.pk, "abc", consultation.pk + 1000):
+            with pytest.raises(Http404):
+                getter(user if pk == consultation.pk else world.manager, pk)
+
+
+def test_each_getter_returns_the_consultation_asked_for(world, consultation):
+    from consultations import permissions
+
+    second = ConsultationFactory(agreement=world.agreement, expert=world.expert, starts_at=local_at(6, 10))
+    for getter, user in [
+        (permissions.get_consultation_for, world.manager),
+        (permissions.get_consultation_for_manager, world.manager),
+        (permissions.get_consultation_for_expert, world.expert.user),
+    ]:
+        assert (getter(user, consultation.pk), getter(user, second.pk)) == (consultation, second)
+
+
+def test_expert_for_reads_the_expert_with_their_user(world, django_assert_num_queries):
+    from consultations import permissions
+
+    with django_assert_num_queries(1):
+        assert permissions.expert_for(world.expert.user).user.email == world.expert.user.email

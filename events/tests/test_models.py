@@ -136,3 +136,144 @@ def test_choice_labels_are_translated_and_unknown_values_shown_as_they_are():
         assert (event.get_kind_display(), event.get_country_display()) == ("Paroda", "Suomija")
     assert Event(kind="fair", country="XX").get_country_display() == "XX"
     assert Event(kind="fair").get_kind_display() == "fair"
+
+
+# --- Each rule's exact boundary and words (the mutation run, README "Mutation testing") ----------------------
+
+TICK = datetime.timedelta(microseconds=1)
+
+
+def test_event_moments_cut_exactly_at_the_deadline_start_and_end():
+    event = EventFactory.build()
+    assert event.is_open_for_applications(event.registration_deadline)
+    assert not event.is_open_for_applications(event.registration_deadline + TICK)
+    assert event.accepts_applications(event.registration_deadline)
+    assert not EventFactory.build(kind=Event.Kind.FUNDING_CALL).accepts_applications(event.registration_deadline)
+    assert not EventFactory.build(status=Event.Status.DRAFT).is_open_for_applications(event.registration_deadline)
+    assert event.has_started(event.starts_at) and not event.has_started(event.starts_at - TICK)
+    assert event.has_ended(event.ends_at) and not event.has_ended(event.ends_at - TICK)
+
+
+def test_places_left_never_go_below_zero():
+    event = EventFactory(places=1)
+    ParticipationFactory.create_batch(2, event=event, status=Participation.Status.APPROVED)
+    assert Event.objects.get(pk=event.pk).places_left == 0
+
+
+def test_location_joins_the_parts_given():
+    assert EventFactory.build(venue="Hall 1", city="Berlin", country="DE").location == "Hall 1, Berlin, Germany"
+    assert EventFactory.build(venue="", city="", country="DE").location == "Germany"
+
+
+@pytest.mark.parametrize(
+    ("status", "started", "refusal"),
+    [
+        (Participation.Status.APPLIED, False, None),
+        (Participation.Status.APPROVED, False, None),
+        (Participation.Status.WAITLISTED, False, None),
+        (Participation.Status.WITHDRAWN, False, "This application has already been withdrawn."),
+        (Participation.Status.REJECTED, False, "A rejected application cannot be withdrawn."),
+        (
+            Participation.Status.APPROVED,
+            True,
+            "The event has already started: the application can no longer be withdrawn.",
+        ),
+    ],
+)
+def test_withdrawal_refusals_in_their_words_until_the_exact_start(status, started, refusal):
+    participation = ParticipationFactory(status=status)
+    start = participation.event.starts_at
+    assert participation.withdrawal_refusal(start if started else start - TICK) == refusal
+
+
+def test_reapplying_is_refused_in_these_words():
+    participation = ParticipationFactory()
+    assert participation.reapply_refusal == "Your cluster has already applied to this event."
+
+
+def test_decision_refusals_in_their_words():
+    cluster = ClusterFactory(name="Laser Cluster")
+    withdrawn = ParticipationFactory(cluster=cluster, status=Participation.Status.WITHDRAWN)
+    assert withdrawn.decision_refusal(Decision.Kind.APPROVED) == (
+        "Laser Cluster has withdrawn this application: it cannot be decided."
+    )
+    assert withdrawn.no_decision_reason == "Laser Cluster has withdrawn this application: it cannot be decided."
+    approved = ParticipationFactory(cluster=cluster, status=Participation.Status.APPROVED)
+    assert approved.decision_refusal(Decision.Kind.APPROVED) == (
+        "The application of Laser Cluster is already: Approved."
+    )
+    assert approved.decision_refusal(Decision.Kind.REJECTED) is None
+    assert approved.no_decision_reason is None
+    cancelled = ParticipationFactory(event=EventFactory(status=Event.Status.CANCELLED))
+    assert cancelled.decision_refusal(Decision.Kind.WAITLISTED) == (
+        "The event has been cancelled: applications can only be rejected."
+    )
+    assert cancelled.decision_refusal(Decision.Kind.REJECTED) is None
+
+
+TICK = datetime.timedelta(microseconds=1)
+
+
+def test_event_clean_cuts_exactly_at_the_start_in_its_words_and_skips_missing_times():
+    event = EventFactory.build()
+    start = event.starts_at
+    event.ends_at, event.registration_deadline = start + TICK, start
+    event.clean()
+    event.ends_at, event.registration_deadline = start, start + TICK
+    with pytest.raises(ValidationError) as raised:
+        event.clean()
+    assert raised.value.message_dict == {
+        "ends_at": ["The event must end after it starts."],
+        "registration_deadline": ["The registration deadline cannot be after the event starts."],
+    }
+    # A missing time is its field's own error (required), not a comparison.
+    for missing in ("starts_at", "ends_at", "registration_deadline"):
+        incomplete = EventFactory.build()
+        setattr(incomplete, missing, None)
+        incomplete.clean()
+
+
+def test_publish_and_cancel_refusals_in_their_words_at_the_given_time():
+    event = EventFactory.build(title="Expo")
+    assert event.publish_refusal() == "Expo is already published."
+    assert event.cancel_refusal(now=event.ends_at - TICK) is None
+    assert event.cancel_refusal(now=event.ends_at) == "Expo has already ended and cannot be cancelled."
+    event.status = Event.Status.CANCELLED
+    assert event.publish_refusal() == "Expo has been cancelled and cannot be published again."
+    assert event.cancel_refusal() == "Expo is already cancelled."
+    event.status = Event.Status.DRAFT
+    assert event.publish_refusal() is None
+
+
+def test_accepts_applications_at_the_given_time():
+    event = EventFactory.build()
+    assert event.accepts_applications(now=event.registration_deadline)
+    assert not event.accepts_applications(now=event.registration_deadline + TICK)
+
+
+def test_application_and_delegate_counts_are_each_rows_own():
+    from events.models import Delegate
+
+    event, other, empty = EventFactory(), EventFactory(), EventFactory()
+    applied = ParticipationFactory(event=event)
+    approved = ParticipationFactory(event=event, status=Participation.Status.APPROVED, delegates=[])
+    ParticipationFactory(event=event, status=Participation.Status.WITHDRAWN)
+    ParticipationFactory(event=other)
+    counts = dict(Event.objects.with_application_counts().values_list("pk", "application_count"))
+    assert counts == {event.pk: 2, other.pk: 1, empty.pk: 0}
+    places = dict(Event.objects.with_place_counts().values_list("pk", "approved_count"))
+    assert places == {event.pk: 1, other.pk: 0, empty.pk: 0}
+    Delegate.objects.create(participation=applied, full_name="A", role="CEO")
+    Delegate.objects.create(participation=applied, full_name="B", role="CTO")
+    totals = dict(Participation.objects.with_delegate_counts().values_list("pk", "delegates_total"))
+    assert (totals.pop(applied.pk), totals.pop(approved.pk), set(totals.values())) == (3, 0, {1})  # one each by default
+    assert list(Participation.objects.awaiting_decision()) == [applied, Participation.objects.get(event=other)]
+
+
+def test_the_waitlist_position_counts_only_this_events_waiting_list():
+    event = EventFactory()
+    first = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    ParticipationFactory(event=event, status=Participation.Status.APPLIED)
+    ParticipationFactory(event=EventFactory(), status=Participation.Status.WAITLISTED)
+    second = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    assert (first.waitlist_position(), second.waitlist_position()) == (1, 2)

@@ -349,3 +349,161 @@ def test_publish_and_cancel_follow_the_events_rules():
     event.refresh_from_db()
     ended.refresh_from_db()
     assert (event.status, event.cancel_reason, ended.status) == ("cancelled", "No venue", "published")
+
+
+# Each refusal in its exact words (the mutation run, README "Mutation testing")
+
+
+def refusal_messages(action):
+    with pytest.raises(ValidationError) as error:
+        action()
+    return error.value.messages
+
+
+def test_application_refusals_in_their_words():
+    assert refusal_messages(lambda: apply(EventFactory(status=Event.Status.CANCELLED))) == [
+        "This event has been cancelled."
+    ]
+    assert refusal_messages(lambda: apply(EventFactory(status=Event.Status.DRAFT))) == [
+        "This event is not open for applications."
+    ]
+    assert refusal_messages(lambda: apply(FundingCallFactory())) == [
+        "Funding calls take no applications here: mark your cluster's intent instead."
+    ]
+    closed = EventFactory(registration_deadline=in_days(-1), starts_at=in_days(2))
+    assert refusal_messages(lambda: apply(closed)) == ["The registration deadline for this event has passed."]
+    event = EventFactory(delegates_per_cluster=2)
+    assert refusal_messages(lambda: apply(event, delegates=[DelegateData(" ", "x")])) == ["Name at least one delegate."]
+    three = [DelegateData(str(i), "x") for i in range(3)]
+    assert refusal_messages(lambda: apply(event, delegates=three)) == [
+        "This event takes at most 2 delegates per cluster."
+    ]
+    with pytest.raises(ValidationError) as error:
+        apply(event, motivation="  ")
+    assert error.value.message_dict == {"motivation": ["Tell us why your cluster wants to take part."]}
+    with pytest.raises(ValidationError) as error:
+        apply(event, support_needed=True, support_details="")
+    assert error.value.message_dict == {"support_details": ["Say what support your cluster needs."]}
+    with pytest.raises(ValidationError) as error:
+        apply(event, support_details="Stand")
+    assert error.value.message_dict == {
+        "support_details": ["Tick “We need support from the programme” above, or clear this text."]
+    }
+
+
+def test_applying_keeps_the_words_trimmed_and_the_delegates_in_order():
+    participation = apply(
+        EventFactory(), motivation=" Meet ", delegates=[DelegateData(" A ", " CEO "), DelegateData("B", "CTO")]
+    )
+    assert participation.motivation == "Meet"
+    assert list(participation.delegates.order_by("position").values_list("full_name", "role", "position")) == [
+        ("A", "CEO", 0),
+        ("B", "CTO", 1),
+    ]
+
+
+def test_decision_refusals_in_their_words():
+    staff = StaffFactory()
+    participation = ParticipationFactory(event=EventFactory(places=1), cluster=ClusterFactory(name="Laser"))
+    with pytest.raises(ValidationError) as error:
+        services.participation_decide(participation=participation, kind="promoted", user=staff)
+    assert error.value.message_dict == {"kind": ["Choose approve, waiting list or reject."]}
+    with pytest.raises(ValidationError) as error:
+        services.participation_decide(participation=participation, kind=Decision.Kind.REJECTED, user=staff, note=" ")
+    assert error.value.message_dict == {"note": ["Give the cluster a reason for the rejection."]}
+    ParticipationFactory(event=participation.event, status=Participation.Status.APPROVED)
+    assert refusal_messages(
+        lambda: services.participation_decide(participation=participation, kind=Decision.Kind.APPROVED, user=staff)
+    ) == ["No places left for Laser: all 1 places are taken. Put it on the waiting list."]
+
+
+def test_outcome_refusals_in_their_words():
+    user = UserFactory()
+    applied = ParticipationFactory(event=PastEventFactory())
+    assert refusal_messages(
+        lambda: services.outcome_report(participation=applied, user=user, attended=True, contacts_made=1)
+    ) == ["Only an approved application can have an outcome."]
+    upcoming = ParticipationFactory(status=Participation.Status.APPROVED)
+    assert refusal_messages(
+        lambda: services.outcome_report(participation=upcoming, user=user, attended=True, contacts_made=1)
+    ) == ["The outcome can be reported once the event has ended."]
+    approved = ParticipationFactory(event=PastEventFactory(), status=Participation.Status.APPROVED)
+    with pytest.raises(ValidationError) as error:
+        services.outcome_report(participation=approved, user=user, attended=True, contacts_made=-1)
+    assert error.value.message_dict == {"contacts_made": ["The number of contacts cannot be negative."]}
+    outcome = services.outcome_report(participation=approved, user=user, attended=False, contacts_made=0, notes=" N ")
+    assert (outcome.attended, outcome.contacts_made, outcome.notes, outcome.reported_by) == (False, 0, "N", user)
+
+
+def test_funding_intent_refusals_in_their_words():
+    user, cluster = UserFactory(), ClusterFactory()
+    assert refusal_messages(
+        lambda: services.funding_intent_set(event=EventFactory(), cluster=cluster, user=user, status="considering")
+    ) == ["Only funding calls take an intent."]
+    draft = FundingCallFactory(status=Event.Status.DRAFT)
+    assert refusal_messages(
+        lambda: services.funding_intent_set(event=draft, cluster=cluster, user=user, status="considering")
+    ) == ["This funding call is not published."]
+
+
+def test_one_application_per_cluster_and_event_only():
+    event, cluster = EventFactory(), ClusterFactory()
+    apply(EventFactory(), cluster)  # the same cluster, another event
+    apply(event)  # another cluster, the same event
+    assert apply(event, cluster).cluster == cluster
+
+
+def test_bulk_decision_passes_the_note_to_each():
+    staff = StaffFactory()
+    participations = [ParticipationFactory(), ParticipationFactory()]
+    decisions, errors = services.participations_decide(
+        participations=participations, kind=Decision.Kind.REJECTED, user=staff, note="Full programme"
+    )
+    assert errors == [] and [decision.note for decision in decisions] == ["Full programme", "Full programme"]
+
+
+def test_outcome_keeps_leads_trimmed_and_notes_optional():
+    approved = ParticipationFactory(event=PastEventFactory(), status=Participation.Status.APPROVED)
+    outcome = services.outcome_report(
+        participation=approved,
+        user=UserFactory(),
+        attended=True,
+        contacts_made=2,
+        new_leads=[LeadData(" Acme ", "DE", " Sensors ", " Call ")],
+    )
+    assert outcome.notes == ""
+    assert list(outcome.leads.values_list("organisation", "country", "topic", "next_step")) == [
+        ("Acme", "DE", "Sensors", "Call")
+    ]
+
+
+def test_funding_intent_keeps_the_note_trimmed_and_optional():
+    event, cluster, user = FundingCallFactory(), ClusterFactory(), UserFactory()
+    intent = services.funding_intent_set(event=event, cluster=cluster, user=user, status="considering")
+    assert intent.note == ""
+    intent = services.funding_intent_set(event=event, cluster=cluster, user=user, status="considering", note=" Soon ")
+    assert (intent.note, intent.updated_by) == ("Soon", user)
+
+
+def test_publishing_and_cancelling_record_when_and_by_whom_and_a_cancellation_needs_its_reason():
+    staff = StaffFactory()
+    draft = EventFactory(status=Event.Status.DRAFT)
+    before = timezone.now()
+    services.event_publish(event=draft, by=staff)
+    published = Event.objects.get(pk=draft.pk)
+    assert (published.status, published.status_changed_by) == (Event.Status.PUBLISHED, staff)
+    assert published.published_at >= before
+    for blank in ("", "  ", None):
+        with pytest.raises(ValidationError) as raised:
+            services.event_cancel(event=published, reason=blank, by=staff)
+        assert raised.value.message_dict == {"reason": ["Give the clusters a reason for the cancellation."]}
+    assert Event.objects.get(pk=draft.pk).status == Event.Status.PUBLISHED
+    other = StaffFactory()
+    services.event_cancel(event=published, reason=" Venue closed ", by=other)
+    cancelled = Event.objects.get(pk=draft.pk)
+    assert (cancelled.status, cancelled.cancel_reason, cancelled.status_changed_by) == (
+        Event.Status.CANCELLED,
+        "Venue closed",
+        other,
+    )
+    assert cancelled.cancelled_at >= before and cancelled.published_at == published.published_at
