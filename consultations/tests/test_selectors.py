@@ -347,8 +347,15 @@ def test_held_hours_count_only_this_allocations_bookings(world, other_world):
     marketing = ServiceArea.objects.get(code="marketing")
     world.expert.service_areas.add(marketing)
     HourAllocation.objects.create(agreement=world.agreement, service_area=marketing, hours_granted=Decimal("10"))
-    ConsultationFactory(agreement=world.agreement, expert=world.expert, hours=Decimal("2"))
-    ConsultationFactory(agreement=world.agreement, expert=world.expert, service_area=marketing, hours=Decimal("3"))
+    # Different days: one expert's bookings never overlap (PostgreSQL's exclusion constraint refuses it).
+    ConsultationFactory(agreement=world.agreement, expert=world.expert, hours=Decimal("2"), starts_at=local_at(3, 10))
+    ConsultationFactory(
+        agreement=world.agreement,
+        expert=world.expert,
+        service_area=marketing,
+        hours=Decimal("3"),
+        starts_at=local_at(4, 10),
+    )
     ConsultationFactory(agreement=other_world.agreement, expert=other_world.expert, hours=Decimal("4"))
     held = dict(HourAllocation.objects.with_usage().values_list("pk", "hours_held"))
     assert held[world.allocation.pk] == Decimal("2")
