@@ -217,77 +217,76 @@ class ConsultationAdmin(SubquerySearchMixin, PlainActionCheckboxMixin, SimpleHis
 
     @admin.action(description=_("Reassign to another expert of the same area"))
     def reassign(self, request, queryset):
-        consultations = list(queryset.select_related("service_area", "expert__user", "cluster"))
-        areas = {c.service_area for c in consultations}
-        form = ReassignForm(request.POST if "apply" in request.POST else None, areas=areas)
-        if "apply" in request.POST and form.is_valid():
-            done = 0
-            for consultation in consultations:
-                try:
-                    services.consultation_reassign(
-                        consultation=consultation, expert=form.cleaned_data["expert"], by=request.user
-                    )
-                except ValidationError as error:
-                    self.message_user(request, f"{consultation}: {' '.join(error.messages)}", messages.ERROR)
-                else:
-                    done += 1
-            if done:
-                self.message_user(
-                    request,
-                    ngettext("%(n)d consultation reassigned.", "%(n)d consultations reassigned.", done) % {"n": done},
-                    messages.SUCCESS,
-                )
-            return None
-        return render(
+        consultations = self._chosen(queryset)
+        form = ReassignForm(
+            request.POST if "apply" in request.POST else None, areas={c.service_area for c in consultations}
+        )
+        return self._each_through_service(
             request,
-            "admin/consultations/consultation/reassign.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reassign consultations"),
-                "consultations": consultations,
-                "form": form,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            consultations,
+            form,
+            service=lambda consultation: services.consultation_reassign(
+                consultation=consultation, expert=form.cleaned_data["expert"], by=request.user
+            ),
+            done_message=lambda done: (
+                ngettext("%(n)d consultation reassigned.", "%(n)d consultations reassigned.", done) % {"n": done}
+            ),
+            template="admin/consultations/consultation/reassign.html",
+            title=_("Reassign consultations"),
         )
 
     @admin.action(description=_("Change the status (with a reason sent to the parties)"))
     def change_status(self, request, queryset):
-        consultations = list(queryset.select_related("service_area", "expert__user", "cluster"))
+        consultations = self._chosen(queryset)
         form = StatusChangeForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            done = 0
-            for consultation in consultations:
-                try:
-                    services.consultation_status_change(
-                        consultation=consultation,
-                        status=form.cleaned_data["status"],
-                        reason=form.cleaned_data["reason"],
-                        by=request.user,
-                    )
-                except ValidationError as error:
-                    self.message_user(request, f"{consultation}: {' '.join(error.messages)}", messages.ERROR)
-                else:
-                    done += 1
-            if done:
-                self.message_user(
-                    request,
-                    ngettext("%(n)d consultation changed.", "%(n)d consultations changed.", done) % {"n": done},
-                    messages.SUCCESS,
-                )
-            return None
-        return render(
+        return self._each_through_service(
             request,
-            "admin/consultations/consultation/change_status.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Change the status of consultations"),
-                "consultations": consultations,
-                "form": form,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            consultations,
+            form,
+            service=lambda consultation: services.consultation_status_change(
+                consultation=consultation,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            ),
+            done_message=lambda done: (
+                ngettext("%(n)d consultation changed.", "%(n)d consultations changed.", done) % {"n": done}
+            ),
+            template="admin/consultations/consultation/change_status.html",
+            title=_("Change the status of consultations"),
         )
+
+    @staticmethod
+    def _chosen(queryset) -> list[Consultation]:
+        return list(queryset.select_related("service_area", "expert__user", "cluster"))
+
+    def _each_through_service(self, request, consultations, form, *, service, done_message, template, title):
+        """An action that asks first (``form`` on ``template``), then calls ``service`` for each consultation: each
+        refusal is told with its consultation, the rest are done and counted."""
+        if "apply" not in request.POST or not form.is_valid():
+            return render(
+                request,
+                template,
+                {
+                    **self.admin_site.each_context(request),
+                    "title": title,
+                    "consultations": consultations,
+                    "form": form,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        done = 0
+        for consultation in consultations:
+            try:
+                service(consultation)
+            except ValidationError as error:
+                self.message_user(request, f"{consultation}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+        return None
 
 
 class OutcomeAdminForm(OutcomeForm):
