@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
+from agreements.tests.factories import ActiveAgreementFactory
 from clusters.tests.factories import ClusterFactory
 from events.models import Decision, Event, FundingIntent, Participation
 
@@ -277,3 +278,111 @@ def test_the_waitlist_position_counts_only_this_events_waiting_list():
     ParticipationFactory(event=EventFactory(), status=Participation.Status.WAITLISTED)
     second = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
     assert (first.waitlist_position(), second.waitlist_position()) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "status, submitted_on, decided_on, errors",
+    [
+        ("considering", None, None, {}),
+        ("applying", None, None, {}),
+        ("applied", None, None, {"submitted_on": ["Give the date the application was submitted."]}),
+        ("applied", datetime.date(2027, 3, 1), None, {}),
+        ("granted", datetime.date(2027, 3, 1), None, {"decided_on": ["Give the date the decision was received."]}),
+        ("not_granted", datetime.date(2027, 3, 1), None, {"decided_on": ["Give the date the decision was received."]}),
+        (
+            "granted",
+            None,
+            datetime.date(2027, 3, 1),
+            {"submitted_on": ["Give the date the application was submitted."]},
+        ),
+        ("granted", datetime.date(2027, 3, 1), datetime.date(2027, 3, 1), {}),  # decided the same day
+        ("not_granted", datetime.date(2027, 3, 1), datetime.date(2027, 3, 2), {}),
+        (
+            "granted",
+            datetime.date(2027, 3, 2),
+            datetime.date(2027, 3, 1),
+            {"decided_on": ["The decision cannot come before the application was submitted."]},
+        ),
+        (
+            "considering",
+            datetime.date(2027, 3, 2),
+            datetime.date(2027, 3, 1),
+            {"decided_on": ["The decision cannot come before the application was submitted."]},
+        ),
+    ],
+)
+def test_funding_intent_clean_asks_for_each_date_its_status_needs_in_its_words(
+    status, submitted_on, decided_on, errors
+):
+    intent = FundingIntentFactory.build(status=status, submitted_on=submitted_on, decided_on=decided_on)
+    if not errors:
+        intent.clean()
+        return
+    with pytest.raises(ValidationError) as error:
+        intent.clean()
+    assert error.value.message_dict == errors
+
+
+def test_funding_intent_clean_reports_both_missing_dates_at_once():
+    intent = FundingIntentFactory.build(status=FundingIntent.Status.NOT_GRANTED)
+    with pytest.raises(ValidationError) as error:
+        intent.clean()
+    assert error.value.message_dict == {
+        "submitted_on": ["Give the date the application was submitted."],
+        "decided_on": ["Give the date the decision was received."],
+    }
+
+
+def test_waitlist_position_breaks_ties_by_application_time_then_by_row():
+    event = EventFactory()
+    put_on = timezone.now()
+    later_on_list = ParticipationFactory(
+        event=event,
+        status=Participation.Status.WAITLISTED,
+        waitlisted_at=put_on + datetime.timedelta(minutes=1),
+        applied_at=put_on - datetime.timedelta(days=9),
+    )
+    applied_later = ParticipationFactory(
+        event=event,
+        status=Participation.Status.WAITLISTED,
+        waitlisted_at=put_on,
+        applied_at=put_on - datetime.timedelta(days=1),
+    )
+    applied_earlier = ParticipationFactory(
+        event=event,
+        status=Participation.Status.WAITLISTED,
+        waitlisted_at=put_on,
+        applied_at=put_on - datetime.timedelta(days=2),
+    )
+    same_moment = [
+        ParticipationFactory(
+            event=event,
+            status=Participation.Status.WAITLISTED,
+            waitlisted_at=put_on - datetime.timedelta(minutes=1),
+            applied_at=put_on - datetime.timedelta(days=1),
+        )
+        for _ in range(2)
+    ]
+    positions = [p.waitlist_position() for p in (*same_moment, applied_earlier, applied_later, later_on_list)]
+    assert positions == [1, 2, 3, 4, 5]
+    assert [p.pk for p in Participation.objects.filter(event=event).order_by(*Participation.WAITLIST_ORDER)] == [
+        same_moment[0].pk,
+        same_moment[1].pk,
+        applied_earlier.pk,
+        applied_later.pk,
+        later_on_list.pk,
+    ]
+
+
+def test_took_part_means_approved_for_an_event_ended_by_then_with_a_live_agreement():
+    event = EventFactory()
+    took_part = ParticipationFactory(event=event, status=Participation.Status.APPROVED)
+    ActiveAgreementFactory(cluster=took_part.cluster)
+    not_approved = ParticipationFactory(event=event, status=Participation.Status.APPLIED)
+    ActiveAgreementFactory(cluster=not_approved.cluster)
+    terminated = ParticipationFactory(event=event, status=Participation.Status.APPROVED)
+    ActiveAgreementFactory(cluster=terminated.cluster, terminated_on=datetime.date.today(), termination_reason="Left.")
+    ParticipationFactory(event=event, status=Participation.Status.APPROVED)  # no agreement
+    assert list(Participation.objects.took_part(event.ends_at)) == [took_part]
+    assert not Participation.objects.took_part(event.ends_at - datetime.timedelta(microseconds=1)).exists()
+    assert not Participation.objects.took_part().exists()  # the event has not ended yet
