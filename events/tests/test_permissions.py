@@ -1,11 +1,14 @@
 """Every URL of the events app, tried by the wrong people: another cluster's manager, an expert, anonymous."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.urls import reverse
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from clusters.tests.factories import ClusterFactory
 from consultations.tests.factories import ExpertFactory
+from events import permissions
 from events.models import Event, FundingIntent, Outcome, Participation
 
 from .factories import EventFactory, FundingCallFactory, ParticipationFactory, PastEventFactory
@@ -134,3 +137,50 @@ def test_a_manager_sees_their_own_application(client, world):
 def test_the_cluster_page_of_another_cluster_stays_hidden(client, world):
     client.force_login(world["own_manager"])
     assert client.get(world["other"].get_absolute_url()).status_code == 404
+
+
+def test_the_permission_functions_answer_each_person_exactly(rf, world):
+    """The rules themselves, below the pages: who sees which events and applications, who may change one."""
+    staff, anonymous, manager = StaffFactory(), AnonymousUser(), world["own_manager"]
+    cancelled = EventFactory(status=Event.Status.CANCELLED)
+    draft = world["draft"]
+    every_event = set(Event.objects.values_list("pk", flat=True))
+    assert set(permissions.events_visible_to(staff).values_list("pk", flat=True)) == every_event
+    assert set(permissions.events_visible_to(manager).values_list("pk", flat=True)) == every_event - {draft.pk}
+    assert cancelled in permissions.events_visible_to(manager)
+    assert not permissions.events_visible_to(anonymous).exists()
+    assert permissions.get_event_for(staff, str(draft.pk)) == draft
+    assert permissions.get_event_for(manager, str(cancelled.pk)) == cancelled
+    for user, pk in ((manager, draft.pk), (anonymous, world["event"].pk), (manager, "x")):
+        with pytest.raises(Http404):
+            permissions.get_event_for(user, pk)
+
+    own_application = ParticipationFactory(event=world["event"], cluster=world["own"])
+    every_application = set(Participation.objects.values_list("pk", flat=True))
+    assert set(permissions.participations_visible_to(staff).values_list("pk", flat=True)) == every_application
+    assert list(permissions.participations_visible_to(manager)) == [own_application]
+    assert not permissions.participations_visible_to(anonymous).exists()
+    assert permissions.get_participation_for(manager, str(own_application.pk)) == own_application
+    assert permissions.get_participation_for(staff, world["open_application"].pk) == world["open_application"]
+    narrowed = Participation.objects.filter(status=Participation.Status.APPROVED)
+    with pytest.raises(Http404):
+        permissions.get_participation_for(manager, own_application.pk, queryset=narrowed)
+    for user in (manager, anonymous):
+        with pytest.raises(Http404):
+            permissions.get_participation_for(user, world["open_application"].pk)
+
+    request = rf.get("/")
+    request.user = manager
+    assert permissions.get_managed_participation(request, str(own_application.pk)) == own_application
+    with pytest.raises(Http404):
+        permissions.get_managed_participation(request, own_application.pk, queryset=narrowed)
+    with pytest.raises(Http404):
+        permissions.get_managed_participation(request, world["open_application"].pk)
+    request.user = staff
+    with pytest.raises(Http404):
+        permissions.get_managed_participation(request, own_application.pk)
+
+    assert permissions.can_change_participation(manager, own_application)
+    assert not permissions.can_change_participation(manager, world["open_application"])
+    assert not permissions.can_change_participation(staff, own_application)
+    assert not permissions.can_change_participation(anonymous, own_application)
