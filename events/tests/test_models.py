@@ -9,7 +9,7 @@ from agreements.tests.factories import ActiveAgreementFactory
 from clusters.tests.factories import ClusterFactory
 from events.models import Decision, Event, FundingIntent, Participation
 
-from .factories import EventFactory, FundingIntentFactory, ParticipationFactory, in_days
+from .factories import EventFactory, FundingIntentFactory, OutcomeFactory, ParticipationFactory, in_days
 
 pytestmark = pytest.mark.django_db
 
@@ -386,3 +386,18 @@ def test_took_part_means_approved_for_an_event_ended_by_then_with_a_live_agreeme
     assert list(Participation.objects.took_part(event.ends_at)) == [took_part]
     assert not Participation.objects.took_part(event.ends_at - datetime.timedelta(microseconds=1)).exists()
     assert not Participation.objects.took_part().exists()  # the event has not ended yet
+
+
+def test_a_promoted_application_no_longer_holds_a_place_on_the_waiting_list():
+    event = EventFactory()
+    put_on = timezone.now()
+    ParticipationFactory(
+        event=event, status=Participation.Status.APPROVED, waitlisted_at=put_on - datetime.timedelta(hours=1)
+    )  # promoted: it keeps the moment it was put on the list
+    waiting = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED, waitlisted_at=put_on)
+    assert waiting.waitlist_position() == 1
+
+
+def test_an_outcome_is_named_after_its_application():
+    outcome = OutcomeFactory()
+    assert str(outcome) == str(outcome.participation)
