@@ -139,7 +139,7 @@ def test_the_cluster_page_of_another_cluster_stays_hidden(client, world):
     assert client.get(world["other"].get_absolute_url()).status_code == 404
 
 
-def test_the_permission_functions_answer_each_person_exactly(rf, world):
+def test_the_permission_functions_answer_each_person_exactly(rf, world, django_assert_num_queries):
     """The rules themselves, below the pages: who sees which events and applications, who may change one."""
     staff, anonymous, manager = StaffFactory(), AnonymousUser(), world["own_manager"]
     cancelled = EventFactory(status=Event.Status.CANCELLED)
@@ -179,6 +179,15 @@ def test_the_permission_functions_answer_each_person_exactly(rf, world):
     request.user = staff
     with pytest.raises(Http404):
         permissions.get_managed_participation(request, own_application.pk)
+
+    # the pages show the event and the cluster of the application they fetched, without another query
+    request.user = manager
+    for fetched in (
+        permissions.get_participation_for(manager, own_application.pk),
+        permissions.get_managed_participation(request, own_application.pk),
+    ):
+        with django_assert_num_queries(0):
+            assert (fetched.event.pk, fetched.cluster.pk) == (world["event"].pk, world["own"].pk)
 
     assert permissions.can_change_participation(manager, own_application)
     assert not permissions.can_change_participation(manager, world["open_application"])
