@@ -8,6 +8,7 @@ from agreements.label_projection import ClusterOutlook, LabelProjection, program
 from agreements.models import Programme
 from clusters.models import Benchmarking, LabelLevel, LabelRules, add_months, month_start
 from clusters.selectors import awards_if_planned_succeed
+from inolink.http import int_or_404
 from inolink.tables import STAFF, ReportScope, Table, get_table_spec, table_specs
 
 
@@ -221,9 +222,9 @@ def planner_programmes():
 
 
 def planner_programme(pk) -> Programme | None:
-    """The programme asked for, or the latest one."""
+    """The programme asked for (an id that is no whole number is not found), or the latest one."""
     if pk:
-        return planner_programmes().filter(pk=pk).first() if str(pk).isdigit() else None
+        return planner_programmes().filter(pk=int_or_404(pk)).first()
     return planner_programmes().first()
 
 

@@ -154,3 +154,9 @@ def test_planner_runs_a_fixed_number_of_queries(client, staff, programme, count,
     assert response.content.decode().count('class="planner-row"') == count
     QUERIES[count] = len(queries)
     assert len(set(QUERIES.values())) == 1, QUERIES
+
+
+@pytest.mark.parametrize("value", ["²", "abc", "99999999999999999999"])
+def test_a_programme_id_that_is_no_number_is_not_found(client, staff, programme, value):
+    client.force_login(staff)
+    assert client.get(reverse("reports:planner"), {"programme": value}).status_code == 404
