@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from inolink.admin import DropdownListFilter, SubquerySearchMixin
@@ -113,7 +114,11 @@ class EventAdmin(SimpleHistoryAdmin):
     def publish(self, request, queryset):
         count = self._each(request, queryset, lambda event: services.event_publish(event=event, by=request.user))
         if count:
-            self.message_user(request, _("%(count)s events published.") % {"count": count}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)s event published.", "%(count)s events published.", count) % {"count": count},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Cancel selected events (give a reason)"))
     def cancel(self, request, queryset):
@@ -127,7 +132,12 @@ class EventAdmin(SimpleHistoryAdmin):
             if count:
                 self.message_user(
                     request,
-                    _("%(count)s events cancelled; the clusters that applied are told why.") % {"count": count},
+                    ngettext(
+                        "%(count)s event cancelled; the clusters that applied are told why.",
+                        "%(count)s events cancelled; the clusters that applied are told why.",
+                        count,
+                    )
+                    % {"count": count},
                     messages.WARNING,
                 )
             return None
