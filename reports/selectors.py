@@ -228,6 +228,20 @@ def planner_programme(pk) -> Programme | None:
     return planner_programmes().first()
 
 
+def _kpi_row(level: str, target: int, held: int, planned: int) -> dict:
+    """One label's KPI on the target date: today's labels and the planned ones, each against the target."""
+    return {
+        "level": level,
+        "target": target,
+        "held": held,
+        "planned": planned,
+        "held_met": held >= target,
+        "planned_met": planned >= target,
+        "held_pct": _percent(held, target),
+        "planned_pct": _percent(planned, target),
+    }
+
+
 def planner(programme: Programme, *, sort: str = "risk", on: datetime.date | None = None) -> dict:
     """The planner page's data: the KPI projection, its clusters sorted, and the chart."""
     projection = programme_label_projection(programme, on=on)
@@ -239,21 +253,7 @@ def planner(programme: Programme, *, sort: str = "risk", on: datetime.date | Non
         "chart": planner_chart(projection, outlooks),
         "sort": sort,
         "kpi": [
-            {
-                "level": "bronze",
-                "target": programme.bronze_target,
-                "held": projection.bronze_held,
-                "planned": projection.bronze_if_planned_succeed,
-                "held_pct": _percent(projection.bronze_held, programme.bronze_target),
-                "planned_pct": _percent(projection.bronze_if_planned_succeed, programme.bronze_target),
-            },
-            {
-                "level": "silver",
-                "target": programme.silver_target,
-                "held": projection.silver_held,
-                "planned": projection.silver_if_planned_succeed,
-                "held_pct": _percent(projection.silver_held, programme.silver_target),
-                "planned_pct": _percent(projection.silver_if_planned_succeed, programme.silver_target),
-            },
+            _kpi_row("bronze", programme.bronze_target, projection.bronze_held, projection.bronze_if_planned_succeed),
+            _kpi_row("silver", programme.silver_target, projection.silver_held, projection.silver_if_planned_succeed),
         ],
     }

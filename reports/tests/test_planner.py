@@ -160,3 +160,16 @@ def test_planner_runs_a_fixed_number_of_queries(client, staff, programme, count,
 def test_a_programme_id_that_is_no_number_is_not_found(client, staff, programme, value):
     client.force_login(staff)
     assert client.get(reverse("reports:planner"), {"programme": value}).status_code == 404
+
+
+def test_a_target_is_met_at_exactly_its_number(client, staff, programme):
+    from reports.selectors import _kpi_row
+
+    row = _kpi_row("bronze", 6, 6, 5)
+    assert (row["held_met"], row["planned_met"]) == (True, False)
+    client.force_login(staff)
+    programme.silver_target = 0  # nothing to reach: both figures meet it and are ticked
+    programme.save()
+    page = client.get(URL, {"programme": programme.pk}).content.decode()
+    assert 'data-kpi="silver-planned">0 / 0 ✓' in page and 'data-kpi="silver-held">0 / 0 ✓' in page
+    assert 'data-kpi="bronze-held">0 / 6</strong>' in page
