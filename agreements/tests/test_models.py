@@ -18,7 +18,7 @@ from agreements.tests.factories import (
 from agreements.validators import MAX_DOCUMENT_BYTES, validate_pdf_document
 from clusters.models import LabelLevel
 from clusters.tests.factories import ClusterFactory, LabelAwardFactory
-from consultations.models import HourAllocation
+from consultations.models import HourAllocation, ServiceArea
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +187,101 @@ def test_agreement_changes_are_kept_in_history():
     agreement.save()
     assert agreement.history.count() == before + 1
     assert agreement.history.first().notes == "Amended"
+
+
+def test_an_agreement_is_active_on_its_first_and_last_day():
+    agreement = ActiveAgreementFactory(starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=30))
+    assert agreement.status_on(TODAY) == Agreement.Status.ACTIVE
+    assert agreement.status_on(TODAY - datetime.timedelta(days=1)) == Agreement.Status.SIGNED
+    assert agreement.status_on(agreement.ends_on) == Agreement.Status.ACTIVE
+    assert agreement.status_on(agreement.ends_on + datetime.timedelta(days=1)) == Agreement.Status.COMPLETED
+    assert list(Agreement.objects.active(on=agreement.ends_on)) == [agreement]
+
+
+def test_fully_signed_counts_the_parties_not_the_rows_a_filter_joins():
+    agreement = ActiveAgreementFactory()
+    HourAllocationFactory(agreement=agreement)
+    HourAllocationFactory(agreement=agreement, service_area=ServiceArea.objects.exclude(code="legal").first())
+    # Filtering through the two allocations joins each signature twice; the agreement is still signed by three.
+    with_hours = Agreement.objects.filter(allocations__hours_granted__gt=0)
+    assert list(with_hours.active()) == [agreement]
+    assert list(with_hours.fully_signed()) == [agreement]
+
+
+def test_missing_parties_names_the_parties_yet_to_sign_in_order():
+    agreement = AgreementFactory()
+    assert agreement.missing_parties() == ["Agency", "Partner", "Cluster"]
+    SignatureFactory(agreement=agreement, party=Party.PARTNER)
+    assert Agreement.objects.get(pk=agreement.pk).missing_parties() == ["Agency", "Cluster"]
+    assert ActiveAgreementFactory().missing_parties() == []
+
+
+def test_agreement_period_of_one_day_or_more_is_accepted_and_a_termination_needs_a_reason():
+    def errors(**fields):
+        agreement = AgreementFactory.build(**fields)
+        try:
+            agreement.clean()
+        except ValidationError as error:
+            return error.message_dict
+        return {}
+
+    assert errors(starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=1)) == {}
+    assert errors(starts_on=TODAY, ends_on=TODAY) == {"ends_on": ["The period must end after it starts."]}
+    # A missing date is the field's own error (required); clean() adds none.
+    assert errors(starts_on=None, ends_on=TODAY) == {}
+    assert errors(starts_on=TODAY, ends_on=None) == {}
+    assert errors(terminated_on=TODAY, termination_reason="Cluster dissolved") == {}
+    assert errors(terminated_on=TODAY, termination_reason="  ") == {
+        "termination_reason": ["Give the reason for terminating the agreement."]
+    }
+    assert errors(starts_on=TODAY, ends_on=TODAY, terminated_on=TODAY) == {
+        "ends_on": ["The period must end after it starts."],
+        "termination_reason": ["Give the reason for terminating the agreement."],
+    }
+
+
+def test_programme_must_end_after_it_starts():
+    def errors(**fields):
+        try:
+            ProgrammeFactory.build(**fields).clean()
+        except ValidationError as error:
+            return error.message_dict
+        return {}
+
+    assert errors(starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=1)) == {}
+    assert errors(starts_on=TODAY, ends_on=TODAY) == {"ends_on": ["The programme must end after it starts."]}
+    assert errors(starts_on=TODAY, ends_on=TODAY - datetime.timedelta(days=1)) == {
+        "ends_on": ["The programme must end after it starts."]
+    }
+    assert errors(starts_on=None, ends_on=TODAY) == {}
+    assert errors(starts_on=TODAY, ends_on=None) == {}
+
+
+def test_participating_clusters_are_those_with_a_live_agreement_in_the_programme_once_each():
+    programme = ProgrammeFactory()
+    member = ActiveAgreementFactory(programme=programme).cluster
+    AgreementFactory(programme=programme, cluster=member, terminated_on=TODAY, termination_reason="Earlier one")
+    draft = AgreementFactory(programme=programme).cluster  # live, not yet signed: it takes part all the same
+    left = AgreementFactory(programme=programme, terminated_on=TODAY, termination_reason="Left").cluster
+    ActiveAgreementFactory()  # another programme's
+    assert set(programme.participating_clusters()) == {member, draft}
+    assert left not in programme.participating_clusters()
+    assert programme.participating_clusters().count() == 2
+
+
+def test_kpi_progress_of_an_annotated_programme_is_the_annotations_day_without_a_query(django_assert_num_queries):
+    programme = ProgrammeFactory(bronze_target=1)
+    ended = ActiveAgreementFactory(
+        programme=programme, starts_on=TODAY - datetime.timedelta(days=300), ends_on=TODAY - datetime.timedelta(days=5)
+    )
+    LabelAwardFactory(cluster=ended.cluster, awarded_on=TODAY - datetime.timedelta(days=200))
+    assert programme.kpi_progress()["bronze"] == 0  # its agreement is over today
+    on_day = Programme.objects.with_kpi_progress(on=TODAY - datetime.timedelta(days=10)).get(pk=programme.pk)
+    with django_assert_num_queries(0):
+        progress = on_day.kpi_progress()
+    assert (progress["bronze"], progress["bronze_met"], progress["silver"], progress["silver_met"]) == (
+        1,
+        True,
+        0,
+        False,
+    )

@@ -482,3 +482,11 @@ def test_sending_failed_messages_again_leaves_a_message_being_sent_to_its_sender
     assert being_sent.attempts == 1 and being_sent.next_attempt_at > timezone.now()  # its lease holds
     messages_send()
     assert recipients_of(mail.outbox) == [failed.recipient_email]
+
+
+def test_a_message_reads_as_kind_address_and_occasion_or_the_recipients_id_without_an_address(db):
+    user = UserFactory(email="person@example.com")
+    message = OutgoingMessageFactory(recipient=user, occasion="ends-2026-12-31")
+    assert str(message) == "agreement_ending → person@example.com (ends-2026-12-31)"
+    message.recipient_email = ""
+    assert str(message) == f"agreement_ending → {user.pk} (ends-2026-12-31)"
