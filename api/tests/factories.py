@@ -77,10 +77,10 @@ class ClusterData:
         }
 
 
-def cluster_data() -> ClusterData:
+def cluster_data(programme=None) -> ClusterData:
     manager = UserFactory()
     cluster = ClusterFactory(managers=[manager])
-    agreement = ActiveAgreementFactory(cluster=cluster)
+    agreement = ActiveAgreementFactory(cluster=cluster, **({"programme": programme} if programme else {}))
     outcome = SessionOutcomeFactory(consultation__agreement=agreement, consultation__expert=ExpertFactory())
     allocation = HourAllocationFactory(agreement=agreement, service_area=outcome.consultation.service_area)
     participation = ParticipationFactory(cluster=cluster, event=PastEventFactory(), status="approved")
