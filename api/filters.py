@@ -23,10 +23,19 @@ class FilterBackend(filters.DjangoFilterBackend):
     pass
 
 
+# Ids are 64-bit in the database: a whole number beyond them is no object's (and SQLite would refuse to compare it).
+ID_RANGE = range(-(2**63), 2**63)
+
+
 class IdFilter(filters.Filter):
-    """An object's id: a whole number (one beyond the database's range matches nothing)."""
+    """An object's id: a whole number; one beyond the database's range matches nothing."""
 
     field_class = forms.IntegerField
+
+    def filter(self, qs, value):
+        if value is not None and value not in ID_RANGE:
+            return qs.none()
+        return super().filter(qs, value)
 
 
 class ClusterFilter(filters.FilterSet):

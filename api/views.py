@@ -15,7 +15,8 @@ from events.permissions import events_visible_to, participations_visible_to
 from . import filters, serializers
 from .permissions import clusters_for, consultations_for
 
-ID = "int"  # the URL converter of the objects' ids: anything else is a 404 before a query
+# Ids go through as text: one that is no whole number (or beyond the database's range) gets the API's JSON 404.
+ID = "str"
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
