@@ -38,7 +38,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Give the token after \u201cBearer\u201d, with no spaces in it."))
+            raise exceptions.AuthenticationFailed(_("Give the token after “Bearer”, with no spaces in it."))
         try:
             text = header[1].decode("ascii")
         except UnicodeDecodeError:

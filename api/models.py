@@ -49,7 +49,7 @@ class ApiToken(models.Model):
     name = models.CharField(
         _("name"),
         max_length=100,
-        help_text=_("What the token is for, e.g. the system that uses it (\u201cMinistry BI\u201d)."),
+        help_text=_("What the token is for, e.g. the system that uses it (“Ministry BI”)."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
