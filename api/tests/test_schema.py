@@ -4,6 +4,8 @@ expert, staff and a system, generated requests to every operation never get a se
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
@@ -50,7 +52,13 @@ def tokens(db, settings, monkeypatch):
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"token": "100000/hour", "anonymous": "100000/hour"})
     data = cluster_data()
     people = {"manager": data.manager, "expert": data.expert, "staff": StaffFactory(), "system": None}
-    return {role: {"Authorization": f"Bearer {token_for(person)}"} for role, person in people.items()}
+    # schemathesis calls the WSGI application itself: keep it from closing the test's database connection at the
+    # end of each request, as Django's test client does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield {role: {"Authorization": f"Bearer {token_for(person)}"} for role, person in people.items()}
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def operations():
