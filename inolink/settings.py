@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "accounts.apps.SignInAttemptsConfig",  # django-axes
     "django_otp",
     "accounts.apps.AuthenticatorDevicesConfig",  # django-otp's TOTP devices
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as static files (no CDN)
     "inolink",
     "accounts",
     "clusters",
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
     "events",
     "reports",
     "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +260,58 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# The cache: throttling of the API and the open data's payloads. Each process keeps its own in memory unless
+# DJANGO_CACHE_URL names a Redis database shared by every web process (redis://127.0.0.1:6379/1).
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "inolink"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "inolink"}
+    )
+}
+
+# The REST API (api/): tokens staff create in the admin (api.authentication), or the browser's session; JSON only;
+# every list paginated and filtered; requests throttled per token (per address for the anonymous), in the cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_THROTTLE_RATE", "1200/hour"),
+        "anonymous": os.environ.get("API_ANONYMOUS_THROTTLE_RATE", "120/hour"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "InoLink API",
+    "DESCRIPTION": (
+        "The InoLink programme's data for the agency's and partners' systems. Send a token staff created for you "
+        "in the administration as `Authorization: Bearer <token>`; it reads what its owner sees in the browser."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Open data (/open-data/): how long a payload is kept in the cache and may be kept by browsers and proxies.
+OPEN_DATA_CACHE_SECONDS = int(os.environ.get("OPEN_DATA_CACHE_SECONDS", "300"))
 
 # Content-Security-Policy (django-csp): everything from our own origin, never inline scripts.
 # Bootstrap and the admin's scripts are static files; images may be data: URIs (Bootstrap's icons in CSS).

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import home, set_language
+from api.urls import open_data_urlpatterns
 
 from .health import healthz
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("events/", include("events.urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/", include("api.urls")),
+    path("open-data/", include(open_data_urlpatterns)),
     path("admin/", admin.site.urls),
 ]
 

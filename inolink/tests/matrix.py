@@ -21,7 +21,7 @@ module of every project app) and write a factory that builds the object and name
 
 The factory runs inside the test's database transaction. The matrix then checks, for GET and POST:
 
-- anonymous: redirected to the sign-in page (or 405 for a method the view refuses);
+- anonymous: redirected to the sign-in page (or 405 for a method the view refuses), or ``anonymous_status``;
 - a signed-in user without any role, the manager of another cluster, an expert not involved in the
   object, and every ``wrong`` user of the case: 403 or 404 (or 405 for a method the view refuses);
 - staff who have not entered their second factor (when one is required): sent to the code page;
@@ -58,6 +58,8 @@ class Case:
     # Standard wrong roles that may open this URL by design (label -> why), e.g. any cluster's manager may
     # apply to a published event for their own cluster.
     open_to: dict = field(default_factory=dict)
+    # What anonymous requests get instead of the sign-in page: the REST API (api/) answers 401, as APIs do.
+    anonymous_status: int | None = None
 
 
 REGISTRY: dict[str, Callable[[], Case]] = {}

@@ -1,0 +1,42 @@
+"""Who may read and change what through the API: each query set comes from the permission function the pages use.
+
+A token acts as its person: a cluster manager's sees their clusters' data, an expert's their own sessions, staff's
+what staff see in the pages and the administration. A system's token (no person) reads as staff and changes nothing.
+"""
+
+from rest_framework import permissions
+
+from clusters.permissions import clusters_visible_to
+from consultations.models import Consultation
+from consultations.permissions import consultations_visible_to
+
+from .models import ApiToken
+
+
+def is_system(request) -> bool:
+    return isinstance(request.auth, ApiToken) and request.auth.is_system
+
+
+class ApiAccess(permissions.BasePermission):
+    """Reading needs a signed-in person or a token; changing needs a staff person on a view that allows it
+    (``writable = True``), never a system's token."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return getattr(view, "writable", False) and user.is_staff and not is_system(request)
+
+
+def consultations_for(user):
+    """Staff read every consultation (as in the administration, where they keep them); everyone else what the
+    consultation pages show them (``consultations_visible_to``: their clusters' and their own sessions)."""
+    if user.is_authenticated and user.is_staff:
+        return Consultation.objects.all()
+    return consultations_visible_to(user)
+
+
+def clusters_for(user):
+    return clusters_visible_to(user)
