@@ -88,10 +88,20 @@ def table_page(request, key: str):
     return render(request, "reports/table.html", context)
 
 
+def _refused(request, form: ReportFilterForm, table_title: str = ""):
+    """A download whose filter is invalid answers with the page's own messages (400), never with the default
+    calendar year as if the filter had been read."""
+    context = {"form": form, "query": query_without_page(request), "table_title": table_title}
+    return render(request, "reports/download_refused.html", context, status=400)
+
+
 @staff_required
 def table_download(request, key: str, fmt: str):
     spec = _staff_table_spec(key)
-    scope = _filters(request).scope()
+    form = _filters(request)
+    if form.is_bound and not form.is_valid():
+        return _refused(request, form, str(spec.title))
+    scope = form.scope()
     table = spec.build(scope)
     if fmt == "csv":
         response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
@@ -103,7 +113,10 @@ def table_download(request, key: str, fmt: str):
 
 @staff_required
 def workbook_download(request):
-    scope = _filters(request).scope()
+    form = _filters(request)
+    if form.is_bound and not form.is_valid():
+        return _refused(request, form)
+    scope = form.scope()
     tables = build_tables(scope, STAFF)
     response = HttpResponse(workbook_bytes(tables, title=_("InoLink programme report")), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename("report", scope, "xlsx")}"'
