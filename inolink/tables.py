@@ -116,9 +116,7 @@ class TableSpec:
 _tables: dict[str, TableSpec] = {}
 
 
-def register_table(
-    key: str, title, *, columns: Iterable[Column], audiences=(STAFF,), position: int = 100, sheet=""
-):
+def register_table(key: str, title, *, columns: Iterable[Column], audiences=(STAFF,), position: int = 100, sheet=""):
     def decorator(function):
         _tables[key] = TableSpec(key, title, tuple(columns), function, frozenset(audiences), position, sheet)
         return function

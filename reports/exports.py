@@ -154,6 +154,9 @@ def table_csv(table: Table) -> str:
     if total is not None:
         writer.writerow(
             [_("Total")]
-            + [_csv_value(value, column.kind, decimal) for value, column in zip(total[1:], table.columns[1:], strict=True)]
+            + [
+                _csv_value(value, column.kind, decimal)
+                for value, column in zip(total[1:], table.columns[1:], strict=True)
+            ]
         )
     return buffer.getvalue()

@@ -77,6 +77,34 @@ def planner(request):
     return render(request, "reports/planner.html", context)
 
 
+def _pace_sort(request) -> str:
+    """The sort asked for, when it is one of ``selectors.PACE_SORTS``; else the clusters behind first."""
+    sort = request.GET.get("sort")
+    return sort if sort in selectors.PACE_SORTS else "behind"
+
+
+@staff_required
+def hours_pace_latest(request):
+    """The navigation's link: the programme chosen (``?programme=``), else the latest one."""
+    programme = selectors.planner_programme(request.GET.get("programme"))
+    if programme is None:
+        raise Http404
+    return redirect(f"{reverse('reports:hours-pace', args=[programme.pk])}?sort={_pace_sort(request)}")
+
+
+@staff_required
+def hours_pace(request, pk: int):
+    """Who is behind: every programme cluster's hours against the time its agreement has run, and the chart."""
+    programme = selectors.planner_programmes().filter(pk=pk).first()
+    if programme is None:
+        raise Http404
+    context = {
+        **selectors.hours_pace(programme, sort=_pace_sort(request)),
+        "programmes": selectors.planner_programmes(),
+    }
+    return render(request, "reports/hours_pace.html", context)
+
+
 @staff_required
 def table_page(request, key: str):
     spec = _staff_table_spec(key)
