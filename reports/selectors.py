@@ -265,12 +265,13 @@ def planner(programme: Programme, *, sort: str = "risk", on: datetime.date | Non
 
 
 # Who is behind ----------------------------------------------------------------------------------------------------
-# Each programme cluster's hours against the time its agreement has run: a cluster that has used a smaller share of
-# its hours than the share of its agreement's period already gone is behind. Figures are today's (the hours
-# delivered by logged outcomes and held by live bookings), as the agreement's hours panel shows them.
+# Each programme cluster's hours against the time its agreement has run: a cluster whose hours delivered fall short
+# of three quarters of an even pace's (its grant × the share of its agreement's period gone) is behind. Figures are
+# today's (the hours delivered by logged outcomes and held by live bookings), as the agreement's hours panel shows.
 
 PACE_SORTS = ("behind", "name", "used", "remaining")
-BEHIND_MARGIN = Decimal("0.10")  # behind when the share used trails the share of time elapsed by more than this
+# Behind: fewer hours delivered than this share of what an even pace would have delivered by today.
+PACE_TOLERANCE = Decimal("0.75")
 
 
 @dataclass
@@ -296,7 +297,8 @@ class PaceRow:
 
     @property
     def is_behind(self) -> bool:
-        return self.gap > BEHIND_MARGIN
+        """Fewer hours delivered than ``PACE_TOLERANCE`` of an even pace's (granted × share of time elapsed)."""
+        return self.used < self.elapsed * PACE_TOLERANCE
 
     @property
     def used_pct(self) -> float:
@@ -461,5 +463,5 @@ def hours_pace(programme: Programme, *, sort: str = "behind", on: datetime.date 
         "behind": [pace for pace in paces if pace.total.is_behind],
         "chart": pace_chart(paces, on=on),
         "sort": sort,
-        "margin_pct": int(BEHIND_MARGIN * 100),
+        "tolerance_pct": int(PACE_TOLERANCE * 100),
     }
