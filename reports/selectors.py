@@ -374,7 +374,7 @@ def clusters_pace(programme: Programme, *, sort: str = "behind", on: datetime.da
 # The chart: the programme's hours delivered over time (by the sessions' months) against an even pace, drawn as a
 # server-rendered SVG in its own units; the template only prints. It scales to its box: no sideways scrolling.
 PACE_WIDTH, PACE_HEIGHT = 640, 300
-PACE_LEFT, PACE_RIGHT, PACE_TOP, PACE_BOTTOM = 56, 624, 16, 260
+PACE_LEFT, PACE_RIGHT, PACE_TOP, PACE_BOTTOM = 100, 620, 16, 260
 
 
 @dataclass
