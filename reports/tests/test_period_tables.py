@@ -214,3 +214,20 @@ def test_a_download_with_an_invalid_filter_refuses_with_the_pages_message(
         assert response["Content-Type"].startswith("text/html")
         assert message in response.content.decode()
     assert client.get(reverse("reports:table-csv", args=["agreements"])).status_code == 200  # no filter: the year
+
+
+def test_the_lithuanian_weekly_email_names_every_booking_apart_from_the_status_with_decimal_commas(programme):
+    from django.core import mail
+
+    from accounts.tests.factories import StaffFactory
+    from notifications.services import messages_send
+    from reports.services import report_send_weekly
+
+    make_programme_clusters(programme, 3)
+    StaffFactory(language="lt")
+    report_send_weekly()
+    messages_send()
+    (email,) = mail.outbox
+    assert "Visi užsakymai: 0" in email.body
+    assert "Laukia patvirtinimo" not in email.body
+    assert "Skirta valandų: 113,25" in email.body and "113.25" not in email.body
