@@ -1,15 +1,21 @@
 """Report tables about consultations: counts by cluster and area, the cluster's own sessions, overdue outcomes.
 
 Each builder runs one query whatever the data size (see ``inolink.tables``). A consultation belongs to the
-period in which it starts (Europe/Vilnius dates).
+period in which it starts (Europe/Vilnius dates): its booked, held and delivered hours count on the session's own
+date, whenever its outcome was logged, so a report rebuilt later for the same period shows the same numbers.
 """
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from accounts.models import User
+from inolink.choices import choice_label
 from inolink.tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
 from .message_kinds import OVERDUE_AFTER
@@ -29,6 +35,61 @@ def consultations_in_scope(scope: ReportScope):
     return consultations
 
 
+@dataclass(frozen=True)
+class PeriodHours:
+    """One allocation's (agreement × service area) hours, counted by the sessions' own dates.
+
+    ``delivered`` and ``held`` are the hours of the sessions dated in the period (logged outcomes; bookings whose
+    hours are still held, ``ConsultationQuerySet.holding_hours``); the ``*_to_end`` figures take every session
+    dated up to the period's last day, which is what the allocation had used by then.
+    """
+
+    delivered: Decimal = Decimal("0")
+    held: Decimal = Decimal("0")
+    delivered_to_end: Decimal = Decimal("0")
+    held_to_end: Decimal = Decimal("0")
+
+    def remaining(self, granted: Decimal) -> Decimal:
+        """The hours left at the period's end: granted less what its sessions up to then delivered or hold."""
+        return granted - self.delivered_to_end - self.held_to_end
+
+
+def period_hours(scope: ReportScope, now=None) -> dict[tuple[int, int], PeriodHours]:
+    """``PeriodHours`` per (agreement id, service area id), in one aggregate query whatever the data size.
+
+    Every hours table of a report reads its figures here, so they agree with each other and with the
+    consultation tables for the same period, and do not move when outcomes of other periods are logged.
+    """
+    now = now or timezone.now()
+    sessions = Consultation.objects.filter(starts_at__date__lte=scope.date_to)
+    if scope.programme is not None:
+        sessions = sessions.filter(agreement__programme=scope.programme)
+    if scope.cluster is not None:
+        sessions = sessions.filter(cluster=scope.cluster)
+    in_period = Q(starts_at__date__gte=scope.date_from)
+    holding = Q(status=Status.CONFIRMED) | Q(status=Status.REQUESTED, starts_at__gt=now)
+    rows = (
+        sessions.order_by()
+        .values("agreement_id", "service_area_id")
+        .annotate(
+            delivered=Sum("outcome__hours_delivered", filter=in_period),
+            held=Sum("hours", filter=in_period & holding),
+            delivered_to_end=Sum("outcome__hours_delivered"),
+            held_to_end=Sum("hours", filter=holding),
+        )
+    )
+    zero = Decimal("0")
+    return {
+        (row["agreement_id"], row["service_area_id"]): PeriodHours(
+            delivered=row["delivered"] or zero,
+            held=row["held"] or zero,
+            delivered_to_end=row["delivered_to_end"] or zero,
+            held_to_end=row["held_to_end"] or zero,
+        )
+        for row in rows
+    }
+
+
 def _count(status):
     return Count("pk", filter=Q(status=status))
 
@@ -39,7 +100,8 @@ def _count(status):
     columns=[
         Column("cluster", _("Cluster")),
         Column("area", _("Service area")),
-        Column("requested", _("Requested"), "int", total=True),
+        # Every booking of the period, whatever became of it: not the status "Requested" (awaiting confirmation).
+        Column("requested", pgettext_lazy("report column: every booking", "Requested"), "int", total=True),
         Column("confirmed", _("Confirmed, not yet logged"), "int", total=True),
         Column("held", _("Held"), "int", total=True),
         Column("no_show", _("No-show"), "int", total=True),
@@ -49,6 +111,7 @@ def _count(status):
     ],
     audiences=(STAFF, CLUSTER),
     position=30,
+    sheet=_("Consultations by area"),
 )
 def consultations_by_area(scope: ReportScope):
     """Every booking that starts in the period counts as requested; the other columns split it by status."""
@@ -96,6 +159,7 @@ def consultations_by_area(scope: ReportScope):
     ],
     audiences=(CLUSTER,),
     position=32,
+    sheet=_("Sessions"),
 )
 def sessions_table(scope: ReportScope):
     """A cluster's own sessions in the period, with what was delivered and how it was rated."""
@@ -111,13 +175,73 @@ def sessions_table(scope: ReportScope):
         yield (
             starts.date(),
             starts.strftime("%H:%M"),
-            consultation.service_area.name,
+            str(consultation.service_area),
             str(consultation.expert),
             consultation.topic,
             str(consultation.get_status_display()),
             consultation.hours,
             outcome.hours_delivered if outcome else None,
             rating.score if rating else None,
+        )
+
+
+@register_table(
+    "consultations_list",
+    _("Consultations, one row each"),
+    columns=[
+        Column("date", _("Date"), "date"),
+        Column("time", _("Time")),
+        Column("cluster", _("Cluster")),
+        Column("agreement", _("Agreement"), "code"),
+        Column("area", _("Service area")),
+        Column("expert", _("Expert")),
+        Column("topic", _("Topic")),
+        Column("format", _("Format")),
+        Column("status", _("Status")),
+        Column("booked", _("Hours booked"), "hours", total=True),
+        Column("delivered", _("Hours delivered"), "hours", total=True),
+        Column("rating", _("Rating"), "int"),
+    ],
+    audiences=(STAFF,),
+    position=33,
+    sheet=_("Consultations"),
+)
+def consultations_list_table(scope: ReportScope):
+    """Every consultation dated in the period, one row each, for a ministry report (one query, read as values)."""
+    rows = (
+        consultations_in_scope(scope)
+        .order_by("starts_at", "pk")
+        .values_list(
+            "starts_at",
+            "cluster__name",
+            "agreement__number",
+            "service_area__name",
+            "expert__user__first_name",
+            "expert__user__last_name",
+            "expert__user__email",
+            "topic",
+            "format",
+            "status",
+            "hours",
+            "outcome__hours_delivered",
+            "rating__score",
+        )
+    )
+    for starts_at, cluster, agreement, area, first, last, email, topic, fmt, status, hours, delivered, score in rows:
+        starts = timezone.localtime(starts_at)
+        yield (
+            starts.date(),
+            starts.strftime("%H:%M"),
+            cluster,
+            agreement,
+            ServiceArea.display_name(area),
+            User.display_name(first, last, email),
+            topic,
+            choice_label(Consultation.Format, fmt),
+            choice_label(Status, status),
+            hours,
+            delivered,
+            score,
         )
 
 
@@ -134,6 +258,7 @@ def sessions_table(scope: ReportScope):
     ],
     audiences=(STAFF,),
     position=35,
+    sheet=_("Outcomes overdue"),
 )
 def outcomes_overdue_table(scope: ReportScope):
     """Confirmed sessions that ended more than 24 hours ago (by the end of the period) and have no outcome yet."""
@@ -148,7 +273,7 @@ def outcomes_overdue_table(scope: ReportScope):
         yield (
             consultation.cluster.name,
             str(consultation.expert),
-            consultation.service_area.name,
+            str(consultation.service_area),
             consultation.topic,
             timezone.localtime(consultation.starts_at).date(),
             (now - consultation.ends_at - OVERDUE_AFTER).days,

@@ -1,17 +1,19 @@
 """Report tables about events: applications and attendance per event, a cluster's own events, partnership leads.
 
 Each builder runs a fixed number of queries whatever the data size (see ``inolink.tables``). An application
-belongs to the period in which its event starts; a lead to the period in which it was recorded.
+belongs to the period in which its event starts, and so does a funding intent (the call's start); a lead to the
+period in which it was recorded.
 """
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agreements.models import Agreement
 from inolink.tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
-from .models import Event, Participation, PartnershipLead
+from .models import Delegate, Event, FundingIntent, Participation, PartnershipLead
 
 Status = Participation.Status
 
@@ -47,6 +49,7 @@ def _participations_in_scope(scope: ReportScope):
     ],
     audiences=(STAFF,),
     position=60,
+    sheet=_("Event applications"),
 )
 def event_applications_table(scope: ReportScope):
     """Two queries: the application counts per event, and the leads per event."""
@@ -101,6 +104,7 @@ def event_applications_table(scope: ReportScope):
     ],
     audiences=(CLUSTER,),
     position=60,
+    sheet=_("Events"),
 )
 def cluster_events_table(scope: ReportScope):
     """A cluster's own applications to events starting in the period, with what they brought."""
@@ -137,6 +141,7 @@ def cluster_events_table(scope: ReportScope):
     ],
     audiences=(STAFF, CLUSTER),
     position=70,
+    sheet=_("Partnership leads"),
 )
 def partnership_leads_table(scope: ReportScope):
     leads = PartnershipLead.objects.filter(created_at__date__gte=scope.date_from, created_at__date__lte=scope.date_to)
@@ -157,4 +162,87 @@ def partnership_leads_table(scope: ReportScope):
             lead.topic,
             lead.next_step,
             timezone.localtime(lead.created_at).date(),
+        )
+
+
+@register_table(
+    "event_participants",
+    _("Event participants and their delegates"),
+    columns=[
+        Column("event", _("Event")),
+        Column("kind", _("Kind")),
+        Column("starts", _("Starts"), "date"),
+        Column("country", _("Country")),
+        Column("cluster", _("Cluster")),
+        Column("status", _("Application")),
+        Column("delegate", _("Delegate")),
+        Column("role", pgettext_lazy("delegate", "Role")),
+        Column("attended", _("Attended"), "bool"),
+    ],
+    audiences=(STAFF,),
+    position=62,
+    sheet=_("Event participants"),
+)
+def event_participants_table(scope: ReportScope):
+    """Every application to an event starting in the period, one row per delegate (one row when it names none).
+
+    Two queries: the applications with their event, cluster and outcome, and their delegates.
+    """
+    participations = (
+        _participations_in_scope(scope)
+        .select_related("event", "cluster", "outcome")
+        .prefetch_related(Prefetch("delegates", queryset=Delegate.objects.order_by("position", "pk")))
+        .order_by("event__starts_at", "event__title", "event_id", "cluster__name", "pk")
+    )
+    for participation in participations:
+        event = participation.event
+        outcome = getattr(participation, "outcome", None)
+        common = (
+            event.title,
+            str(event.get_kind_display()),
+            timezone.localtime(event.starts_at).date(),
+            str(event.get_country_display()),
+            participation.cluster.name,
+            str(participation.get_status_display()),
+        )
+        attended = outcome.attended if outcome else None
+        for delegate in participation.delegates.all() or [None]:
+            yield (*common, delegate.full_name if delegate else "", delegate.role if delegate else "", attended)
+
+
+@register_table(
+    "funding_intents",
+    _("Funding intents"),
+    columns=[
+        Column("call", _("Funding call")),
+        Column("starts", _("Starts"), "date"),
+        Column("cluster", _("Cluster")),
+        Column("status", _("Status")),
+        Column("submitted_on", _("Application submitted on"), "date"),
+        Column("decided_on", _("Decision received on"), "date"),
+        Column("note", _("Note")),
+    ],
+    audiences=(STAFF,),
+    position=65,
+    sheet=_("Funding intents"),
+)
+def funding_intents_table(scope: ReportScope):
+    """Where each cluster stands with the funding calls starting in the period (one query)."""
+    intents = FundingIntent.objects.filter(
+        event__starts_at__date__gte=scope.date_from, event__starts_at__date__lte=scope.date_to
+    )
+    if scope.programme is not None:
+        intents = intents.filter(cluster__in=Agreement.objects.filter(programme=scope.programme).values("cluster"))
+    if scope.cluster is not None:
+        intents = intents.filter(cluster=scope.cluster)
+    intents = intents.select_related("event", "cluster").order_by("event__starts_at", "event__title", "cluster__name")
+    for intent in intents:
+        yield (
+            intent.event.title,
+            timezone.localtime(intent.event.starts_at).date(),
+            intent.cluster.name,
+            str(intent.get_status_display()),
+            intent.submitted_on,
+            intent.decided_on,
+            intent.note,
         )

@@ -22,12 +22,15 @@ How to add a table (e.g. in ``consultations/report_tables.py`` or
         ],
         audiences=("staff", "cluster"),   # weekly report / dashboard, and the cluster's monthly statement
         position=30,
+        sheet=_("By area"),                 # the XLSX sheet's name: at most 31 characters in every language
     )
     def consultations_by_area(scope):
         # One aggregate query, filtered by scope.date_from/date_to/programme/cluster.
         return [(row["cluster__name"], row["service_area__name"], row["requested"], row["held"]) for row in ...]
 
-A builder must run a fixed number of queries whatever the data size. The dashboard
+A builder must run a fixed number of queries whatever the data size. Figures are computed for the scope's
+period, counting a session or an event by its own date, never from today's running totals, so a report
+rebuilt later for the same period shows the same numbers. The dashboard
 shows every registered table with its downloads; charts read the tables by key.
 """
 
@@ -72,6 +75,7 @@ class Table:
     columns: list[Column]
     rows: list[tuple]
     notes: str = ""
+    sheet: str = ""  # a short name for the XLSX sheet (at most 31 characters); the title when empty
 
     def totals(self) -> dict[str, Decimal | int]:
         """Sums of the columns marked ``total``; empty when none are."""
@@ -102,17 +106,19 @@ class TableSpec:
     build_rows: Callable[[ReportScope], Iterable[tuple]]
     audiences: frozenset = field(default_factory=lambda: frozenset({STAFF}))
     position: int = 100
+    sheet: Any = ""
 
     def build(self, scope: ReportScope) -> Table:
-        return Table(self.key, str(self.title), list(self.columns), list(self.build_rows(scope)))
+        rows = list(self.build_rows(scope))
+        return Table(self.key, str(self.title), list(self.columns), rows, sheet=str(self.sheet or ""))
 
 
 _tables: dict[str, TableSpec] = {}
 
 
-def register_table(key: str, title, *, columns: Iterable[Column], audiences=(STAFF,), position: int = 100):
+def register_table(key: str, title, *, columns: Iterable[Column], audiences=(STAFF,), position: int = 100, sheet=""):
     def decorator(function):
-        _tables[key] = TableSpec(key, title, tuple(columns), function, frozenset(audiences), position)
+        _tables[key] = TableSpec(key, title, tuple(columns), function, frozenset(audiences), position, sheet)
         return function
 
     return decorator

@@ -1,4 +1,9 @@
-"""Tables to XLSX (one sheet per table, frozen header, typed cells) and CSV."""
+"""Tables to XLSX (one sheet per table, frozen header, typed cells) and CSV.
+
+XLSX cells hold real numbers and dates with number formats, so the spreadsheet program shows them with the
+reader's own decimal separator. CSV follows the language: in English comma-separated with "." decimals, in
+Lithuanian semicolon-separated with "," decimals, as a spreadsheet set up for Lithuanian reads it.
+"""
 
 import csv
 import datetime
@@ -6,6 +11,7 @@ import io
 import re
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -26,16 +32,30 @@ def _safe_text(value):
 
 
 def _cell_value(value, kind: str):
+    """A typed cell: numbers stay numbers (their number format shows them), never text."""
     value = _safe_text(value)
     if kind == "bool":
-        return _("yes") if value else _("no")
+        return None if value is None else (_("yes") if value else _("no"))
     if isinstance(value, Decimal):
         return float(value) if kind == "percent" else value
     return value
 
 
+SHEET_NAME_MAX = 31  # Excel's limit
+
+
+def _shorten(name: str, limit: int = SHEET_NAME_MAX) -> str:
+    """``name`` within ``limit`` characters, cut after a whole word with an ellipsis when it is longer."""
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") or name[: limit - 1]
+    return cut + "…"
+
+
 def _sheet_title(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]\*\?/\\:]", " ", title).strip()[:31] or "Sheet"
+    """A sheet's name: the table's short name (``register_table(sheet=...)``), without the characters Excel
+    refuses, within 31 characters, unique in the workbook."""
+    base = _shorten(re.sub(r"[\[\]\*\?/\\:]", " ", title).strip()) or "Sheet"
     candidate, n = base, 2
     while candidate.lower() in used:
         suffix = f" ({n})"
@@ -49,7 +69,7 @@ def workbook_bytes(tables: list[Table], *, title: str = "") -> bytes:
     workbook.remove(workbook.active)
     used: set[str] = set()
     for table in tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title, used))
+        sheet = workbook.create_sheet(_sheet_title(table.sheet or table.title, used))
         sheet.append([str(column.label) for column in table.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -59,7 +79,7 @@ def workbook_bytes(tables: list[Table], *, title: str = "") -> bytes:
         total = table.total_row()
         if total is not None:
             total[0] = _("Total")
-            sheet.append(total)
+            sheet.append([None if value == "" else value for value in total])
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
         for index, column in enumerate(table.columns, start=1):
@@ -83,27 +103,60 @@ def workbook_bytes(tables: list[Table], *, title: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def _csv_value(value, kind: str):
+# Languages whose spreadsheets write decimals with a comma, and so separate CSV fields with a semicolon.
+DECIMAL_COMMA_LANGUAGES = frozenset({"lt"})
+
+
+def csv_dialect() -> tuple[str, str]:
+    """(field separator, decimal separator) of CSV in the active language."""
+    if (get_language() or "").split("-")[0] in DECIMAL_COMMA_LANGUAGES:
+        return ";", ","
+    return ",", "."
+
+
+def _csv_number(value, kind: str, decimal: str) -> str:
+    """A number as plain digits (no thousands separator), hours with two decimals, a share in per cent with one."""
+    if kind == "percent":
+        text = f"{Decimal(str(value)) * 100:.1f}"
+    elif kind == "hours":
+        text = f"{Decimal(str(value)):.2f}"
+    else:
+        text = str(value)
+    return text.replace(".", decimal)
+
+
+def _csv_value(value, kind: str, decimal: str = "."):
     value = _safe_text(value)
     if kind == "bool":
-        return _("yes") if value else _("no")
+        return "" if value is None else (_("yes") if value else _("no"))
+    if value is None:
+        return ""
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if kind == "percent":
-        return f"{float(value) * 100:.1f}"
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return _csv_number(value, kind, decimal)
     return value
 
 
 def table_csv(table: Table) -> str:
-    """CSV with a header, the rows and the totals; the BOM lets spreadsheet programs detect UTF-8."""
+    """CSV with a header, the rows and the totals, in the active language's dialect (``csv_dialect``); the BOM
+    lets spreadsheet programs detect UTF-8."""
+    separator, decimal = csv_dialect()
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=separator)
     writer.writerow([str(column.label) for column in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_value(value, column.kind) for value, column in zip(row, table.columns, strict=True)])
+        writer.writerow(
+            [_csv_value(value, column.kind, decimal) for value, column in zip(row, table.columns, strict=True)]
+        )
     total = table.total_row()
     if total is not None:
-        total[0] = _("Total")
-        writer.writerow(total)
+        writer.writerow(
+            [_("Total")]
+            + [
+                _csv_value(value, column.kind, decimal)
+                for value, column in zip(total[1:], table.columns[1:], strict=True)
+            ]
+        )
     return buffer.getvalue()

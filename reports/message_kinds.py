@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import LabelRules
 from clusters.selectors import eligibility_gaps, road_cluster
+from inolink.formatting import decimal_number
 from inolink.ical import absolute_url
 from inolink.tables import CLUSTER, STAFF, build_tables
 from notifications.registry import MessageKind, register
@@ -48,7 +49,12 @@ def _summary(tables):
             {
                 "title": table.title,
                 "rows": len(table.rows),
-                "totals": [(column.label, totals[column.key]) for column in table.columns if column.key in totals],
+                # Written in the recipient's language, one decimal convention for every figure ("23,5" in Lithuanian).
+                "totals": [
+                    (column.label, decimal_number(totals[column.key]))
+                    for column in table.columns
+                    if column.key in totals
+                ],
             }
         )
     return summary

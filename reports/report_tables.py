@@ -1,17 +1,23 @@
 """The report tables whose data lives in the registry and the agreements: agreements, hours, labels, KPIs.
 
+Hours count by the sessions' own dates (``consultations.report_tables.period_hours``), not by the allocations'
+running totals, so these tables agree with the consultation tables for the same period and a report rebuilt
+later for a past period shows the same numbers.
+
 The consultation tables are in ``consultations/report_tables.py`` and the event tables in
 ``events/report_tables.py``; all of them register through ``inolink.tables``.
 """
 
-from django.db.models import Q, Sum
+from decimal import Decimal
+
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Programme
+from agreements.models import Agreement, Programme
 from clusters.models import LabelAward
-from consultations.models import HourAllocation, ServiceArea
-from consultations.selectors import agreements_with_usage
+from consultations.models import HourAllocation
+from consultations.report_tables import PeriodHours, period_hours
 from inolink.tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
 
@@ -27,37 +33,67 @@ def _agreements_in_scope(queryset, scope: ReportScope, prefix: str = ""):
     return queryset
 
 
+# The hours columns of every hours table: the same labels, so a reader compares them across sheets.
+def _hours_columns():
+    return [
+        Column("granted", _("Hours granted"), "hours", total=True),
+        Column("delivered", _("Hours delivered in the period"), "hours", total=True),
+        Column("held", _("Hours held by the period's bookings"), "hours", total=True),
+        Column("remaining", _("Hours remaining at the period's end"), "hours", total=True),
+    ]
+
+
+def _allocation_hours(allocations, usage: dict) -> tuple:
+    """(granted, delivered, held, remaining, delivered by the period's end) of allocations, from
+    ``period_hours``' figures."""
+    granted = delivered = held = remaining = delivered_to_end = Decimal("0")
+    for allocation in allocations:
+        hours = usage.get((allocation.agreement_id, allocation.service_area_id), PeriodHours())
+        granted += allocation.hours_granted
+        delivered += hours.delivered
+        held += hours.held
+        remaining += hours.remaining(allocation.hours_granted)
+        delivered_to_end += hours.delivered_to_end
+    return granted, delivered, held, remaining, delivered_to_end
+
+
+def _allocations_in_scope(scope: ReportScope):
+    return _agreements_in_scope(HourAllocation.objects.all(), scope, prefix="agreement__")
+
+
 @register_table(
     "agreements",
     _("Agreements"),
     columns=[
         Column("number", _("Agreement"), "code"),
         Column("cluster", _("Cluster")),
-        Column("status", _("Status")),
+        Column("status", _("Status at the period's end")),
         Column("starts_on", _("Period starts"), "date"),
         Column("ends_on", _("Period ends"), "date"),
-        Column("granted", _("Hours granted"), "hours", total=True),
-        Column("delivered", _("Hours delivered"), "hours", total=True),
-        Column("held", _("Hours held by bookings"), "hours", total=True),
-        Column("remaining", _("Hours remaining"), "hours", total=True),
+        *_hours_columns(),
     ],
     audiences=(STAFF, CLUSTER),
     position=10,
+    sheet=_("Agreements"),
 )
 def agreements_table(scope: ReportScope):
-    today = timezone.localdate()
-    for agreement in _agreements_in_scope(agreements_with_usage(), scope).order_by("cluster__name", "number"):
-        allocations = agreement.allocations.all()
+    """Each agreement running in the period, with its hours counted by the sessions' dates (``period_hours``)."""
+    on = min(scope.date_to, timezone.localdate())
+    usage = period_hours(scope)
+    agreements = (
+        _agreements_in_scope(Agreement.objects.all(), scope)
+        .select_related("cluster")
+        .prefetch_related("signatures", "allocations")
+        .order_by("cluster__name", "number")
+    )
+    for agreement in agreements:
         yield (
             agreement.number,
             agreement.cluster.name,
-            str(agreement.status_on(today).label),
+            str(agreement.status_on(on).label),
             agreement.starts_on,
             agreement.ends_on,
-            sum((a.hours_granted for a in allocations), 0),
-            sum((a.hours_delivered for a in allocations), 0),
-            sum((a.hours_held for a in allocations), 0),
-            sum((a.hours_remaining for a in allocations), 0),
+            *_allocation_hours(agreement.allocations.all(), usage)[:4],
         )
 
 
@@ -66,37 +102,23 @@ def agreements_table(scope: ReportScope):
     _("Consultancy hours by service area"),
     columns=[
         Column("area", _("Service area")),
-        Column("granted", _("Hours granted"), "hours", total=True),
-        Column("delivered", _("Hours delivered"), "hours", total=True),
-        Column("held", _("Hours held by bookings"), "hours", total=True),
-        Column("remaining", _("Hours remaining"), "hours", total=True),
-        Column("used", _("Used"), "percent"),
+        *_hours_columns(),
+        Column("used", _("Used by the period's end"), "percent"),
     ],
     audiences=(STAFF,),
     position=15,
+    sheet=_("Hours by area"),
 )
 def hours_by_service_area_table(scope: ReportScope):
     """The allocations in scope summed per service area: the programme's view of where the hours go."""
-    per_area = (
-        _agreements_in_scope(HourAllocation.objects.with_usage(), scope, prefix="agreement__")
-        .values("service_area_id", "service_area__name")
-        .annotate(
-            granted=Sum("hours_granted"),
-            delivered=Sum("hours_delivered"),
-            held=Sum("hours_held"),
-            remaining=Sum("hours_remaining"),
-        )
-        .order_by("service_area__position", "service_area__name")
-    )
-    for row in per_area:
-        yield (
-            ServiceArea.display_name(row["service_area__name"]),
-            row["granted"],
-            row["delivered"],
-            row["held"],
-            row["remaining"],
-            (row["delivered"] / row["granted"]) if row["granted"] else 0,
-        )
+    usage = period_hours(scope)
+    per_area = {}
+    for allocation in _allocations_in_scope(scope).select_related("service_area"):
+        per_area.setdefault(allocation.service_area, []).append(allocation)
+    for area in sorted(per_area, key=lambda a: (a.position, a.name)):
+        allocations = per_area[area]
+        granted, delivered, held, remaining, used = _allocation_hours(allocations, usage)
+        yield (str(area), granted, delivered, held, remaining, (used / granted) if granted else 0)
 
 
 @register_table(
@@ -106,32 +128,32 @@ def hours_by_service_area_table(scope: ReportScope):
         Column("cluster", _("Cluster")),
         Column("area", _("Service area")),
         Column("agreement", _("Agreement"), "code"),
-        Column("granted", _("Hours granted"), "hours", total=True),
-        Column("delivered", _("Hours delivered"), "hours", total=True),
-        Column("held", _("Hours held by bookings"), "hours", total=True),
-        Column("remaining", _("Hours remaining"), "hours", total=True),
-        Column("used", _("Used"), "percent"),
+        *_hours_columns(),
+        Column("used", _("Used by the period's end"), "percent"),
     ],
     audiences=(STAFF, CLUSTER),
     position=20,
+    sheet=_("Hours by cluster"),
 )
 def hours_by_area_table(scope: ReportScope):
+    usage = period_hours(scope)
     allocations = (
-        _agreements_in_scope(HourAllocation.objects.with_usage(), scope, prefix="agreement__")
+        _allocations_in_scope(scope)
         .select_related("agreement__cluster", "service_area")
         .order_by("agreement__cluster__name", "service_area__position", "agreement__number")
     )
     for allocation in allocations:
-        used = (allocation.hours_delivered / allocation.hours_granted) if allocation.hours_granted else 0
+        hours = usage.get((allocation.agreement_id, allocation.service_area_id), PeriodHours())
+        granted = allocation.hours_granted
         yield (
             allocation.agreement.cluster.name,
             str(allocation.service_area),
             allocation.agreement.number,
-            allocation.hours_granted,
-            allocation.hours_delivered,
-            allocation.hours_held,
-            allocation.hours_remaining,
-            used,
+            granted,
+            hours.delivered,
+            hours.held,
+            hours.remaining(granted),
+            (hours.delivered_to_end / granted) if granted else 0,
         )
 
 
@@ -150,6 +172,7 @@ def hours_by_area_table(scope: ReportScope):
     ],
     audiences=(STAFF,),
     position=40,
+    sheet=_("Label KPI"),
 )
 def label_kpi_table(scope: ReportScope):
     on = min(scope.date_to, timezone.localdate())
@@ -183,6 +206,7 @@ def label_kpi_table(scope: ReportScope):
     ],
     audiences=(STAFF, CLUSTER),
     position=50,
+    sheet=_("Labels"),
 )
 def labels_table(scope: ReportScope):
     awards = LabelAward.objects.filter(awarded_on__lte=scope.date_to, valid_until__gte=scope.date_from)

@@ -77,6 +77,34 @@ def planner(request):
     return render(request, "reports/planner.html", context)
 
 
+def _pace_sort(request) -> str:
+    """The sort asked for, when it is one of ``selectors.PACE_SORTS``; else the clusters behind first."""
+    sort = request.GET.get("sort")
+    return sort if sort in selectors.PACE_SORTS else "behind"
+
+
+@staff_required
+def hours_pace_latest(request):
+    """The navigation's link: the programme chosen (``?programme=``), else the latest one."""
+    programme = selectors.planner_programme(request.GET.get("programme"))
+    if programme is None:
+        raise Http404
+    return redirect(f"{reverse('reports:hours-pace', args=[programme.pk])}?sort={_pace_sort(request)}")
+
+
+@staff_required
+def hours_pace(request, pk: int):
+    """Who is behind: every programme cluster's hours against the time its agreement has run, and the chart."""
+    programme = selectors.planner_programmes().filter(pk=pk).first()
+    if programme is None:
+        raise Http404
+    context = {
+        **selectors.hours_pace(programme, sort=_pace_sort(request)),
+        "programmes": selectors.planner_programmes(),
+    }
+    return render(request, "reports/hours_pace.html", context)
+
+
 @staff_required
 def table_page(request, key: str):
     spec = _staff_table_spec(key)
@@ -88,10 +116,20 @@ def table_page(request, key: str):
     return render(request, "reports/table.html", context)
 
 
+def _refused(request, form: ReportFilterForm, table_title: str = ""):
+    """A download whose filter is invalid answers with the page's own messages (400), never with the default
+    calendar year as if the filter had been read."""
+    context = {"form": form, "query": query_without_page(request), "table_title": table_title}
+    return render(request, "reports/download_refused.html", context, status=400)
+
+
 @staff_required
 def table_download(request, key: str, fmt: str):
     spec = _staff_table_spec(key)
-    scope = _filters(request).scope()
+    form = _filters(request)
+    if form.is_bound and not form.is_valid():
+        return _refused(request, form, str(spec.title))
+    scope = form.scope()
     table = spec.build(scope)
     if fmt == "csv":
         response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
@@ -103,7 +141,10 @@ def table_download(request, key: str, fmt: str):
 
 @staff_required
 def workbook_download(request):
-    scope = _filters(request).scope()
+    form = _filters(request)
+    if form.is_bound and not form.is_valid():
+        return _refused(request, form)
+    scope = form.scope()
     tables = build_tables(scope, STAFF)
     response = HttpResponse(workbook_bytes(tables, title=_("InoLink programme report")), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename("report", scope, "xlsx")}"'

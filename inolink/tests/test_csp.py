@@ -81,6 +81,7 @@ def test_staff_pages_and_the_admin_comply(client):
     for url in [
         reverse("reports:dashboard"),
         reverse("reports:planner"),
+        reverse("reports:hours-pace", args=[agreement.programme.pk]),
         reverse("reports:table", args=["hours_by_area"]),
         reverse("admin:index"),
         reverse("admin:agreements_agreement_changelist"),

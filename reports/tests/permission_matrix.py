@@ -20,6 +20,13 @@ def table_page():
     return Case(kwargs={"key": "agreements"}, rightful=[StaffFactory()])
 
 
+@register("reports:hours-pace")
+def hours_pace():
+    from agreements.tests.factories import ProgrammeFactory
+
+    return Case(kwargs={"pk": ProgrammeFactory().pk}, rightful=[StaffFactory()])
+
+
 def _own_cluster_case():
     """A cluster's road and evidence pack: its managers and staff; another cluster's manager gets a 404."""
     manager = UserFactory()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from agreements.models import Programme
 from clusters.models import Cluster
 from consultations.models import Consultation
 from events.models import Event, Participation
@@ -88,6 +89,7 @@ def staff_pages():
     return [
         reverse("reports:dashboard"),
         reverse("reports:planner"),
+        reverse("reports:hours-pace", args=[Programme.objects.order_by("-starts_on").first().pk]),
         reverse("reports:table", args=["consultations_by_area"]),
         reverse("events:funding-table"),
         reverse("events:event-list"),
