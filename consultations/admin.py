@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from agreements.admin import AgreementAdmin as ProgrammeAgreementAdmin
 from agreements.models import Agreement
 from clusters.models import Cluster
-from inolink.admin import DropdownListFilter, PlainActionCheckboxMixin, SubquerySearchMixin
+from inolink.admin import DropdownListFilter, ExportListMixin, PlainActionCheckboxMixin, SubquerySearchMixin
 from inolink.forms import FreeTextField, HoursField
 from inolink.text_limits import max_length_of
 
@@ -28,6 +28,7 @@ from .models import (
     SessionOutcome,
     WeeklyAvailability,
 )
+from .resources import ConsultationResource, RatingResource, SessionOutcomeResource
 
 
 @admin.register(ServiceArea)
@@ -154,7 +155,8 @@ class ConsultationChangeList(ChangeList):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SubquerySearchMixin, PlainActionCheckboxMixin, SimpleHistoryAdmin):
+class ConsultationAdmin(ExportListMixin, SubquerySearchMixin, PlainActionCheckboxMixin, SimpleHistoryAdmin):
+    resource_classes = [ConsultationResource]
     list_display = ["topic", "cluster", "service_area", "expert", "starts_at", "hours", "status"]
     list_filter = [
         "status",
@@ -299,7 +301,8 @@ class OutcomeAdminForm(OutcomeForm):
 
 
 @admin.register(SessionOutcome)
-class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
+class SessionOutcomeAdmin(ExportListMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+    resource_classes = [SessionOutcomeResource]
     list_display = ["consultation", "cluster", "expert", "result", "hours_delivered", "created_at"]
     list_filter = [
         "result",
@@ -396,7 +399,8 @@ class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
+class RatingAdmin(ExportListMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+    resource_classes = [RatingResource]
     list_display = ["consultation", "cluster", "score", "rated_by", "created_at"]
     list_filter = [
         "score",
