@@ -16,7 +16,7 @@ from inolink.forms import FreeTextField, HoursField
 from inolink.text_limits import max_length_of
 
 from . import services
-from .forms import AvailabilityExceptionFormSet, OutcomeForm, WeeklyAvailabilityFormSet
+from .forms import AvailabilityExceptionFormSet, OutcomeForm, ReassignForm, WeeklyAvailabilityFormSet
 from .models import (
     AvailabilityException,
     CalendarFeed,
@@ -121,17 +121,6 @@ class AvailabilityExceptionAdmin(SimpleHistoryAdmin):
     list_select_related = ["expert__user"]
     autocomplete_fields = ["expert"]
     date_hierarchy = "date"
-
-
-class ReassignForm(forms.Form):
-    expert = forms.ModelChoiceField(label=_("New expert"), queryset=Expert.objects.none())
-
-    def __init__(self, *args, areas=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        experts = Expert.objects.filter(is_active=True).select_related("user")
-        for area in areas:
-            experts = experts.filter(service_areas=area)
-        self.fields["expert"].queryset = experts.distinct()
 
 
 class StatusChangeForm(forms.Form):

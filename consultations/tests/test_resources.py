@@ -40,7 +40,8 @@ def test_consultation_export_headers_are_translated(client):
     ConsultationFactory(status=Consultation.Status.CONFIRMED)
     [row] = csv_rows(export(client, "consultations_consultation", ConsultationResource))
     with translation.override("lt"):
-        header, status = str(ConsultationResource.fields["status"].column_name), str(Consultation.Status.CONFIRMED.label)
+        header = str(ConsultationResource.fields["status"].column_name)
+        status = str(Consultation.Status.CONFIRMED.label)
     assert header != "status"
     assert row[header] == status
 
