@@ -482,3 +482,16 @@ def test_sending_failed_messages_again_leaves_a_message_being_sent_to_its_sender
     assert being_sent.attempts == 1 and being_sent.next_attempt_at > timezone.now()  # its lease holds
     messages_send()
     assert recipients_of(mail.outbox) == [failed.recipient_email]
+
+
+def test_an_occasion_with_no_recipient_is_recorded_skipped_once_and_never_sent(ending_agreement):
+    """Issue 14: nothing reads as sent when nobody was told (a cluster without managers)."""
+    for _ in range(2):
+        assert message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="gap", recipients=[]) == []
+    [record] = OutgoingMessage.objects.filter(occasion="gap")
+    assert record.recipient is None and record.status == Status.SKIPPED
+    assert record.last_error.startswith("Nobody to tell")
+    messages_send()
+    record.refresh_from_db()
+    assert record.status == Status.SKIPPED and record.sent_at is None
+    assert mail.outbox == []
