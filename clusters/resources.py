@@ -99,6 +99,16 @@ class ClusterResource(ExportResource):
         )
 
 
+class YearWidget(widgets.IntegerWidget):
+    """A year; text that is not one is the row's error at the column (not a failure of the whole import)."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except (ArithmeticError, ValueError) as error:
+            raise ValueError(gettext("Write a year, e.g. 2010.")) from error
+
+
 class MembersWidget(widgets.Widget):
     """The members cell: organisations separated by ";", each "Name [organisation code]" (the code optional)."""
 
@@ -135,9 +145,7 @@ class ClusterRegistryResource(TranslatedHeadersMixin, resources.ModelResource):
         attribute="sector", column_name=_("sector"), widget=ChoiceWidget(Sector.choices), default=Sector.OTHER
     )
     region = fields.Field(attribute="region", column_name=_("region"), widget=ChoiceWidget(Region.choices))
-    founded_year = fields.Field(
-        attribute="founded_year", column_name=_("founding year"), widget=widgets.IntegerWidget()
-    )
+    founded_year = fields.Field(attribute="founded_year", column_name=_("founding year"), widget=YearWidget())
     website = fields.Field(attribute="website", column_name=_("website"), default="")
     email = fields.Field(attribute="email", column_name=_("contact email"), default="")
     phone = fields.Field(attribute="phone", column_name=_("contact phone"), default="")

@@ -1,7 +1,7 @@
 """Admin pieces the apps' staff screens share."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
@@ -144,6 +144,29 @@ class ImportExportListMixin(ImportMixin, ExportListMixin):
     errors (django-import-export's confirm step)."""
 
     formats = [XLSX, CSV]
+
+    def process_import(self, request, **kwargs):
+        # The confirm step's hidden fields come back from the browser: the package turns "format" and "resource"
+        # into list indexes and "import_file_name" into a file to read without checking them first.
+        data = request.POST
+        formats, resources = self.get_import_formats(), self.get_import_resource_classes(request)
+        valid = (
+            _index_below(data.get("format", ""), len(formats))
+            and (data.get("resource", "") == "" or _index_below(data.get("resource", ""), len(resources)))
+            and "\x00" not in data.get("import_file_name", "")
+        )
+        if valid:
+            try:
+                return super().process_import(request, **kwargs)
+            except (OSError, ValueError):
+                pass  # the uploaded file is gone or unreadable (the preview read it: it expired or was tampered)
+        self.message_user(request, gettext("The file to import is no longer there: upload it again."), messages.ERROR)
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+
+
+def _index_below(value: str, length: int) -> bool:
+    return value.isascii() and value.isdigit() and int(value) < length
 
 
 # --- Hostile input ------------------------------------------------------------------------------------------
