@@ -191,7 +191,15 @@ class EventFilter(DropdownListFilter):
 @admin.register(Participation)
 class ParticipationAdmin(ExportListMixin, SubquerySearchMixin, SimpleHistoryAdmin):
     resource_classes = [ParticipationResource]
-    list_display = ["cluster", "event", "status", "applied_at", "support_needed", "delegate_count", "decide_link"]
+    list_display = [
+        "cluster",
+        "event",
+        "status_label",
+        "applied_at",
+        "support_needed",
+        "delegate_count",
+        "decide_link",
+    ]
     list_filter = ["status", "support_needed", "event__kind", EventFilter]
     search_fields = ["cluster__name", "event__title"]
     list_select_related = ["cluster", "event"]
@@ -223,6 +231,10 @@ class ParticipationAdmin(ExportListMixin, SubquerySearchMixin, SimpleHistoryAdmi
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        return obj.status_display  # "Approved — event cancelled" when the event is off
 
     @admin.display(description=_("delegates"), ordering="delegates_total")
     def delegate_count(self, obj):

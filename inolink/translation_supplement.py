@@ -1,7 +1,8 @@
 """Lithuanian for the strings of Django and the packages we install that their own catalogues lack.
 
 Staff work in the admin every day, which Django, django-axes, django-otp, django-simple-history,
-django-celery-beat and django-import-export draw. Django's Lithuanian catalogue lags its English one by a few releases (the admin's
+django-celery-beat and django-import-export draw. Django's Lithuanian catalogue lags its English one by a few
+releases (the admin's
 "Show counts", its success messages, the calendar's month names) and the other packages ship no Lithuanian at
 all, so those strings would show in English. ``locale_supplement/`` carries their Lithuanian; it comes after
 ``locale/`` in LOCALE_PATHS, and Django merges it with every catalogue, the JavaScript one included.
