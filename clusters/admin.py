@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from inolink.admin import PlainActionCheckboxMixin
+from inolink.admin import ImportExportListMixin, PlainActionCheckboxMixin
 from inolink.forms import FreeTextField
 
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
     Organisation,
     month_start,
 )
+from .resources import ClusterRegistryResource, ClusterResource
 from .services import (
     benchmarking_plan_refusal,
     benchmarking_record_result,
@@ -80,7 +81,14 @@ class CurrentLabelFilter(admin.SimpleListFilter):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
+class ClusterAdmin(ImportExportListMixin, PlainActionCheckboxMixin, SimpleHistoryAdmin):
+    # The list exports with members, managers and labels; the national registry file imports with a preview.
+    def get_export_resource_classes(self, request):
+        return [ClusterResource]
+
+    def get_import_resource_classes(self, request):
+        return [ClusterRegistryResource]
+
     list_display = [
         "name",
         "company_code",

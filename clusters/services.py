@@ -16,6 +16,8 @@ from .models import (
     IndicatorArea,
     LabelAward,
     LabelRules,
+    Membership,
+    Organisation,
     month_start,
 )
 from .selectors import latest_bronze, month_label, road_cluster, silver_window
@@ -168,3 +170,38 @@ def eligibility_waiver_record(*, cluster: Cluster, criterion: str, reason: str, 
         defaults={"reason": reason.strip(), "waived_by": by, "waived_at": timezone.now()},
     )
     return waiver
+
+
+# --- The national registry's members, as an import file lists them ---------------------------------------------
+
+
+def registry_members_missing(*, cluster: Cluster, members: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (name, organisation code) pairs of ``members`` that are not yet members of ``cluster``: an organisation
+    is the same one when its Lithuanian code matches, or, without a code, its name (any case)."""
+    if cluster.pk is None:
+        return list(members)
+    present = Membership.objects.filter(cluster=cluster).values_list("organisation__name", "organisation__code")
+    codes = {code for _name, code in present if code}
+    names = {name.casefold() for name, code in present}
+    return [(name, code) for name, code in members if not (code in codes if code else name.casefold() in names)]
+
+
+def registry_members_add(*, cluster: Cluster, members: Iterable[tuple[str, str]]) -> int:
+    """Add the registry's ``members`` (name, organisation code) to ``cluster``; returns how many were added.
+
+    Idempotent: an organisation is found by its code (else by its name) before one is created, and a member
+    already listed is left as it is, so importing the same registry twice changes nothing. Members the file
+    does not list are kept (a registry file names who joined, staff remove who left)."""
+    added = 0
+    with transaction.atomic():
+        for name, code in registry_members_missing(cluster=cluster, members=members):
+            if code:
+                organisation, _created = Organisation.objects.get_or_create(
+                    country="LT", code=code, defaults={"name": name}
+                )
+            else:
+                organisation = Organisation.objects.filter(name__iexact=name, code="").first()
+                organisation = organisation or Organisation.objects.create(name=name, country="LT")
+            _membership, created = Membership.objects.get_or_create(cluster=cluster, organisation=organisation)
+            added += created
+    return added

@@ -11,12 +11,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from agreements.admin import AgreementAdmin as ProgrammeAgreementAdmin
 from agreements.models import Agreement
 from clusters.models import Cluster
-from inolink.admin import DropdownListFilter, PlainActionCheckboxMixin, SubquerySearchMixin
+from inolink.admin import DropdownListFilter, ExportListMixin, PlainActionCheckboxMixin, SubquerySearchMixin
 from inolink.forms import FreeTextField, HoursField
 from inolink.text_limits import max_length_of
 
 from . import services
-from .forms import AvailabilityExceptionFormSet, OutcomeForm, WeeklyAvailabilityFormSet
+from .forms import AvailabilityExceptionFormSet, OutcomeForm, ReassignForm, WeeklyAvailabilityFormSet
 from .models import (
     AvailabilityException,
     CalendarFeed,
@@ -28,6 +28,7 @@ from .models import (
     SessionOutcome,
     WeeklyAvailability,
 )
+from .resources import ConsultationResource, RatingResource, SessionOutcomeResource
 
 
 @admin.register(ServiceArea)
@@ -122,17 +123,6 @@ class AvailabilityExceptionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
 
 
-class ReassignForm(forms.Form):
-    expert = forms.ModelChoiceField(label=_("New expert"), queryset=Expert.objects.none())
-
-    def __init__(self, *args, areas=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        experts = Expert.objects.filter(is_active=True).select_related("user")
-        for area in areas:
-            experts = experts.filter(service_areas=area)
-        self.fields["expert"].queryset = experts.distinct()
-
-
 class StatusChangeForm(forms.Form):
     status = forms.ChoiceField(
         label=_("New status"), choices=[(status, status.label) for status in Consultation.STAFF_STATUSES]
@@ -154,7 +144,8 @@ class ConsultationChangeList(ChangeList):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SubquerySearchMixin, PlainActionCheckboxMixin, SimpleHistoryAdmin):
+class ConsultationAdmin(ExportListMixin, SubquerySearchMixin, PlainActionCheckboxMixin, SimpleHistoryAdmin):
+    resource_classes = [ConsultationResource]
     list_display = ["topic", "cluster", "service_area", "expert", "starts_at", "hours", "status"]
     list_filter = [
         "status",
@@ -299,7 +290,8 @@ class OutcomeAdminForm(OutcomeForm):
 
 
 @admin.register(SessionOutcome)
-class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
+class SessionOutcomeAdmin(ExportListMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+    resource_classes = [SessionOutcomeResource]
     list_display = ["consultation", "cluster", "expert", "result", "hours_delivered", "created_at"]
     list_filter = [
         "result",
@@ -396,7 +388,8 @@ class SessionOutcomeAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
+class RatingAdmin(ExportListMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+    resource_classes = [RatingResource]
     list_display = ["consultation", "cluster", "score", "rated_by", "created_at"]
     list_filter = [
         "score",

@@ -9,11 +9,20 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inolink.admin import KeyCheckedModelChoiceField
 from inolink.formatting import hours
 from inolink.forms import FreeTextField, HoursField, InlineSelect, LinkField, validate_utc_representable
 from inolink.text_limits import max_length_of
 
-from .models import AvailabilityException, Consultation, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
+from .models import (
+    AvailabilityException,
+    Consultation,
+    Expert,
+    Rating,
+    ServiceArea,
+    SessionOutcome,
+    WeeklyAvailability,
+)
 from .places import CITY_CHOICES
 from .selectors import BOOKING_LENGTHS, LAST_WEEK
 from .services import outcome_check
@@ -189,6 +198,36 @@ class OutcomeForm(NoTagHelperMixin, forms.ModelForm):
     def _post_clean(self):
         # The service validates against the consultation; the model's own full_clean would run before it exists.
         pass
+
+
+# The history keeps a change's reason in simple-history's history_change_reason, a varchar(100).
+STAFF_NOTE_MAX_LENGTH = 100
+
+
+class StaffOutcomeForm(OutcomeForm):
+    """The expert's outcome form for programme staff logging or correcting it on the expert's behalf: the same
+    fields and checks (areas optional, as in the admin), and a note on why, kept in the outcome's history."""
+
+    areas_required = False
+
+    note = FreeTextField(
+        label=_("Note for the history"),
+        max_length=STAFF_NOTE_MAX_LENGTH,
+        help_text=_("Why staff log or correct this outcome, e.g. “Expert sent the summary by email”."),
+    )
+
+
+class ReassignForm(NoTagHelperMixin, forms.Form):
+    """Staff hand a consultation to another active expert of its service area (``consultation_reassign``)."""
+
+    expert = KeyCheckedModelChoiceField(label=_("New expert"), queryset=Expert.objects.none())
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        experts = Expert.objects.filter(is_active=True).select_related("user")
+        for area in areas:
+            experts = experts.filter(service_areas=area)
+        self.fields["expert"].queryset = experts.distinct()
 
 
 class RatingForm(NoTagHelperMixin, forms.Form):

@@ -455,8 +455,9 @@ class Consultation(models.Model):
 
     def outcome_refusal(self, user=None, now: datetime.datetime | None = None) -> str | None:
         """The session's expert logs the outcome of a confirmed session once it has started, and edits it for
-        ``OUTCOME_EDIT_DAYS`` days (staff correct it always, in the admin)."""
-        if user is not None and user.pk != self.expert.user_id:
+        ``OUTCOME_EDIT_DAYS`` days. Programme staff log it on the expert's behalf and correct it at any time."""
+        by_staff = user is not None and user.is_staff
+        if user is not None and not by_staff and user.pk != self.expert.user_id:
             return gettext("Only the session's expert logs its outcome.")
         if not self.started_by(now):
             return gettext("The outcome can be logged once the session has started.")
@@ -464,7 +465,7 @@ class Consultation(models.Model):
             return gettext("Only a confirmed session has an outcome.")
         # Lists annotate ``has_outcome`` so that a row without one needs no query here.
         outcome = getattr(self, "outcome", None) if getattr(self, "has_outcome", True) else None
-        if outcome is not None and outcome.locked_by(now):
+        if outcome is not None and not by_staff and outcome.locked_by(now):
             return ngettext(
                 "The outcome was logged more than %(days)s day ago and is locked. Ask programme staff.",
                 "The outcome was logged more than %(days)s days ago and is locked. Ask programme staff.",

@@ -65,9 +65,15 @@ def sessions_of(expert: Expert):
     return Consultation.objects.filter(expert=expert)
 
 
+def is_programme_staff(user) -> bool:
+    return user.is_authenticated and user.is_staff
+
+
 def get_consultation_for(user, pk) -> Consultation:
-    """For reading: the cluster's manager or the session's expert."""
-    return get_object_or_404(consultation_detail_queryset(consultations_visible_to(user)), pk=int_or_404(pk))
+    """For reading: the cluster's manager, the session's expert, or programme staff (who act on any session:
+    an escalation's email and the admin's "view on site" lead here)."""
+    visible = Consultation.objects.all() if is_programme_staff(user) else consultations_visible_to(user)
+    return get_object_or_404(consultation_detail_queryset(visible), pk=int_or_404(pk))
 
 
 def get_consultation_for_manager(user, pk) -> Consultation:
@@ -78,3 +84,17 @@ def get_consultation_for_manager(user, pk) -> Consultation:
 def get_consultation_for_expert(user, pk) -> Consultation:
     """For the expert's actions: confirm, decline, outcome."""
     return get_object_or_404(consultation_detail_queryset(consultations_of_expert(user)), pk=int_or_404(pk))
+
+
+def get_consultation_for_outcome(user, pk) -> Consultation:
+    """For the outcome: the session's expert, or programme staff logging or correcting it on the expert's behalf."""
+    if is_programme_staff(user):
+        return get_object_or_404(consultation_detail_queryset(Consultation.objects.all()), pk=int_or_404(pk))
+    return get_consultation_for_expert(user, pk)
+
+
+def get_consultation_for_staff(user, pk) -> Consultation:
+    """For programme staff's actions on any consultation (reassigning it); 404 for everyone else."""
+    if not is_programme_staff(user):
+        raise Http404
+    return get_object_or_404(consultation_detail_queryset(Consultation.objects.all()), pk=int_or_404(pk))

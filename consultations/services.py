@@ -386,6 +386,7 @@ def _outcome_write(
     follow_up_actions: str,
     hours_delivered: Decimal | None,
     indicator_areas: Iterable[IndicatorArea],
+    note: str = "",
 ) -> SessionOutcome:
     """Write the outcome (with the indicator areas it served) and the consultation's status, recount the
     allocation's delivered hours, and tell the cluster (once: later edits hit the same occasion). The caller holds
@@ -399,6 +400,8 @@ def _outcome_write(
     outcome.recommendations = (recommendations or "").strip()
     outcome.follow_up_actions = (follow_up_actions or "").strip()
     outcome.hours_delivered = hours_delivered
+    # Staff writing on the expert's behalf say why; the note is kept with the change in the outcome's history.
+    outcome._change_reason = consultation._change_reason = note.strip() or None
     outcome.save()
     outcome.indicator_areas.set(indicator_areas)
     if consultation.status != result:
@@ -427,9 +430,10 @@ def outcome_save(
     follow_up_actions: str = "",
     hours_delivered: Decimal | None,
     indicator_areas: Iterable[IndicatorArea] = (),
+    note: str = "",
 ) -> SessionOutcome:
-    """The session's expert logs (or edits, for ``OUTCOME_EDIT_DAYS`` days) its outcome
-    (``Consultation.outcome_refusal``).
+    """The session's expert logs (or edits, for ``OUTCOME_EDIT_DAYS`` days) its outcome, or programme staff log
+    it on the expert's behalf with a ``note`` kept in the history (``Consultation.outcome_refusal``).
 
     Held: hours delivered as ``Consultation.accepts_hours_delivered`` allows. No-show: 0 hours. The
     allocation's delivered hours are recounted in the same transaction.
@@ -447,6 +451,7 @@ def outcome_save(
             follow_up_actions=follow_up_actions,
             hours_delivered=hours_delivered,
             indicator_areas=indicator_areas,
+            note=note,
         )
 
 
@@ -460,6 +465,7 @@ def outcome_correct(
     follow_up_actions: str = "",
     hours_delivered: Decimal | None,
     indicator_areas: Iterable[IndicatorArea] = (),
+    note: str = "",
 ) -> SessionOutcome:
     """Programme staff correct a logged outcome at any time; the same values are accepted as from the expert.
 
@@ -478,6 +484,7 @@ def outcome_correct(
             follow_up_actions=follow_up_actions,
             hours_delivered=hours_delivered,
             indicator_areas=indicator_areas,
+            note=note,
         )
 
 

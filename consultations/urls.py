@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/confirm/", views.consultation_confirm, name="consultation-confirm"),
     path("<int:pk>/decline/", views.consultation_decline, name="consultation-decline"),
     path("<int:pk>/outcome/", views.consultation_outcome, name="consultation-outcome"),
+    path("<int:pk>/reassign/", views.consultation_reassign, name="consultation-reassign"),
     path("my-sessions/", views.my_sessions, name="my-sessions"),
     path("my-sessions/all/", views.session_list, name="session-list"),
     path("availability/", views.availability, name="availability"),

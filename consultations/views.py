@@ -36,9 +36,11 @@ from .forms import (
     OutcomeForm,
     RatingForm,
     ReasonForm,
+    ReassignForm,
     RescheduleForm,
     SlotChoiceForm,
     SlotQueryForm,
+    StaffOutcomeForm,
     WeeklyAvailabilityFormSet,
 )
 from .models import OUTCOME_EDIT_DAYS, AvailabilityException, CalendarFeed, Consultation, Expert, WeeklyAvailability
@@ -48,6 +50,9 @@ from .permissions import (
     get_consultation_for,
     get_consultation_for_expert,
     get_consultation_for_manager,
+    get_consultation_for_outcome,
+    get_consultation_for_staff,
+    is_programme_staff,
     require_expert,
     sessions_of,
 )
@@ -297,6 +302,7 @@ def consultation_detail(request, pk):
     consultation = get_consultation_for(request.user, pk)
     is_manager = any(cluster.pk == consultation.cluster_id for cluster in managed_clusters_for(request))
     is_expert = consultation.expert.user_id == request.user.pk
+    is_staff = is_programme_staff(request.user)
     outcome = getattr(consultation, "outcome", None)
     rating = getattr(consultation, "rating", None)
     rebook_url = None
@@ -320,7 +326,41 @@ def consultation_detail(request, pk):
             "can_rate": is_manager and consultation.can_be_rated,
             "rating_form": RatingForm(),
             "history": consultation.history.select_related("history_user").order_by("-history_date")[:20],
+            "outcome_history": (
+                outcome.history.select_related("history_user").order_by("-history_date")[:20] if outcome else ()
+            ),
+            # Programme staff act on any session: log or correct its outcome, or hand it to another expert.
+            "is_staff": is_staff,
+            "staff_can_log_outcome": is_staff and consultation.outcome_refusal(request.user) is None,
+            "staff_can_reassign": is_staff and consultation.reassign_refusal() is None,
         },
+    )
+
+
+@login_required
+def consultation_reassign(request, pk):
+    """Programme staff hand an upcoming consultation to another expert of its area (``consultation_reassign``)."""
+    consultation = get_consultation_for_staff(request.user, pk)
+    refusal = consultation.reassign_refusal()
+    form = ReassignForm(submitted_data(request), areas=[consultation.service_area])
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            services.consultation_reassign(
+                consultation=consultation, expert=form.cleaned_data["expert"], by=request.user
+            )
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The consultation is with %(expert)s now; they were asked to confirm it.")
+                % {"expert": form.cleaned_data["expert"]},
+            )
+            return redirect(consultation)
+    return render(
+        request,
+        "consultations/consultation_reassign.html",
+        {"consultation": consultation, "form": form, "refusal": refusal},
     )
 
 
@@ -508,10 +548,13 @@ def consultation_decline(request, pk):
 
 @login_required
 def consultation_outcome(request, pk):
-    consultation = get_consultation_for_expert(request.user, pk)
+    """The session's expert logs its outcome; programme staff log or correct it on the expert's behalf, with a
+    note, through the same services (``outcome_save``, ``outcome_correct`` for one already logged)."""
+    consultation = get_consultation_for_outcome(request.user, pk)
+    by_staff = is_programme_staff(request.user) and consultation.expert.user_id != request.user.pk
     outcome = getattr(consultation, "outcome", None)
     refusal = consultation.outcome_refusal(request.user)
-    form = OutcomeForm(
+    form = (StaffOutcomeForm if by_staff else OutcomeForm)(
         submitted_data(request),
         instance=outcome,
         initial=None if outcome else {"hours_delivered": consultation.hours},
@@ -519,10 +562,16 @@ def consultation_outcome(request, pk):
     )
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
-            services.outcome_save(consultation=consultation, by=request.user, **form.cleaned_data)
+            if by_staff and outcome is not None:
+                services.outcome_correct(outcome=outcome, by=request.user, **form.cleaned_data)
+            else:
+                services.outcome_save(consultation=consultation, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
+            if by_staff:
+                messages.success(request, _("The outcome is saved on the expert's behalf, with your note."))
+                return redirect(consultation)
             messages.success(
                 request,
                 ngettext(
@@ -541,6 +590,7 @@ def consultation_outcome(request, pk):
             "form": form,
             "outcome": outcome,
             "refusal": refusal,
+            "by_staff": by_staff,
         },
     )
 

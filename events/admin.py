@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from inolink.admin import DropdownListFilter, SubquerySearchMixin
+from inolink.admin import DropdownListFilter, ExportListMixin, SubquerySearchMixin
 from inolink.forms import attach_service_errors
 
 from . import services
 from .forms import DecisionActionForm, DecisionForm, EventCancelForm
 from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
+from .resources import FundingIntentResource, OutcomeResource, ParticipationResource, PartnershipLeadResource
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -188,8 +189,17 @@ class EventFilter(DropdownListFilter):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
-    list_display = ["cluster", "event", "status", "applied_at", "support_needed", "delegate_count", "decide_link"]
+class ParticipationAdmin(ExportListMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+    resource_classes = [ParticipationResource]
+    list_display = [
+        "cluster",
+        "event",
+        "status_label",
+        "applied_at",
+        "support_needed",
+        "delegate_count",
+        "decide_link",
+    ]
     list_filter = ["status", "support_needed", "event__kind", EventFilter]
     search_fields = ["cluster__name", "event__title"]
     list_select_related = ["cluster", "event"]
@@ -221,6 +231,10 @@ class ParticipationAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        return obj.status_display  # "Approved — event cancelled" when the event is off
 
     @admin.display(description=_("delegates"), ordering="delegates_total")
     def delegate_count(self, obj):
@@ -342,7 +356,8 @@ class PartnershipLeadInline(admin.TabularInline):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(SimpleHistoryAdmin):
+class OutcomeAdmin(ExportListMixin, SimpleHistoryAdmin):
+    resource_classes = [OutcomeResource]
     list_display = ["cluster", "event", "attended", "contacts_made", "lead_count", "reported_by", "reported_at"]
     list_filter = ["attended", "participation__event", "participation__cluster"]
     search_fields = ["participation__cluster__name", "participation__event__title", "notes"]
@@ -374,7 +389,8 @@ class OutcomeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartnershipLead)
-class PartnershipLeadAdmin(SimpleHistoryAdmin):
+class PartnershipLeadAdmin(ExportListMixin, SimpleHistoryAdmin):
+    resource_classes = [PartnershipLeadResource]
     list_display = ["organisation", "country", "topic", "next_step", "cluster", "event"]
     list_filter = ["country", "outcome__participation__cluster", "outcome__participation__event"]
     search_fields = ["organisation", "topic", "outcome__participation__cluster__name"]
@@ -397,7 +413,8 @@ class PartnershipLeadAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FundingIntent)
-class FundingIntentAdmin(SimpleHistoryAdmin):
+class FundingIntentAdmin(ExportListMixin, SimpleHistoryAdmin):
+    resource_classes = [FundingIntentResource]
     list_display = ["event", "cluster", "status", "submitted_on", "decided_on", "updated_by", "updated_at"]
     list_filter = ["status", "event"]
     search_fields = ["cluster__name", "event__title"]

@@ -94,11 +94,15 @@ register(
 
 
 def decision_notify(decision: Decision) -> list[int]:
-    """Record the decision's email to the cluster's managers and mark it notified; inside its transaction."""
+    """Record the decision's email to the cluster's managers and mark it notified; inside its transaction.
+
+    A cluster with nobody to tell (no manager account) is not marked notified: the outbox keeps a skipped
+    record of the gap, and staff see it on their to-do list."""
     kind = "event_promoted" if decision.kind == Decision.Kind.PROMOTED else "event_decision"
     ids = message_enqueue(kind=kind, obj=decision, occasion="decision")
-    decision.notified_at = timezone.now()
-    decision.save(update_fields=["notified_at"])
+    if ids:
+        decision.notified_at = timezone.now()
+        decision.save(update_fields=["notified_at"])
     return ids
 
 

@@ -359,6 +359,14 @@ class Participation(models.Model):
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
 
+    @property
+    def status_display(self) -> str:
+        """The status as staff read it: a live application to a cancelled event says that the event is off
+        ("Approved — event cancelled"), not "Approved" as if nothing happened."""
+        if self.is_live and self.event.status == EventStatus.CANCELLED:
+            return _("%(status)s — event cancelled") % {"status": self.get_status_display()}
+        return self.get_status_display()
+
     def withdrawal_refusal(self, now: datetime.datetime | None = None) -> str | None:
         """Why the cluster cannot withdraw the application now, or None: a live one can be, until the event starts."""
         if self.status == self.Status.WITHDRAWN:

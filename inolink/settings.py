@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_celery_beat",
+    "import_export",
     "accounts.apps.SignInAttemptsConfig",  # django-axes
     "django_otp",
     "accounts.apps.AuthenticatorDevicesConfig",  # django-otp's TOTP devices

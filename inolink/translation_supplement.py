@@ -1,7 +1,8 @@
 """Lithuanian for the strings of Django and the packages we install that their own catalogues lack.
 
-Staff work in the admin every day, which Django, django-axes, django-otp, django-simple-history and
-django-celery-beat draw. Django's Lithuanian catalogue lags its English one by a few releases (the admin's
+Staff work in the admin every day, which Django, django-axes, django-otp, django-simple-history,
+django-celery-beat and django-import-export draw. Django's Lithuanian catalogue lags its English one by a few
+releases (the admin's
 "Show counts", its success messages, the calendar's month names) and the other packages ship no Lithuanian at
 all, so those strings would show in English. ``locale_supplement/`` carries their Lithuanian; it comes after
 ``locale/`` in LOCALE_PATHS, and Django merges it with every catalogue, the JavaScript one included.
@@ -85,6 +86,7 @@ def sources() -> list[Source]:
         Source(_package_dir("django_otp") / "locale", "de"),
         Source(_package_dir("simple_history") / "locale", "de"),
         Source(_package_dir("django_celery_beat") / "locale", "de"),
+        Source(_package_dir("import_export") / "locale", "de"),  # the admin's export and import pages
     ]
     return found
 

@@ -1,5 +1,9 @@
+import datetime
+import re
+
 from celery.schedules import ParseException
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +14,25 @@ from django_celery_beat.models import CrontabSchedule
 from .models import OutgoingMessage
 from .registry import all_kinds, get_kind
 from .services import messages_retry
+
+# A service's dedup key ends in the moment it was made ("requested-20261204T135011.735952"); staff read the words
+# and the moment in Vilnius time ("requested 2026-12-04 15:50").
+_STAMP = re.compile(r"(\d{8}T\d{4}(?:\d{2})?)(?:\.\d+)?")
+_WORD_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z0-9])")
+
+
+def occasion_text(occasion: str) -> str:
+    """An occasion key as words and a readable moment; the key itself stays searchable and on the detail page."""
+
+    def moment(match):
+        try:
+            pattern = "%Y%m%dT%H%M%S" if len(match[1]) == 15 else "%Y%m%dT%H%M"
+            stamp = datetime.datetime.strptime(match[1], pattern).replace(tzinfo=datetime.UTC)
+        except ValueError:
+            return match[0]
+        return f"{timezone.localtime(stamp):%Y-%m-%d %H:%M}"
+
+    return _WORD_HYPHEN.sub(" ", _STAMP.sub(moment, occasion))
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -29,7 +52,7 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
         "status_badge",
         "kind_label",
         "recipient_email",
-        "occasion",
+        "occasion_display",
         "attempts",
         "error_excerpt",
         "created_at",
@@ -83,6 +106,10 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
     def status_badge(self, obj):
         # The word is always shown; the colour only repeats it (no inline styles: CSP-ready).
         return format_html('<span class="msg-status msg-status-{}">{}</span>', obj.status, obj.get_status_display())
+
+    @admin.display(description=_("occasion"), ordering="occasion")
+    def occasion_display(self, obj):
+        return occasion_text(obj.occasion)
 
     @admin.display(description=_("last error"))
     def error_excerpt(self, obj):

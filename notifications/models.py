@@ -56,6 +56,14 @@ class OutgoingMessage(models.Model):
                 fields=["kind", "content_type", "object_id", "recipient", "occasion"],
                 name="notifications_one_message_per_occasion",
             ),
+            # The record of an occasion nobody could be told of (no recipient, no address): one, like the others
+            # (a NULL recipient is distinct from every other NULL in the constraint above). A deleted recipient's
+            # messages keep their address, so they never meet this condition.
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "occasion"],
+                condition=Q(recipient__isnull=True, recipient_email=""),
+                name="notifications_one_unaddressed_per_occasion",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False), name="notifications_sent_has_sent_at"
             ),

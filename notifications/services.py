@@ -77,6 +77,9 @@ def dispatch_task(task, *args) -> None:
         logger.exception("Could not enqueue %s%r; the next sweep will do it.", task.name, args)
 
 
+NOBODY = "Nobody to tell: no one receives this message (e.g. the cluster has no manager account)."
+
+
 def _skip_reason(user) -> str:
     if user is None:
         return "The recipient no longer exists."
@@ -99,8 +102,10 @@ def messages_create(*, kind: str, rows: Iterable[tuple]) -> int:
     """Insert the messages for many (obj, recipients, occasion, context) rows; existing ones are left alone.
 
     A recipient who cannot receive email (inactive, no address) gets a ``skipped``
-    record with the reason, logged, so staff can see why nobody was told. Returns
-    the number of rows offered (existing ones included).
+    record with the reason, logged, so staff can see why nobody was told; so does an
+    occasion with no recipient at all (a cluster without a manager account), as one
+    ``skipped`` record without a recipient (``NOBODY``): nothing reads as told when
+    nobody was. Returns the number of rows offered (existing ones included).
     """
     spec = get_kind(kind)
     records = []
@@ -108,7 +113,23 @@ def messages_create(*, kind: str, rows: Iterable[tuple]) -> int:
         row = _Row(*row)
         content_type = ContentType.objects.get_for_model(row.obj)
         seen = set()
-        for user in row.recipients:
+        recipients = list(row.recipients)
+        if not recipients:
+            logger.warning("Not sending %s about %s #%s: %s", kind, spec.model, row.obj.pk, NOBODY)
+            records.append(
+                OutgoingMessage(
+                    kind=kind,
+                    content_type=content_type,
+                    object_id=row.obj.pk,
+                    recipient=None,
+                    language=settings.LANGUAGE_CODE,
+                    occasion=row.occasion,
+                    context=row.context or {},
+                    status=OutgoingMessage.Status.SKIPPED,
+                    last_error=NOBODY,
+                )
+            )
+        for user in recipients:
             if user.pk in seen:
                 continue
             seen.add(user.pk)

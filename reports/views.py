@@ -16,6 +16,7 @@ from inolink.tables import STAFF, TableSpec, build_tables, get_table_spec
 from . import selectors
 from .exports import XLSX_CONTENT_TYPE, table_csv, workbook_bytes
 from .forms import BenchmarkingPlanForm, ReportFilterForm
+from .todo import staff_todo
 
 TABLE_PAGE_ROWS = 50
 
@@ -44,7 +45,13 @@ def _staff_table_spec(key: str) -> TableSpec:
 def dashboard(request):
     form = _filters(request)
     scope = form.scope()
-    context = {"form": form, "scope": scope, "query": query_without_page(request), **selectors.dashboard(scope)}
+    context = {
+        "form": form,
+        "scope": scope,
+        "query": query_without_page(request),
+        "todo": staff_todo(),
+        **selectors.dashboard(scope),
+    }
     return render(request, "reports/dashboard.html", context)
 
 

@@ -1,6 +1,6 @@
 """Permission-matrix entries of consultations (see inolink/tests/matrix.py)."""
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import StaffFactory, UserFactory
 from clusters.tests.factories import ClusterFactory
 from consultations.models import Consultation
 from consultations.tests.factories import ConsultationFactory, ExpertFactory, SessionOutcomeFactory, local_at
@@ -39,7 +39,9 @@ def expert_case(**fields):
 
 @register("consultations:consultation-detail")
 def consultation_detail():
-    return manager_and_expert_case()
+    case = manager_and_expert_case()
+    case.rightful.append(StaffFactory())  # staff open any session (the escalation email, "view on site")
+    return case
 
 
 @register("consultations:consultation-ics")
@@ -87,4 +89,14 @@ def consultation_decline():
 
 @register("consultations:consultation-outcome")
 def consultation_outcome():
-    return expert_case(starts_at=local_at(-1, 10), status=Consultation.Status.CONFIRMED)
+    case = expert_case(starts_at=local_at(-1, 10), status=Consultation.Status.CONFIRMED)
+    case.rightful.append(StaffFactory())  # staff log or correct it on the expert's behalf
+    return case
+
+
+@register("consultations:consultation-reassign")
+def consultation_reassign():
+    case = expert_case(starts_at=local_at(5, 10))
+    case.wrong["the session's own expert"] = case.rightful.pop()
+    case.rightful = [StaffFactory()]  # reassigning is programme staff's alone
+    return case

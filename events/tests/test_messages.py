@@ -208,3 +208,19 @@ def test_outcome_request_sweep_query_count_is_fixed(count):
     print(f"outcome request sweep reads at {count} applications: {len(_reads(queries))}")
     if ("outcome", 5) in SWEEP_QUERIES and ("outcome", 50) in SWEEP_QUERIES:
         assert SWEEP_QUERIES[("outcome", 5)] == SWEEP_QUERIES[("outcome", 50)], SWEEP_QUERIES
+
+
+def test_a_promotion_with_nobody_to_tell_is_not_marked_notified_and_the_gap_is_kept():
+    """Issue 14: a waitlist promotion to a cluster without a manager account read as notified."""
+    event = EventFactory(places=1)
+    taken = ParticipationFactory(event=event, status=Participation.Status.APPROVED)
+    waiting = ParticipationFactory(
+        event=event, cluster=ClusterFactory(managers=[]), status=Participation.Status.WAITLISTED
+    )
+    services.participation_withdraw(participation=taken, user=UserFactory())
+    promotion = Decision.objects.get(participation=waiting, kind=Decision.Kind.PROMOTED)
+    assert promotion.notified_at is None
+    assert _send() == []
+    [record] = OutgoingMessage.objects.filter(kind="event_promoted")
+    assert record.recipient is None and record.status == OutgoingMessage.Status.SKIPPED
+    assert "Nobody to tell" in record.last_error

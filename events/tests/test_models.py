@@ -401,3 +401,15 @@ def test_a_promoted_application_no_longer_holds_a_place_on_the_waiting_list():
 def test_an_outcome_is_named_after_its_application():
     outcome = OutcomeFactory()
     assert str(outcome) == str(outcome.participation)
+
+
+def test_a_live_application_to_a_cancelled_event_says_so():
+    from events.models import Event, Participation
+    from events.tests.factories import EventFactory, ParticipationFactory
+
+    participation = ParticipationFactory(status=Participation.Status.APPROVED, event=EventFactory())
+    assert participation.status_display == "Approved"
+    participation.event.status = Event.Status.CANCELLED
+    assert participation.status_display == "Approved — event cancelled"
+    participation.status = Participation.Status.REJECTED
+    assert participation.status_display == "Rejected"

@@ -185,7 +185,11 @@ def test_withdrawing_an_approved_place_promotes_the_first_on_the_waiting_list():
     event = EventFactory(places=1)
     staff = StaffFactory()
     approved = ParticipationFactory(event=event, status=Participation.Status.APPROVED)
-    later, first = ParticipationFactory(event=event), ParticipationFactory(event=event)
+    # The first has a manager to tell (a promotion with nobody to tell is not marked notified: test_messages).
+    later, first = (
+        ParticipationFactory(event=event),
+        ParticipationFactory(event=event, cluster=ClusterFactory(managers=[UserFactory()])),
+    )
     services.participation_decide(participation=first, kind=Decision.Kind.WAITLISTED, user=staff)
     services.participation_decide(participation=later, kind=Decision.Kind.WAITLISTED, user=staff)
 

@@ -47,3 +47,12 @@ def test_default_periodic_tasks_exist_and_the_command_keeps_staff_edits(db):
 
     assert PeriodicTask.objects.filter(name="Send due messages").count() == 1
     assert PeriodicTask.objects.get(name="Weekly programme report").enabled is False
+
+
+def test_an_occasion_key_reads_as_words_and_a_vilnius_moment():
+    from notifications.admin import occasion_text
+
+    assert occasion_text("requested-20261204T135011.735952") == "requested 2026-12-04 15:50"
+    assert occasion_text("reminder-20261204T1350") == "reminder 2026-12-04 15:50"
+    assert occasion_text("outcome-overdue-2") == "outcome overdue 2"
+    assert occasion_text("month-2026-11") == "month 2026-11"

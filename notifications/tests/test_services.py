@@ -490,3 +490,16 @@ def test_a_message_reads_as_kind_address_and_occasion_or_the_recipients_id_witho
     assert str(message) == "agreement_ending → person@example.com (ends-2026-12-31)"
     message.recipient_email = ""
     assert str(message) == f"agreement_ending → {user.pk} (ends-2026-12-31)"
+
+
+def test_an_occasion_with_no_recipient_is_recorded_skipped_once_and_never_sent(ending_agreement):
+    """Issue 14: nothing reads as sent when nobody was told (a cluster without managers)."""
+    for _ in range(2):
+        assert message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="gap", recipients=[]) == []
+    [record] = OutgoingMessage.objects.filter(occasion="gap")
+    assert record.recipient is None and record.status == Status.SKIPPED
+    assert record.last_error.startswith("Nobody to tell")
+    messages_send()
+    record.refresh_from_db()
+    assert record.status == Status.SKIPPED and record.sent_at is None
+    assert mail.outbox == []
