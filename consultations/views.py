@@ -160,7 +160,8 @@ def book_slots(request):
         shown, per_day = list(expert_page), SLOTS_PER_DAY
     slots = free_slots(shown, first_day=first_day, days=SLOT_DAYS, length=length, per_day=per_day)
     status = services.booking_status(cluster, area, length)
-    here = {"area": area.code, "length": length, "page": page_number}
+    rebook = _rebook_source(request, request.GET.get("rebook"))
+    here = {"area": area.code, "length": length, "page": page_number, "rebook": rebook.pk if rebook else None}
     return render(
         request,
         "consultations/book_slots.html",
@@ -177,12 +178,27 @@ def book_slots(request):
             "has_agreement": status.has_agreement,
             "booking_refusal": status.refusal,
             "slot_url": reverse("consultations:book-new"),
-            "slot_query": _query(area=area.code, length=length),
+            "slot_query": _query(area=area.code, length=length, rebook=here["rebook"]),
             "expert_week_query": _query(**here, week=week),
             "length_options": BOOKING_LENGTHS,
             **_week_links(week, **here, expert=focus.pk if focus else None),
         },
     )
+
+
+def _rebook_source(request, pk) -> Consultation | None:
+    """The declined consultation a manager books again (its topic, agenda and place fill the new booking), if it is
+    one of their clusters' own; anything else is ignored."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**31:
+        return None
+    return consultations_managed_in(request).filter(pk=pk).first()
+
+
+REBOOK_FIELDS = ("topic", "agenda", "format", "city", "address", "meeting_url")
 
 
 def _expert_or_none(pk):
@@ -209,12 +225,15 @@ def book_new(request):
         if not choice.is_valid():
             messages.warning(request, _("That slot could not be read. Please pick one of the free slots."))
             return redirect(f"{reverse('consultations:book-slots')}?area={area.code}")
+        rebook = _rebook_source(request, request.GET.get("rebook"))
         form = BookingForm(
             initial={
                 "expert": choice.cleaned_data["expert"],
                 "starts_at": timezone.localtime(choice.cleaned_data["start"]).strftime("%Y-%m-%dT%H:%M"),
                 "hours": str(choice.cleaned_data["length"]),
                 "format": "onsite",
+                # "Book another time" after a decline keeps what the cluster wrote the first time.
+                **({name: getattr(rebook, name) for name in REBOOK_FIELDS} if rebook else {}),
             }
         )
     expert = _expert_or_none(form["expert"].value())
@@ -316,7 +335,9 @@ def consultation_detail(request, pk):
     rebook_url = None
     if is_manager and consultation.offers_rebooking:
         # Step 2 of booking, in the same area and length: the decline left the cluster to pick another time.
-        query = _query(area=consultation.service_area.code, length=consultation.hours.normalize())
+        query = _query(
+            area=consultation.service_area.code, length=consultation.hours.normalize(), rebook=consultation.pk
+        )
         rebook_url = f"{reverse('consultations:book-slots')}?{query}"
     return render(
         request,
