@@ -1,6 +1,7 @@
 """Issue 16 pages: the detail page's history and answers, proposing another time, editing details, extra hours."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -106,10 +107,13 @@ def held_with_extra(world) -> SessionOutcome:
 
 def test_the_manager_sees_the_difference_and_accepts(client, world):
     outcome = held_with_extra(world)
+    world.manager.language = "en"
+    world.manager.save()
     client.force_login(world.manager)
-    html = page(client, outcome.consultation)
+    # Hours are written with a no-break space ("2.5\u00a0h"); compare them as plain text.
+    html = re.sub(r"\s+", " ", page(client, outcome.consultation).replace("&#x27;", "'").replace("&nbsp;", " "))
     assert "Logged 2.5 h on a booking of 2 h (0.5 h more)" in html
-    assert "counted toward the cluster&#x27;s hours: 2 h" in html
+    assert "counted toward the cluster's hours: 2 h" in html
     client.post(reverse("consultations:extra-hours-accept", args=[outcome.consultation_id]))
     assert SessionOutcome.objects.get(pk=outcome.pk).extra_status == ExtraHours.ACCEPTED
 
