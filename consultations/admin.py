@@ -21,6 +21,7 @@ from .models import (
     AvailabilityException,
     CalendarFeed,
     Consultation,
+    ConsultationChange,
     Expert,
     HourAllocation,
     Rating,
@@ -143,6 +144,23 @@ class ConsultationChangeList(ChangeList):
         super().get_results(request)
 
 
+class ConsultationChangeInline(admin.TabularInline):
+    """Who moved or corrected the booking, in which role, why, and the times before and after (read only)."""
+
+    model = ConsultationChange
+    fields = ["created_at", "kind", "by", "role", "old_starts_at", "new_starts_at", "fields_changed", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(ExportListMixin, SubquerySearchMixin, PlainActionCheckboxMixin, SimpleHistoryAdmin):
     resource_classes = [ConsultationResource]
@@ -192,6 +210,7 @@ class ConsultationAdmin(ExportListMixin, SubquerySearchMixin, PlainActionCheckbo
     # managers' reschedule), so the overlap and hours rules always apply; staff may edit the rest.
     scheduling_fields = ["cluster", "agreement", "service_area", "expert", "booked_by", "starts_at", "ends_at", "hours"]
     actions = ["reassign", "change_status"]
+    inlines = [ConsultationChangeInline]
 
     def get_changelist(self, request, **kwargs):
         return ConsultationChangeList
@@ -289,11 +308,28 @@ class OutcomeAdminForm(OutcomeForm):
         super().__init__(*args, instance=instance, consultation=instance.consultation, **kwargs)
 
 
+class ExtraHoursDecisionForm(forms.Form):
+    decision = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("The extra hours count")), ("0", _("The extra hours do not count"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = FreeTextField(
+        label=_("Reason"),
+        max_length=max_length_of(SessionOutcome, "extra_decision_note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The expert and the cluster's managers receive it by email."),
+    )
+
+
 @admin.register(SessionOutcome)
 class SessionOutcomeAdmin(ExportListMixin, SubquerySearchMixin, SimpleHistoryAdmin):
     resource_classes = [SessionOutcomeResource]
-    list_display = ["consultation", "cluster", "expert", "result", "hours_delivered", "created_at"]
+    list_display = ["consultation", "cluster", "expert", "result", "hours_delivered", "extra_status", "created_at"]
+    actions = ["decide_extra_hours"]
     list_filter = [
+        "extra_status",
         "result",
         "consultation__service_area",
         expert_filter("consultation__expert_id"),
@@ -311,10 +347,64 @@ class SessionOutcomeAdmin(ExportListMixin, SubquerySearchMixin, SimpleHistoryAdm
         "follow_up_actions",
         "hours_delivered",
         "indicator_areas",
+        "extra_status",
+        "extra_due_at",
+        "extra_dispute_reason",
+        "extra_decision_note",
+        "extra_decided_by",
         "created_at",
         "updated_at",
     ]
-    readonly_fields = ["consultation", "created_at", "updated_at"]
+    # Extra hours are decided only through the "decide on the extra hours" action (outcome_extra_resolve).
+    readonly_fields = [
+        "consultation",
+        "extra_status",
+        "extra_due_at",
+        "extra_dispute_reason",
+        "extra_decision_note",
+        "extra_decided_by",
+        "created_at",
+        "updated_at",
+    ]
+
+    @admin.action(description=_("Decide on the extra hours (with a reason sent to both sides)"))
+    def decide_extra_hours(self, request, queryset):
+        """Staff settle disputed (or still open) extra hours through ``services.outcome_extra_resolve``."""
+        outcomes = list(queryset.select_related("consultation__cluster", "consultation__expert__user"))
+        form = ExtraHoursDecisionForm(request.POST if "apply" in request.POST else None)
+        if "apply" not in request.POST or not form.is_valid():
+            return render(
+                request,
+                "admin/consultations/sessionoutcome/decide_extra_hours.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Decide on extra hours"),
+                    "outcomes": outcomes,
+                    "form": form,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        done = 0
+        for outcome in outcomes:
+            try:
+                services.outcome_extra_resolve(
+                    outcome=outcome,
+                    by=request.user,
+                    accept=form.cleaned_data["decision"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                self.message_user(request, f"{outcome}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(n)d decision saved.", "%(n)d decisions saved.", done) % {"n": done},
+                messages.SUCCESS,
+            )
+        return None
 
     def has_add_permission(self, request):
         return False  # outcomes are logged by the session's expert

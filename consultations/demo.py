@@ -10,7 +10,17 @@ from accounts.demo import demo_user
 from agreements.models import Agreement
 from clusters.models import Cluster, IndicatorArea
 
-from .models import Consultation, Expert, HourAllocation, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
+from .models import (
+    Consultation,
+    ConsultationChange,
+    Expert,
+    ExtraHours,
+    HourAllocation,
+    Rating,
+    ServiceArea,
+    SessionOutcome,
+    WeeklyAvailability,
+)
 from .services import recount_delivered_hours
 
 DEMO_EXPERTS = [
@@ -268,7 +278,7 @@ DEMO_OUTCOMES = {
         "Peržiūrėjome klasterio vertės pasiūlymą ir svetainės turinį anglų kalba.",
         "Sutrumpinti vertės pasiūlymą iki trijų sakinių; paruošti vieną bendrą pristatymą parodoms.",
         "Ekspertė atsiųs pristatymo šabloną; klasteris surinks narių sėkmės istorijas.",
-        "1.5",
+        "2",  # half an hour over the booking: waits for the cluster to accept or dispute it
         None,
         ("achievements", "interaction"),
     ),
@@ -324,9 +334,56 @@ def load_consultations(*, manager) -> int:
                 hours_delivered=Decimal(delivered),
             )
             SessionOutcome.objects.filter(pk=outcome.pk).update(created_at=consultation.ends_at)
+            if outcome.hours_delivered > hours:
+                SessionOutcome.objects.filter(pk=outcome.pk).update(
+                    extra_status=ExtraHours.PENDING, extra_due_at=timezone.now() + datetime.timedelta(days=5)
+                )
             outcome.indicator_areas.set([indicator_areas[code] for code in served])
             if rating:
                 Rating.objects.create(consultation=consultation, score=rating[0], comment=rating[1], rated_by=manager)
+    _load_changes(cluster, manager)
     # The outcomes were written directly, as an import would be: count their hours into the allocations.
     recount_delivered_hours(HourAllocation.objects.filter(agreement=agreement))
     return created
+
+
+def _load_changes(cluster, manager) -> None:
+    """A moved and corrected session, and a request for which the expert proposes another time (issue 16)."""
+    of_cluster = Consultation.objects.filter(cluster=cluster).select_related("expert__user")
+    moved = of_cluster.filter(topic__startswith="Klasterio veiklos finansavimo").first()
+    if moved is not None:
+        before = moved.starts_at - datetime.timedelta(days=1)
+        ConsultationChange.objects.create(
+            consultation=moved,
+            kind=ConsultationChange.Kind.RESCHEDULED,
+            by=manager,
+            role=ConsultationChange.Role.MANAGER,
+            reason="Tą dieną vyksta klasterio valdybos posėdis.",
+            old_starts_at=before,
+            old_ends_at=before + (moved.ends_at - moved.starts_at),
+            new_starts_at=moved.starts_at,
+            new_ends_at=moved.ends_at,
+        )
+        ConsultationChange.objects.create(
+            consultation=moved,
+            kind=ConsultationChange.Kind.DETAILS,
+            by=manager,
+            role=ConsultationChange.Role.MANAGER,
+            fields_changed="agenda",
+        )
+    asked = of_cluster.filter(status=Consultation.Status.REQUESTED, topic__startswith="Pasirengimas").first()
+    if asked is not None:
+        proposed = _at(4, 11)
+        ends = proposed + (asked.ends_at - asked.starts_at)
+        Consultation.objects.filter(pk=asked.pk).update(proposed_starts_at=proposed, proposed_ends_at=ends)
+        ConsultationChange.objects.create(
+            consultation=asked,
+            kind=ConsultationChange.Kind.PROPOSED,
+            by=asked.expert.user,
+            role=ConsultationChange.Role.EXPERT,
+            reason="Tą rytą vedu mokymus; po pietų laikas tinka.",
+            old_starts_at=asked.starts_at,
+            old_ends_at=asked.ends_at,
+            new_starts_at=proposed,
+            new_ends_at=ends,
+        )

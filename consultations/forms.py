@@ -17,6 +17,7 @@ from inolink.text_limits import max_length_of
 from .models import (
     AvailabilityException,
     Consultation,
+    ConsultationChange,
     Expert,
     Rating,
     ServiceArea,
@@ -139,6 +140,46 @@ class RescheduleForm(ReasonForm):
         widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"], validators=[validate_utc_representable]
     )
     hours = forms.TypedChoiceField(label=_("Length"), choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
+
+
+class ProposeForm(NoTagHelperMixin, forms.Form):
+    """The expert's proposed time (picked from their free slots) and an optional note to the cluster."""
+
+    starts_at = forms.DateTimeField(
+        widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"], validators=[validate_utc_representable]
+    )
+    reason = FreeTextField(
+        label=_("Note to the cluster"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length_of(ConsultationChange, "reason"),
+        required=False,
+        help_text=_("Optional: why the booked time does not suit you."),
+    )
+
+
+class OptionalReasonForm(NoTagHelperMixin, forms.Form):
+    reason = FreeTextField(
+        label=_("Reason (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length_of(ConsultationChange, "reason"),
+        required=False,
+    )
+
+
+class DetailsForm(BookingForm):
+    """The booking's topic, agenda and place, corrected by the cluster (the time has its own reschedule)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("expert", "starts_at", "hours"):
+            del self.fields[name]
+
+    @classmethod
+    def initial_of(cls, consultation: Consultation) -> dict:
+        return {
+            name: getattr(consultation, name)
+            for name in ("format", "city", "address", "meeting_url", "topic", "agenda")
+        }
 
 
 class OutcomeForm(NoTagHelperMixin, forms.ModelForm):

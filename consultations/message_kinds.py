@@ -23,7 +23,7 @@ from notifications.services import message_enqueue
 from notifications.sweeps import Sweep, register_sweep
 
 from .calendar import consultation_item
-from .models import Consultation
+from .models import Consultation, ConsultationChange, ExtraHours, SessionOutcome
 
 Status = Consultation.Status
 
@@ -64,6 +64,11 @@ def _context(obj, message):
     context = {"ics_url": absolute_url(reverse("consultations:consultation-ics", args=[obj.pk]))}
     if message.context.get("previous_starts_at"):
         context["previous_starts_at"] = datetime.datetime.fromisoformat(message.context["previous_starts_at"])
+    if message.context.get("change_id"):
+        # The change the message is about, with its own author and reason (never the consultation's latest ones).
+        context["change"] = (
+            ConsultationChange.objects.select_related("by").filter(pk=message.context["change_id"]).first()
+        )
     return context
 
 
@@ -170,6 +175,71 @@ _kind(
 )
 
 
+# Proposals, corrected details and extra hours (issue 16) ---------------------------------------------
+
+
+def _outcome_context(obj, message):
+    return {**_context(obj, message), "outcome": SessionOutcome.objects.filter(consultation=obj).first()}
+
+
+def _extra_status_is(*statuses):
+    return lambda obj, message: SessionOutcome.objects.filter(consultation=obj, extra_status__in=statuses).exists()
+
+
+_kind(
+    "consultation_proposed",
+    _("Another time proposed by the expert"),
+    _("The expert proposes another time for %(topic)s"),
+    _managers,
+    lambda obj, message: obj.status == Status.REQUESTED and obj.proposed_starts_at is not None,
+)
+_kind(
+    "consultation_proposal_accepted",
+    _("Proposed time accepted"),
+    _("Your proposed time is accepted: %(topic)s on %(when)s"),
+    _expert,
+    lambda obj, message: obj.status == Status.CONFIRMED and _same_time(obj, message),
+)
+_kind(
+    "consultation_proposal_declined",
+    _("Proposed time declined"),
+    _("Your proposed time is declined: %(topic)s"),
+    _expert,
+    lambda obj, message: obj.status == Status.REQUESTED,
+)
+_kind(
+    "consultation_details_changed",
+    _("Consultation details corrected"),
+    _("Details corrected: %(topic)s on %(when)s"),
+    _expert,
+    lambda obj, message: obj.is_live,
+)
+_kind(
+    "consultation_extra_accepted",
+    _("Extra hours accepted"),
+    _("The cluster accepted the extra hours of %(topic)s"),
+    _expert,
+    _extra_status_is(ExtraHours.ACCEPTED),
+    context=_outcome_context,
+)
+_kind(
+    "consultation_extra_disputed",
+    _("Extra hours disputed"),
+    _("The cluster disputes the extra hours of %(topic)s"),
+    _expert,
+    _extra_status_is(ExtraHours.DISPUTED),
+    context=_outcome_context,
+)
+_kind(
+    "consultation_extra_resolved",
+    _("Extra hours decided by programme staff"),
+    _("Programme staff decided on the extra hours of %(topic)s"),
+    lambda obj: [*_expert(obj), *_managers(obj)],
+    _extra_status_is(ExtraHours.ACCEPTED, ExtraHours.REFUSED),
+    context=_outcome_context,
+)
+
+
 # Action → kind and who is told ------------------------------------------------------------------------
 
 ACTION_KINDS = {
@@ -182,6 +252,13 @@ ACTION_KINDS = {
     "outcome_logged": "consultation_outcome_logged",
     "status_changed": "consultation_status_changed",
     "outcome_removed": "consultation_outcome_removed",
+    "proposed": "consultation_proposed",
+    "proposal_accepted": "consultation_proposal_accepted",
+    "proposal_declined": "consultation_proposal_declined",
+    "details_changed": "consultation_details_changed",
+    "extra_accepted": "consultation_extra_accepted",
+    "extra_disputed": "consultation_extra_disputed",
+    "extra_resolved": "consultation_extra_resolved",
 }
 
 
@@ -192,7 +269,7 @@ def _other_side(consultation, by):
     return list(_managers(consultation))
 
 
-def consultation_notify(action: str, consultation, *, by=None, previous_starts_at=None) -> list[int]:
+def consultation_notify(action: str, consultation, *, by=None, previous_starts_at=None, change=None) -> list[int]:
     """Record the email(s) for ``action`` on ``consultation``; call inside the service's transaction."""
     kind = ACTION_KINDS.get(action)
     if kind is None:
@@ -205,6 +282,8 @@ def consultation_notify(action: str, consultation, *, by=None, previous_starts_a
         context |= {"status": consultation.status, "reason": consultation.status_reason}
     if previous_starts_at is not None:
         context["previous_starts_at"] = previous_starts_at.isoformat()
+    if change is not None:
+        context["change_id"] = change.pk
     # The outcome is announced once: later edits within the week hit the same occasion and add nothing.
     occasion = action if action == "outcome_logged" else f"{action}-{_stamp(timezone.now())}"
     return message_enqueue(

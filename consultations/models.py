@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
@@ -344,6 +344,9 @@ class Consultation(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Another time the expert proposed instead of confirming (the cluster accepts or declines it); same length.
+    proposed_starts_at = models.DateTimeField(_("proposed start"), null=True, blank=True)
+    proposed_ends_at = models.DateTimeField(_("proposed end"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = ConsultationQuerySet.as_manager()
@@ -389,6 +392,12 @@ class Consultation(models.Model):
                 condition=~Q(status__in=["declined", "cancelled"]) | Q(status_reason__gt=""),
                 name="consultations_reason_required",
                 violation_error_message=_("A declined or cancelled consultation needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_starts_at__isnull=True, proposed_ends_at__isnull=True)
+                | Q(proposed_ends_at__gt=models.F("proposed_starts_at"), status="requested"),
+                name="consultations_proposal_shape",
+                violation_error_message=_("A proposed time has a start before its end, on a request only."),
             ),
             max_length_check(field="agenda", limit=AGENDA_MAX_LENGTH, name="consultations_agenda_max_length"),
             max_length_check(field="status_reason", limit=REASON_MAX_LENGTH, name="consultations_reason_max_length"),
@@ -508,6 +517,41 @@ class Consultation(models.Model):
             return None if self.is_live else gettext("Only a requested or confirmed consultation can be cancelled.")
         return gettext("Held and no-show follow from the session's outcome: log or correct the outcome instead.")
 
+    # --- Another time proposed by the expert; details corrected by the cluster (issue 16) ------------------
+
+    def propose_refusal(self, now: datetime.datetime | None = None) -> str | None:
+        """The expert, instead of confirming or declining a request that has not started, proposes another time
+        (one proposal at a time: the cluster answers it first)."""
+        if self.status != self.Status.REQUESTED or self.started_by(now):
+            return gettext("Another time can be proposed only for an upcoming request.")
+        if self.proposed_starts_at is not None:
+            return gettext("Another time is already proposed; the cluster has not answered yet.")
+        return None
+
+    def proposal_answer_refusal(self, now: datetime.datetime | None = None) -> str | None:
+        """The cluster accepts or declines the expert's proposed time while it is still ahead."""
+        if self.status != self.Status.REQUESTED or self.proposed_starts_at is None:
+            return gettext("There is no proposed time to answer.")
+        if self.proposed_starts_at <= (now or timezone.now()):
+            return gettext("The proposed time has passed.")
+        return None
+
+    def details_edit_refusal(self, now: datetime.datetime | None = None) -> str | None:
+        """The cluster corrects the topic, agenda, place and meeting link under the same rule as a reschedule."""
+        return self.change_refusal(now)
+
+    @property
+    def has_proposal(self) -> bool:
+        return self.proposed_starts_at is not None
+
+    @property
+    def can_propose(self) -> bool:
+        return self.propose_refusal() is None
+
+    @property
+    def can_answer_proposal(self) -> bool:
+        return self.proposal_answer_refusal() is None
+
     @property
     def can_be_changed(self) -> bool:
         return self.change_refusal() is None
@@ -562,13 +606,132 @@ class Consultation(models.Model):
     def location(self) -> str:
         if self.format == self.Format.ONLINE:
             return self.meeting_url
-        return f"{self.address}, {self.city}"
+        return place_line(self.address, self.city)
+
+
+def place_line(address: str, city: str) -> str:
+    """The address as one readable line: the city is added unless the address already ends with it."""
+    address, city = (address or "").strip().rstrip(","), (city or "").strip()
+    if not city or address.casefold().endswith(city.casefold()):
+        return address
+    return f"{address}, {city}" if address else city
+
+
+class ConsultationChange(models.Model):
+    """One change to a booking's time or details: who made it, in which role, why, and the time before and after.
+
+    The consultation's own status fields say where it stands now; these rows say how it got there, so the page
+    shows "moved from X to Y by the cluster manager: reason" and never lends one person's reason to another.
+    """
+
+    class Kind(models.TextChoices):
+        RESCHEDULED = "rescheduled", _("Moved")
+        PROPOSED = "proposed", _("Another time proposed")
+        PROPOSAL_ACCEPTED = "accepted", _("Proposed time accepted")
+        PROPOSAL_DECLINED = "declined", _("Proposed time declined")
+        DETAILS = "details", _("Details corrected")
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("cluster manager")
+        EXPERT = "expert", _("expert")
+        STAFF = "staff", _("programme staff")
+
+    TIME_KINDS = (Kind.RESCHEDULED, Kind.PROPOSED, Kind.PROPOSAL_ACCEPTED, Kind.PROPOSAL_DECLINED)
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="changes", verbose_name=_("consultation")
+    )
+    kind = models.CharField(_("change"), max_length=12, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
+    old_starts_at = models.DateTimeField(_("old start"), null=True, blank=True)
+    old_ends_at = models.DateTimeField(_("old end"), null=True, blank=True)
+    new_starts_at = models.DateTimeField(_("new start"), null=True, blank=True)
+    new_ends_at = models.DateTimeField(_("new end"), null=True, blank=True)
+    fields_changed = models.CharField(_("fields changed"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consultation change")
+        verbose_name_plural = _("consultation changes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["consultation", "-created_at"], name="consult_change_idx")]
+        constraints = [
+            # A change of time names both times; a correction of details names none.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="details")
+                    & Q(old_starts_at__isnull=True, old_ends_at__isnull=True)
+                    & Q(new_starts_at__isnull=True, new_ends_at__isnull=True)
+                )
+                | (
+                    ~Q(kind="details")
+                    & Q(old_starts_at__isnull=False, new_starts_at__isnull=False)
+                    & Q(old_ends_at__gt=models.F("old_starts_at"), new_ends_at__gt=models.F("new_starts_at"))
+                ),
+                name="consultations_change_times",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["rescheduled", "proposed", "accepted", "declined", "details"]),
+                name="consultations_change_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["manager", "expert", "staff"]), name="consultations_change_role"
+            ),
+            max_length_check(field="reason", limit=REASON_MAX_LENGTH, name="consultations_change_reason_max_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.consultation_id}"
+
+    def get_kind_display(self) -> str:
+        return choice_label(self.Kind, self.kind)
+
+    def get_role_display(self) -> str:
+        return choice_label(self.Role, self.role)
+
+    @property
+    def is_time_change(self) -> bool:
+        return self.kind in self.TIME_KINDS
 
 
 CHANGE_DEADLINE_HOURS = 24
 OUTCOME_EDIT_DAYS = 7
 OUTCOME_EXTRA_HOURS = Decimal("1")  # a session may run over its booked length by this much
 HOURS_DELIVERED_STEP = Decimal("0.25")
+
+
+class ExtraHours(models.TextChoices):
+    """Where hours logged over the booked length stand (empty: none were logged)."""
+
+    PENDING = "pending", _("Awaiting the cluster")
+    ACCEPTED = "accepted", _("Accepted")
+    DISPUTED = "disputed", _("Disputed")
+    REFUSED = "refused", _("Not counted")
+
+
+# Extra hours in these states do not count: only the booked length does.
+EXTRA_UNCOUNTED = (ExtraHours.PENDING, ExtraHours.DISPUTED, ExtraHours.REFUSED)
+
+
+def extra_hours_dispute_days() -> int:
+    return settings.EXTRA_HOURS_DISPUTE_DAYS
+
+
+def counted_hours(prefix: str = "") -> models.Expression:
+    """The hours an outcome counts toward the cluster's delivered hours, as an expression over ``SessionOutcome``
+    (``prefix`` reaches it from another model): all it delivered, or at most the booked length while hours over it
+    are not accepted."""
+    delivered = models.F(f"{prefix}hours_delivered")
+    return models.Case(
+        models.When(
+            **{f"{prefix}extra_status__in": EXTRA_UNCOUNTED},
+            then=Least(delivered, models.F(f"{prefix}consultation__hours")),
+        ),
+        default=delivered,
+        output_field=models.DecimalField(max_digits=8, decimal_places=2),
+    )
 
 
 class SessionOutcome(models.Model):
@@ -598,6 +761,21 @@ class SessionOutcome(models.Model):
         verbose_name=_("indicator areas served"),
         help_text=_("The benchmarking's indicator areas the session built evidence for."),
     )
+    # Hours over the booked length count once the cluster accepts them, lets the dispute window pass, or staff
+    # decide (``counted_hours``); until then only the booked length counts.
+    extra_status = models.CharField(_("extra hours"), max_length=10, choices=ExtraHours.choices, blank=True, default="")
+    extra_due_at = models.DateTimeField(_("extra hours can be disputed until"), null=True, blank=True)
+    extra_dispute_reason = models.TextField(_("reason for the dispute"), max_length=REASON_MAX_LENGTH, blank=True)
+    extra_decision_note = models.TextField(_("staff decision"), max_length=REASON_MAX_LENGTH, blank=True)
+    extra_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("extra hours decided by"),
+    )
+    extra_decided_at = models.DateTimeField(_("extra hours decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -632,6 +810,32 @@ class SessionOutcome(models.Model):
             max_length_check(
                 field="follow_up_actions", limit=FOLLOW_UP_MAX_LENGTH, name="consultations_outcome_follow_up_max_length"
             ),
+            models.CheckConstraint(
+                condition=Q(extra_status__in=["", "pending", "accepted", "disputed", "refused"]),
+                name="consultations_outcome_extra_status",
+            ),
+            # Extra hours awaiting the cluster have a deadline; a dispute has its reason; no-shows have no extra.
+            models.CheckConstraint(
+                condition=~Q(extra_status="pending") | Q(extra_due_at__isnull=False),
+                name="consultations_outcome_extra_due",
+            ),
+            models.CheckConstraint(
+                condition=~Q(extra_status="disputed") | Q(extra_dispute_reason__gt=""),
+                name="consultations_outcome_dispute_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(result="held") | Q(extra_status=""), name="consultations_outcome_no_show_no_extra"
+            ),
+            max_length_check(
+                field="extra_dispute_reason",
+                limit=REASON_MAX_LENGTH,
+                name="consultations_outcome_dispute_reason_max_length",
+            ),
+            max_length_check(
+                field="extra_decision_note",
+                limit=REASON_MAX_LENGTH,
+                name="consultations_outcome_decision_note_max_length",
+            ),
         ]
 
     def __str__(self):
@@ -644,6 +848,63 @@ class SessionOutcome(models.Model):
     def locked_by(self, now: datetime.datetime | None = None) -> bool:
         """Past its expert's edit window at ``now`` (staff still correct it)."""
         return (now or timezone.now()) >= self.editable_until
+
+    # --- Extra hours (over the booked length) -------------------------------------------------------------
+
+    def get_extra_status_display(self) -> str:
+        return choice_label(ExtraHours, self.extra_status)
+
+    @property
+    def extra_hours(self) -> Decimal:
+        """Hours logged over the booked length (0 when none)."""
+        return max(self.hours_delivered - self.consultation.hours, Decimal("0"))
+
+    @property
+    def hours_counted(self) -> Decimal:
+        """What this outcome counts toward the cluster's delivered hours (``counted_hours``, for one row)."""
+        if self.extra_status in EXTRA_UNCOUNTED:
+            return min(self.hours_delivered, self.consultation.hours)
+        return self.hours_delivered
+
+    def _is_manager(self, user) -> bool:
+        return self.consultation.cluster.managers.filter(pk=user.pk).exists()
+
+    def extra_accept_refusal(self, user=None) -> str | None:
+        """One of the cluster's managers accepts the extra hours while they await the cluster's answer."""
+        if user is not None and not self._is_manager(user):
+            return gettext("Only the cluster's managers answer for its hours.")
+        if self.extra_status != ExtraHours.PENDING:
+            return gettext("There are no extra hours awaiting your answer.")
+        return None
+
+    def extra_dispute_refusal(self, user=None, now: datetime.datetime | None = None) -> str | None:
+        """One of the cluster's managers disputes the extra hours, within ``EXTRA_HOURS_DISPUTE_DAYS`` of their
+        logging; after that they count."""
+        refusal = self.extra_accept_refusal(user)
+        if refusal:
+            return refusal
+        if (now or timezone.now()) >= self.extra_due_at:
+            days = extra_hours_dispute_days()
+            return ngettext(
+                "Extra hours can be disputed within %(days)s day of their logging; this time has passed.",
+                "Extra hours can be disputed within %(days)s days of their logging; this time has passed.",
+                days,
+            ) % {"days": days}
+        return None
+
+    def extra_resolve_refusal(self) -> str | None:
+        """Programme staff decide on extra hours that are disputed or still await the cluster."""
+        if self.extra_status not in (ExtraHours.PENDING, ExtraHours.DISPUTED):
+            return gettext("These extra hours are already decided.")
+        return None
+
+    @property
+    def can_answer_extra(self) -> bool:
+        return self.extra_status == ExtraHours.PENDING
+
+    @property
+    def can_dispute_extra(self) -> bool:
+        return self.extra_dispute_refusal() is None
 
     def delete_refusal(self) -> str | None:
         """Why staff cannot remove this outcome, or None: a rated session keeps its outcome (correct it instead)."""
@@ -782,7 +1043,7 @@ class HourAllocation(models.Model):
         ``hours_delivered`` counter, so it holds for an allocation not saved yet (one of an area given up earlier)."""
         sessions = Consultation.objects.filter(agreement_id=self.agreement_id, service_area_id=self.service_area_id)
         delivered = SessionOutcome.objects.filter(consultation__in=sessions).aggregate(
-            total=models.Sum("hours_delivered")
+            total=models.Sum(counted_hours())
         )
         held = sessions.holding_hours().aggregate(total=models.Sum("hours"))
         return (delivered["total"] or Decimal("0")) + (held["total"] or Decimal("0"))

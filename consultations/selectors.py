@@ -17,6 +17,7 @@ from clusters.models import Cluster
 from .models import (
     AvailabilityException,
     Consultation,
+    ConsultationChange,
     Expert,
     HourAllocation,
     SessionOutcome,
@@ -349,3 +350,44 @@ def expert_schedule(expert, *, now=None):
             ]
         ),
     }
+
+
+# --- The detail page's timeline (issue 16) ----------------------------------------------------------------
+
+TIMELINE_ROWS = 30
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime.datetime
+    status: str = ""  # a status the consultation took ("Confirmed"), or
+    by: object = None
+    change: object = None  # a ConsultationChange: who, in which role, why, old and new time
+    reason: str = ""  # the note staff gave when they wrote on the expert's behalf
+
+
+def consultation_timeline(consultation) -> list[TimelineEntry]:
+    """What happened to a consultation, newest first, in two queries: each status it took (a save that left the
+    status as it was is no news, unless staff noted why they wrote) and each recorded change of time or details with
+    its author and reason."""
+    records = list(
+        consultation.history.select_related("history_user")
+        .order_by("history_date", "history_id")
+        .only("history_date", "status", "history_user", "history_change_reason")[: TIMELINE_ROWS * 3]
+    )
+    entries, previous = [], None
+    for record in records:
+        if record.status != previous or record.history_change_reason:
+            entries.append(
+                TimelineEntry(
+                    at=record.history_date,
+                    status=record.get_status_display(),
+                    by=record.history_user,
+                    reason=record.history_change_reason or "",
+                )
+            )
+            previous = record.status
+    changes = ConsultationChange.objects.filter(consultation=consultation).select_related("by")[:TIMELINE_ROWS]
+    entries.extend(TimelineEntry(at=change.created_at, by=change.by, change=change) for change in changes)
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:TIMELINE_ROWS]

@@ -31,10 +31,14 @@ from .models import (
     HOURS,
     CalendarFeed,
     Consultation,
+    ConsultationChange,
     Expert,
+    ExtraHours,
     HourAllocation,
     Rating,
     SessionOutcome,
+    counted_hours,
+    extra_hours_dispute_days,
     new_calendar_token,
 )
 from .places import LITHUANIAN_CITIES
@@ -51,9 +55,9 @@ from .selectors import (
 SLOT_TAKEN = _("This time was just taken by another booking. Please pick another slot.")
 
 
-def _announce(action: str, consultation: Consultation, *, by=None, previous_starts_at=None) -> None:
+def _announce(action: str, consultation: Consultation, *, by=None, previous_starts_at=None, change=None) -> None:
     """Record the emails inside the transaction: they exist only if it commits."""
-    consultation_notify(action, consultation, by=by, previous_starts_at=previous_starts_at)
+    consultation_notify(action, consultation, by=by, previous_starts_at=previous_starts_at, change=change)
 
 
 def _require_reason(reason: str) -> str:
@@ -261,6 +265,8 @@ def consultation_confirm(*, consultation: Consultation, by) -> Consultation:
         _refuse(consultation.confirm_refusal())
         consultation.status = Consultation.Status.CONFIRMED
         consultation.confirmed_at = timezone.now()
+        consultation.status_reason = ""  # an earlier reason (a staff decision) is not the expert's
+        _clear_proposal(consultation)
         consultation.status_changed_by = by
         consultation.save()
         _announce("confirmed", consultation, by=by)
@@ -276,6 +282,7 @@ def consultation_decline(*, consultation: Consultation, by, reason: str) -> Cons
         _refuse(consultation.decline_refusal())
         consultation.status = Consultation.Status.DECLINED
         consultation.status_reason = reason
+        _clear_proposal(consultation)
         consultation.status_changed_by = by
         consultation.declined_at = timezone.now()
         consultation.save()
@@ -292,6 +299,7 @@ def consultation_cancel(*, consultation: Consultation, by, reason: str) -> Consu
         _refuse(consultation.change_refusal())
         consultation.status = Consultation.Status.CANCELLED
         consultation.status_reason = reason
+        _clear_proposal(consultation)
         consultation.status_changed_by = by
         consultation.cancelled_at = timezone.now()
         consultation.save()
@@ -325,14 +333,24 @@ def consultation_reschedule(
             releasing=current.hours if holding else Decimal("0"),
         )
         _check_expert_free(expert, starts_at=starts_at, ends_at=ends_at, exclude=current)
-        previous_starts_at = current.starts_at
+        previous_starts_at, previous_ends_at = current.starts_at, current.ends_at
         current.starts_at, current.ends_at, current.hours = starts_at, ends_at, hours
         current.status = Consultation.Status.REQUESTED
         current.confirmed_at = None
-        current.status_reason = reason
+        # The reason belongs to the move (its change row), not to the status the expert answers next.
+        current.status_reason = ""
         current.status_changed_by = by
+        _clear_proposal(current)
         _save(current)
-        _announce("rescheduled", current, by=by, previous_starts_at=previous_starts_at)
+        change = _record_change(
+            current,
+            kind=ConsultationChange.Kind.RESCHEDULED,
+            by=by,
+            reason=reason,
+            old=(previous_starts_at, previous_ends_at),
+            new=(starts_at, ends_at),
+        )
+        _announce("rescheduled", current, by=by, previous_starts_at=previous_starts_at, change=change)
     return current
 
 
@@ -351,6 +369,7 @@ def consultation_reassign(*, consultation: Consultation, expert: Expert, by) -> 
         _check_expert_free(target, starts_at=current.starts_at, ends_at=current.ends_at, exclude=current)
         current.expert = target
         current.status = Consultation.Status.REQUESTED
+        _clear_proposal(current)
         current.confirmed_at = None
         current.status_changed_by = by
         _save(current)
@@ -387,6 +406,7 @@ def _outcome_write(
     hours_delivered: Decimal | None,
     indicator_areas: Iterable[IndicatorArea],
     note: str = "",
+    staff: bool = False,
 ) -> SessionOutcome:
     """Write the outcome (with the indicator areas it served) and the consultation's status, recount the
     allocation's delivered hours, and tell the cluster (once: later edits hit the same occasion). The caller holds
@@ -395,6 +415,7 @@ def _outcome_write(
         consultation=consultation, result=result, summary=summary, hours_delivered=hours_delivered
     )
     outcome = outcome or SessionOutcome(consultation=consultation)
+    _extra_hours_logged(outcome, consultation, result=result, hours_delivered=hours_delivered, by=by, staff=staff)
     outcome.result = result
     outcome.summary = summary.strip()
     outcome.recommendations = (recommendations or "").strip()
@@ -469,7 +490,8 @@ def outcome_correct(
 ) -> SessionOutcome:
     """Programme staff correct a logged outcome at any time; the same values are accepted as from the expert.
 
-    The consultation's status follows the result, and the allocation's delivered hours are recounted.
+    The consultation's status follows the result, and the allocation's delivered hours are recounted. Hours over
+    the booked length that staff set are their decision: they count at once.
     """
     with transaction.atomic():
         consultation = _lock_for_outcome(outcome.consultation)
@@ -485,6 +507,7 @@ def outcome_correct(
             hours_delivered=hours_delivered,
             indicator_areas=indicator_areas,
             note=note,
+            staff=True,
         )
 
 
@@ -520,6 +543,7 @@ def consultation_status_change(*, consultation: Consultation, status: str, reaso
         now = timezone.now()
         current.status = status
         current.status_reason = reason
+        _clear_proposal(current)
         current.status_changed_by = by
         if status == Consultation.Status.CONFIRMED:
             current.confirmed_at = now
@@ -577,7 +601,8 @@ def calendar_feed_regenerate(*, user) -> CalendarFeed:
 
 
 def recount_delivered_hours(allocations) -> int:
-    """Set each allocation's ``hours_delivered`` to the sum of the outcomes logged for its sessions; one UPDATE."""
+    """Set each allocation's ``hours_delivered`` to the sum of the hours its sessions' outcomes count
+    (``models.counted_hours``: extra hours only once accepted); one UPDATE."""
     delivered = (
         SessionOutcome.objects.filter(
             consultation__agreement_id=OuterRef("agreement_id"),
@@ -585,7 +610,7 @@ def recount_delivered_hours(allocations) -> int:
         )
         .order_by()
         .values("consultation__agreement_id")
-        .annotate(total=Sum("hours_delivered"))
+        .annotate(total=Sum(counted_hours()))
         .values("total")
     )
     return allocations.update(
@@ -652,3 +677,251 @@ def allocation_delete(*, allocation: HourAllocation) -> None:
         if refusal:
             raise ValidationError({"hours_granted": refusal})
         locked.delete()
+
+
+# --- Extra hours: agreed, not imposed (issue 16) -------------------------------------------------------------
+
+
+def _extra_hours_logged(outcome: SessionOutcome, consultation: Consultation, *, result, hours_delivered, by, staff):
+    """Set where an outcome's hours over the booked length stand when its hours are written.
+
+    Unchanged hours keep their standing (an edited summary does not reopen an answer). New or changed hours over
+    the booked length await the cluster for ``EXTRA_HOURS_DISPUTE_DAYS`` days, unless staff set them (their
+    decision); hours within the booked length have no extra to agree on.
+    """
+    if outcome.pk is not None and outcome.hours_delivered == hours_delivered and outcome.result == result:
+        return
+    outcome.extra_dispute_reason = outcome.extra_decision_note = ""
+    outcome.extra_due_at = outcome.extra_decided_by = outcome.extra_decided_at = None
+    if result != SessionOutcome.Result.HELD or hours_delivered <= consultation.hours:
+        outcome.extra_status = ""
+        return
+    now = timezone.now()
+    if staff:
+        outcome.extra_status = ExtraHours.ACCEPTED
+        outcome.extra_decided_by, outcome.extra_decided_at = by, now
+    else:
+        outcome.extra_status = ExtraHours.PENDING
+        outcome.extra_due_at = now + datetime.timedelta(days=extra_hours_dispute_days())
+
+
+def _lock_outcome(outcome: SessionOutcome) -> SessionOutcome:
+    """Lock the allocation and the consultation (as every outcome write does), then read the outcome afresh."""
+    consultation = _lock_for_outcome(outcome.consultation)
+    current = SessionOutcome.objects.select_related("consultation__cluster").get(pk=outcome.pk)
+    current.consultation = consultation
+    return current
+
+
+def outcome_extra_accept(*, outcome: SessionOutcome, by) -> SessionOutcome:
+    """A cluster manager accepts the hours the expert logged over the booked length: they count from now
+    (``SessionOutcome.extra_accept_refusal``). The expert is told."""
+    with transaction.atomic():
+        current = _lock_outcome(outcome)
+        _refuse(current.extra_accept_refusal(by))
+        current.extra_status = ExtraHours.ACCEPTED
+        current.extra_decided_by, current.extra_decided_at = by, timezone.now()
+        current.save()
+        outcome_hours_changed(current.consultation_id)
+        _announce("extra_accepted", current.consultation, by=by)
+    return current
+
+
+def outcome_extra_dispute(*, outcome: SessionOutcome, by, reason: str) -> SessionOutcome:
+    """A cluster manager disputes the extra hours, with a reason, within the dispute window
+    (``SessionOutcome.extra_dispute_refusal``): they stay uncounted until staff decide. The expert is told."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        current = _lock_outcome(outcome)
+        _refuse(current.extra_dispute_refusal(by))
+        current.extra_status = ExtraHours.DISPUTED
+        current.extra_dispute_reason = reason
+        current.save()
+        _announce("extra_disputed", current.consultation, by=by)
+    return current
+
+
+def outcome_extra_resolve(*, outcome: SessionOutcome, by, accept: bool, note: str) -> SessionOutcome:
+    """Programme staff decide on disputed (or still open) extra hours, with a note both sides read
+    (``SessionOutcome.extra_resolve_refusal``): accepted ones count, refused ones never do."""
+    note = _require_reason(note)
+    with transaction.atomic():
+        current = _lock_outcome(outcome)
+        _refuse(current.extra_resolve_refusal())
+        current.extra_status = ExtraHours.ACCEPTED if accept else ExtraHours.REFUSED
+        current.extra_decision_note = note
+        current.extra_decided_by, current.extra_decided_at = by, timezone.now()
+        current.save()
+        outcome_hours_changed(current.consultation_id)
+        _announce("extra_resolved", current.consultation, by=by)
+    return current
+
+
+EXTRA_SETTLE_BATCH = 100
+
+
+def extra_hours_settle_lapsed(now: datetime.datetime | None = None) -> int:
+    """The periodic sweep (``consultations.tasks.settle_extra_hours``): extra hours nobody disputed within the
+    window count. Each outcome is settled in its own short transaction, under the same locks as any outcome
+    write and re-checked there, so a dispute sent at the last moment wins or loses cleanly. Returns how many."""
+    now = now or timezone.now()
+    settled = 0
+    due = SessionOutcome.objects.filter(extra_status=ExtraHours.PENDING, extra_due_at__lte=now).order_by("pk")
+    last_pk = 0
+    while batch := list(due.filter(pk__gt=last_pk).select_related("consultation")[:EXTRA_SETTLE_BATCH]):
+        last_pk = batch[-1].pk
+        for outcome in batch:
+            with transaction.atomic():
+                current = _lock_outcome(outcome)
+                if current.extra_status != ExtraHours.PENDING or current.extra_due_at > now:
+                    continue
+                current.extra_status = ExtraHours.ACCEPTED
+                current.extra_decided_at = now
+                current.save()
+                outcome_hours_changed(current.consultation_id)
+                settled += 1
+    return settled
+
+
+# --- Changes of time and details, proposals (issue 16) ------------------------------------------------------
+
+
+def _role(consultation: Consultation, user) -> str:
+    """In which role ``user`` acts on ``consultation``: its cluster's manager, its expert, or programme staff."""
+    if consultation.cluster.managers.filter(pk=user.pk).exists():
+        return ConsultationChange.Role.MANAGER
+    if consultation.expert.user_id == user.pk:
+        return ConsultationChange.Role.EXPERT
+    return ConsultationChange.Role.STAFF
+
+
+def _record_change(consultation: Consultation, *, kind, by, reason="", old=None, new=None, fields=()):
+    old_starts, old_ends = old or (None, None)
+    new_starts, new_ends = new or (None, None)
+    return ConsultationChange.objects.create(
+        consultation=consultation,
+        kind=kind,
+        by=by,
+        role=_role(consultation, by),
+        reason=(reason or "").strip(),
+        old_starts_at=old_starts,
+        old_ends_at=old_ends,
+        new_starts_at=new_starts,
+        new_ends_at=new_ends,
+        fields_changed=",".join(fields),
+    )
+
+
+def _clear_proposal(consultation: Consultation) -> None:
+    """A pending proposal ends with any change of status, time or expert (it was an answer to that request)."""
+    consultation.proposed_starts_at = consultation.proposed_ends_at = None
+
+
+def consultation_propose(*, consultation: Consultation, starts_at: datetime.datetime, by, reason: str = ""):
+    """The expert proposes another free time of theirs, of the same length, instead of confirming or declining
+    (``Consultation.propose_refusal``). The request keeps its time until the cluster accepts; the cluster's
+    managers are told."""
+    ends_at = _check_time(starts_at=starts_at, hours=consultation.hours)
+    with transaction.atomic():
+        current, expert = lock(consultation, Expert(pk=consultation.expert_id))
+        if current.expert.user_id != by.pk:
+            raise ValidationError(_("Only the session's expert proposes another time."))
+        _refuse(current.propose_refusal())
+        if starts_at == current.starts_at:
+            raise ValidationError({"starts_at": _("Pick a time other than the booked one.")})
+        _check_expert_free(expert, starts_at=starts_at, ends_at=ends_at, exclude=current)
+        current.proposed_starts_at, current.proposed_ends_at = starts_at, ends_at
+        current.save()
+        change = _record_change(
+            current,
+            kind=ConsultationChange.Kind.PROPOSED,
+            by=by,
+            reason=reason,
+            old=(current.starts_at, current.ends_at),
+            new=(starts_at, ends_at),
+        )
+        _announce("proposed", current, by=by, change=change)
+    return current
+
+
+def consultation_proposal_accept(*, consultation: Consultation, by) -> Consultation:
+    """A cluster manager accepts the expert's proposed time: the booking moves there and is confirmed (the expert
+    proposed it). Same length, so the same hours stay held. The expert is told."""
+    with transaction.atomic():
+        current, expert = lock(consultation, Expert(pk=consultation.expert_id))
+        if not current.cluster.managers.filter(pk=by.pk).exists():
+            raise ValidationError(_("Only the cluster's managers answer a proposed time."))
+        _refuse(current.proposal_answer_refusal())
+        starts_at, ends_at = current.proposed_starts_at, current.proposed_ends_at
+        _check_expert_free(expert, starts_at=starts_at, ends_at=ends_at, exclude=current)
+        old = (current.starts_at, current.ends_at)
+        current.starts_at, current.ends_at = starts_at, ends_at
+        _clear_proposal(current)
+        current.status = Consultation.Status.CONFIRMED
+        current.confirmed_at = timezone.now()
+        current.status_reason = ""
+        current.status_changed_by = by
+        _save(current)
+        change = _record_change(
+            current, kind=ConsultationChange.Kind.PROPOSAL_ACCEPTED, by=by, old=old, new=(starts_at, ends_at)
+        )
+        _announce("proposal_accepted", current, by=by, previous_starts_at=old[0], change=change)
+    return current
+
+
+def consultation_proposal_decline(*, consultation: Consultation, by, reason: str = "") -> Consultation:
+    """A cluster manager declines the proposed time: the request stays at its time for the expert to confirm or
+    decline. The expert is told."""
+    with transaction.atomic():
+        (current,) = lock(consultation)
+        if not current.cluster.managers.filter(pk=by.pk).exists():
+            raise ValidationError(_("Only the cluster's managers answer a proposed time."))
+        _refuse(current.proposal_answer_refusal())
+        proposed = (current.proposed_starts_at, current.proposed_ends_at)
+        _clear_proposal(current)
+        current.save()
+        change = _record_change(
+            current,
+            kind=ConsultationChange.Kind.PROPOSAL_DECLINED,
+            by=by,
+            reason=reason,
+            old=(current.starts_at, current.ends_at),
+            new=proposed,
+        )
+        _announce("proposal_declined", current, by=by, change=change)
+    return current
+
+
+DETAIL_FIELDS = ("format", "city", "address", "meeting_url", "topic", "agenda")
+
+
+def consultation_edit_details(
+    *,
+    consultation: Consultation,
+    by,
+    topic: str,
+    agenda: str = "",
+    format: str,
+    city: str = "",
+    address: str = "",
+    meeting_url: str = "",
+) -> Consultation:
+    """A cluster manager corrects the topic, agenda, place and meeting link of a live booking until the change
+    deadline (``Consultation.details_edit_refusal``), with the booking's own checks. The expert is told what
+    changed; nothing changed records nothing."""
+    details = _check_details(format=format, city=city, address=address, meeting_url=meeting_url, topic=topic)
+    values = {"format": format, "topic": topic.strip(), "agenda": (agenda or "").strip(), **details}
+    with transaction.atomic():
+        (current,) = lock(consultation)
+        if not current.cluster.managers.filter(pk=by.pk).exists():
+            raise ValidationError(_("Only the cluster's managers correct its bookings."))
+        _refuse(current.details_edit_refusal())
+        changed = [name for name in DETAIL_FIELDS if getattr(current, name) != values[name]]
+        if not changed:
+            return current
+        for name in changed:
+            setattr(current, name, values[name])
+        current.save()
+        change = _record_change(current, kind=ConsultationChange.Kind.DETAILS, by=by, fields=changed)
+        _announce("details_changed", current, by=by, change=change)
+    return current

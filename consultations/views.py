@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clusters.models import Cluster
 from clusters.permissions import current_cluster_for_manager, managed_clusters_for, require_current_cluster
+from inolink.formatting import hours as format_hours
 from inolink.forms import attach_service_errors, submitted_data
 from inolink.http import query_without_page
 from inolink.ical import calendar_response
@@ -33,7 +34,10 @@ from .forms import (
     AvailabilityExceptionFormSet,
     BookingForm,
     ConsultationFilterForm,
+    DetailsForm,
+    OptionalReasonForm,
     OutcomeForm,
+    ProposeForm,
     RatingForm,
     ReasonForm,
     ReassignForm,
@@ -43,7 +47,16 @@ from .forms import (
     StaffOutcomeForm,
     WeeklyAvailabilityFormSet,
 )
-from .models import OUTCOME_EDIT_DAYS, AvailabilityException, CalendarFeed, Consultation, Expert, WeeklyAvailability
+from .models import (
+    OUTCOME_EDIT_DAYS,
+    AvailabilityException,
+    CalendarFeed,
+    Consultation,
+    Expert,
+    SessionOutcome,
+    WeeklyAvailability,
+    extra_hours_dispute_days,
+)
 from .permissions import (
     consultations_managed_in,
     expert_for,
@@ -61,6 +74,7 @@ from .selectors import (
     bookable_experts,
     cluster_choices,
     consultation_list,
+    consultation_timeline,
     current_agreement,
     expert_choices,
     expert_schedule,
@@ -151,7 +165,8 @@ def book_slots(request):
         shown, per_day = list(expert_page), SLOTS_PER_DAY
     slots = free_slots(shown, first_day=first_day, days=SLOT_DAYS, length=length, per_day=per_day)
     status = services.booking_status(cluster, area, length)
-    here = {"area": area.code, "length": length, "page": page_number}
+    rebook = _rebook_source(request, request.GET.get("rebook"))
+    here = {"area": area.code, "length": length, "page": page_number, "rebook": rebook.pk if rebook else None}
     return render(
         request,
         "consultations/book_slots.html",
@@ -168,12 +183,27 @@ def book_slots(request):
             "has_agreement": status.has_agreement,
             "booking_refusal": status.refusal,
             "slot_url": reverse("consultations:book-new"),
-            "slot_query": _query(area=area.code, length=length),
+            "slot_query": _query(area=area.code, length=length, rebook=here["rebook"]),
             "expert_week_query": _query(**here, week=week),
             "length_options": BOOKING_LENGTHS,
             **_week_links(week, **here, expert=focus.pk if focus else None),
         },
     )
+
+
+def _rebook_source(request, pk) -> Consultation | None:
+    """The declined consultation a manager books again (its topic, agenda and place fill the new booking), if it is
+    one of their clusters' own; anything else is ignored."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**31:
+        return None
+    return consultations_managed_in(request).filter(pk=pk).first()
+
+
+REBOOK_FIELDS = ("topic", "agenda", "format", "city", "address", "meeting_url")
 
 
 def _expert_or_none(pk):
@@ -200,12 +230,15 @@ def book_new(request):
         if not choice.is_valid():
             messages.warning(request, _("That slot could not be read. Please pick one of the free slots."))
             return redirect(f"{reverse('consultations:book-slots')}?area={area.code}")
+        rebook = _rebook_source(request, request.GET.get("rebook"))
         form = BookingForm(
             initial={
                 "expert": choice.cleaned_data["expert"],
                 "starts_at": timezone.localtime(choice.cleaned_data["start"]).strftime("%Y-%m-%dT%H:%M"),
                 "hours": str(choice.cleaned_data["length"]),
                 "format": "onsite",
+                # "Book another time" after a decline keeps what the cluster wrote the first time.
+                **({name: getattr(rebook, name) for name in REBOOK_FIELDS} if rebook else {}),
             }
         )
     expert = _expert_or_none(form["expert"].value())
@@ -308,7 +341,9 @@ def consultation_detail(request, pk):
     rebook_url = None
     if is_manager and consultation.offers_rebooking:
         # Step 2 of booking, in the same area and length: the decline left the cluster to pick another time.
-        query = _query(area=consultation.service_area.code, length=consultation.hours.normalize())
+        query = _query(
+            area=consultation.service_area.code, length=consultation.hours.normalize(), rebook=consultation.pk
+        )
         rebook_url = f"{reverse('consultations:book-slots')}?{query}"
     return render(
         request,
@@ -325,7 +360,9 @@ def consultation_detail(request, pk):
             "rating": rating,
             "can_rate": is_manager and consultation.can_be_rated,
             "rating_form": RatingForm(),
-            "history": consultation.history.select_related("history_user").order_by("-history_date")[:20],
+            "timeline": consultation_timeline(consultation),
+            "decline_proposal_form": OptionalReasonForm(),
+            "extra_dispute_days": extra_hours_dispute_days(),
             "outcome_history": (
                 outcome.history.select_related("history_user").order_by("-history_date")[:20] if outcome else ()
             ),
@@ -487,6 +524,182 @@ def consultation_ics(request, pk):
         [consultation_item(consultation)],
         name=consultation.topic,
         filename=f"consultation-{consultation.pk}.ics",
+    )
+
+
+# --- Proposals, corrected details, extra hours (issue 16) --------------------------------------------------
+
+
+def _refused_or_done(request, consultation, call, done: str):
+    """Call a service from a one-button form: its refusal or its success becomes the page's message."""
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(consultation)
+
+
+@login_required
+def consultation_propose(request, pk):
+    """The expert picks another of their free times for a request, then adds an optional note."""
+    consultation = get_consultation_for_expert(request.user, pk)
+    refusal = consultation.propose_refusal()
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(consultation)
+    form = None
+    if request.method == "POST":
+        form = ProposeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.consultation_propose(
+                    consultation=consultation,
+                    starts_at=form.cleaned_data["starts_at"],
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                attach_service_errors(form, error)
+            else:
+                messages.success(request, _("Your proposal is sent to the cluster."))
+                return redirect(consultation)
+    else:
+        choice = SlotChoiceForm(
+            {**request.GET.dict(), "expert": consultation.expert_id, "length": consultation.hours.normalize()}
+        )
+        if "start" in request.GET and choice.is_valid():
+            start = timezone.localtime(choice.cleaned_data["start"]).strftime("%Y-%m-%dT%H:%M")
+            form = ProposeForm(initial={"starts_at": start})
+    if form is not None:
+        starts_at = None
+        with contextlib.suppress(ValidationError):
+            starts_at = form.fields["starts_at"].clean(form["starts_at"].value())
+        return render(
+            request,
+            "consultations/propose_form.html",
+            {"consultation": consultation, "form": form, "starts_at": starts_at},
+        )
+    query = SlotQueryForm({"area": consultation.service_area.code, **request.GET.dict()})
+    query.is_valid()
+    week = query.cleaned_data.get("week") or 0
+    first_day = _week_start(week)
+    length = consultation.hours.normalize()
+    slots = free_slots([consultation.expert], first_day=first_day, days=SLOT_DAYS, length=length, exclude=consultation)
+    return render(
+        request,
+        "consultations/propose_slots.html",
+        {
+            "consultation": consultation,
+            "week": week,
+            "days": [first_day + datetime.timedelta(days=n) for n in range(SLOT_DAYS)],
+            "expert_slots": slots,
+            "slot_url": reverse("consultations:consultation-propose", args=[consultation.pk]),
+            "slot_query": _query(length=length),
+            **_week_links(week),
+        },
+    )
+
+
+@login_required
+@require_POST
+def consultation_proposal_accept(request, pk):
+    consultation = get_consultation_for_manager(request.user, pk)
+    return _refused_or_done(
+        request,
+        consultation,
+        lambda: services.consultation_proposal_accept(consultation=consultation, by=request.user),
+        _("The session is moved to the proposed time and confirmed."),
+    )
+
+
+@login_required
+@require_POST
+def consultation_proposal_decline(request, pk):
+    consultation = get_consultation_for_manager(request.user, pk)
+    form = OptionalReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _refused_or_done(
+        request,
+        consultation,
+        lambda: services.consultation_proposal_decline(consultation=consultation, by=request.user, reason=reason),
+        _("The proposal is declined; the request stays at its time for the expert to answer."),
+    )
+
+
+@login_required
+def consultation_edit(request, pk):
+    """The cluster corrects the topic, agenda, place and meeting link; the expert is told."""
+    consultation = get_consultation_for_manager(request.user, pk)
+    refusal = consultation.details_edit_refusal()
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(consultation)
+    form = DetailsForm(submitted_data(request), initial=DetailsForm.initial_of(consultation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_edit_details(consultation=consultation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            messages.success(request, _("The details are saved and the expert is told."))
+            return redirect(consultation)
+    return render(request, "consultations/consultation_edit.html", {"consultation": consultation, "form": form})
+
+
+def _outcome_or_404(consultation) -> SessionOutcome:
+    outcome = getattr(consultation, "outcome", None)
+    if outcome is None:
+        raise Http404
+    return outcome
+
+
+@login_required
+@require_POST
+def extra_hours_accept(request, pk):
+    consultation = get_consultation_for_manager(request.user, pk)
+    outcome = _outcome_or_404(consultation)
+    return _refused_or_done(
+        request,
+        consultation,
+        lambda: services.outcome_extra_accept(outcome=outcome, by=request.user),
+        _("The extra hours are accepted and count now."),
+    )
+
+
+@login_required
+def extra_hours_dispute(request, pk):
+    consultation = get_consultation_for_manager(request.user, pk)
+    outcome = _outcome_or_404(consultation)
+    refusal = outcome.extra_dispute_refusal(request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(consultation)
+    form = ReasonForm(submitted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_extra_dispute(outcome=outcome, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            messages.success(request, _("The extra hours are disputed; programme staff will decide."))
+            return redirect(consultation)
+    return render(
+        request,
+        "consultations/consultation_reason.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "title": _("Dispute the extra hours"),
+            "intro": _(
+                "The expert logged %(delivered)s on a booking of %(booked)s. Until programme staff decide, only the"
+                " booked length counts. The expert and staff see your reason."
+            )
+            % {"delivered": format_hours(outcome.hours_delivered), "booked": format_hours(consultation.hours)},
+            "button": _("Dispute"),
+            "danger": True,
+        },
     )
 
 

@@ -368,6 +368,8 @@ LOGGING = {
 # Consultation rules that staff may tune per deployment.
 CONSULTATION_MIN_NOTICE_HOURS = int(os.environ.get("CONSULTATION_MIN_NOTICE_HOURS", "24"))
 CONSULTATION_BUFFER_MINUTES = int(os.environ.get("CONSULTATION_BUFFER_MINUTES", "15"))
+# Days a cluster has to dispute hours an expert logged over the booked length; after them the hours count.
+EXTRA_HOURS_DISPUTE_DAYS = int(os.environ.get("EXTRA_HOURS_DISPUTE_DAYS", "7"))
 
 # How long a write waits for a row another write holds (seconds) before it answers "busy, try again"
 # (PostgreSQL's lock_timeout, set for each locking transaction; see inolink.locking).

@@ -10,6 +10,12 @@ DEFAULT_INTERVAL_TASKS = [
     # (name, task, every N minutes, description)
     ("Send due messages", "notifications.tasks.send_due_messages", 5, "Sends pending emails; retries failed ones."),
     ("Find due reminders and notices", "notifications.tasks.run_sweeps", 5, "Runs every registered sweep."),
+    (
+        "Count undisputed extra hours",
+        "consultations.tasks.settle_extra_hours",
+        60,
+        "Hours logged over a booking count once the cluster's dispute window has passed.",
+    ),
 ]
 DEFAULT_CRONTAB_TASKS = [
     # (name, task, minute, hour, day_of_week, day_of_month, description)

@@ -1,5 +1,7 @@
 """Permission-matrix entries of consultations (see inolink/tests/matrix.py)."""
 
+from decimal import Decimal
+
 from accounts.tests.factories import StaffFactory, UserFactory
 from clusters.tests.factories import ClusterFactory
 from consultations.models import Consultation
@@ -100,3 +102,8 @@ def consultation_reassign():
     case.wrong["the session's own expert"] = case.rightful.pop()
     case.rightful = [StaffFactory()]  # reassigning is programme staff's alone
     return case
+
+
+@register("consultations:consultation-propose")
+def consultation_propose():
+    return expert_case(starts_at=local_at(5, 10))

@@ -1,8 +1,10 @@
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import StaffFactory
 from consultations.models import Consultation, HourAllocation, ServiceArea
@@ -339,7 +341,8 @@ def test_removing_an_outcome_reopens_the_session_and_keeps_its_hours_held(client
     client.force_login(StaffFactory())
     outcome = logged_session(world)
     changelist = reverse("admin:consultations_sessionoutcome_changelist")
-    assert client.get(changelist).context["action_form"] is None  # no bulk delete past the service
+    actions = [name for name, _label in client.get(changelist).context["action_form"].fields["action"].choices]
+    assert "delete_selected" not in actions  # no bulk delete past the service
     response = client.post(
         reverse("admin:consultations_sessionoutcome_delete", args=[outcome.pk]), {"post": "yes"}, follow=True
     )
@@ -423,3 +426,45 @@ def test_staff_correct_the_indicator_areas_of_an_outcome_and_may_leave_an_old_on
     structure = IndicatorArea.objects.get(code="structure")
     assert client.post(url, {**data, "indicator_areas": [structure.pk]}).status_code == 302
     assert list(SessionOutcome.objects.get(pk=outcome.pk).indicator_areas.all()) == [structure]
+
+
+def test_staff_find_disputed_extra_hours_and_decide_them_through_the_service(client, world):
+    from consultations import services
+    from consultations.models import HourAllocation, SessionOutcome
+
+    staff = StaffFactory()
+    client.force_login(staff)
+    start = timezone.now() - datetime.timedelta(hours=3)
+    consultation = ConsultationFactory(
+        agreement=world.agreement,
+        expert=world.expert,
+        starts_at=start,
+        hours=Decimal("2"),
+        status=Consultation.Status.CONFIRMED,
+    )
+    outcome = services.outcome_save(
+        consultation=consultation, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal("3")
+    )
+    services.outcome_extra_dispute(outcome=outcome, by=world.manager, reason="We stopped at noon")
+    changelist = reverse("admin:consultations_sessionoutcome_changelist")
+    listed = client.get(changelist, {"extra_status__exact": "disputed"})
+    assert [row.pk for row in listed.context["cl"].result_list] == [outcome.pk]
+    asked = client.post(changelist, {"action": "decide_extra_hours", "_selected_action": [outcome.pk]})
+    assert "We stopped at noon" in asked.content.decode()
+    client.post(
+        changelist,
+        {
+            "action": "decide_extra_hours",
+            "_selected_action": [outcome.pk],
+            "apply": "1",
+            "decision": "0",
+            "note": "The minutes say noon",
+        },
+    )
+    decided = SessionOutcome.objects.get(pk=outcome.pk)
+    assert (decided.extra_status, decided.extra_decided_by, decided.extra_decision_note) == (
+        "refused",
+        staff,
+        "The minutes say noon",
+    )
+    assert HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered == Decimal("2")

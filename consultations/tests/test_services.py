@@ -254,11 +254,15 @@ def test_outcome_counts_delivered_hours(world):
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.HELD
     allocation = HourAllocation.objects.with_usage().get(pk=world.allocation.pk)
+    # The 0.75 h over the 2 h booking wait for the cluster: only the booked length counts for now.
     assert (allocation.hours_delivered, allocation.hours_held, allocation.hours_remaining) == (
-        Decimal("2.75"),
+        Decimal("2"),
         Decimal("0"),
-        Decimal("17.25"),
+        Decimal("18"),
     )
+    services.outcome_extra_accept(outcome=consultation.outcome, by=world.manager)
+    allocation = HourAllocation.objects.with_usage().get(pk=world.allocation.pk)
+    assert (allocation.hours_delivered, allocation.hours_remaining) == (Decimal("2.75"), Decimal("17.25"))
 
 
 @pytest.mark.parametrize("hours", [Decimal("0"), Decimal("-1"), Decimal("3.25"), Decimal("1.1"), None])
@@ -553,7 +557,9 @@ def test_reschedule_records_who_moved_it_and_why_within_the_same_hours(world):
         consultation=consultation, starts_at=local_at(4, 10), hours=Decimal("2"), by=world.manager, reason="Later"
     )
     assert (moved.starts_at, moved.hours, moved.status_changed_by) == (local_at(4, 10), Decimal("2"), world.manager)
-    assert moved.status_reason == "Later"
+    # The reason is the move's (its change row), not the status's, so it is never shown as the expert's later.
+    assert moved.status_reason == ""
+    assert moved.changes.get().reason == "Later"
     assert remaining(world) == 0
 
 
@@ -864,7 +870,7 @@ def test_recount_sets_each_allocation_to_its_own_outcomes(world, other_world):
     in_marketing = HourAllocation.objects.create(agreement=world.agreement, service_area=marketing, hours_granted=5)
     log_held(past_confirmed(world), Decimal("2"))
     log_held(past_confirmed(world, service_area=marketing), Decimal("1.5"))
-    log_held(past_confirmed(other_world), Decimal("3"))
+    log_held(past_confirmed(other_world, hours=Decimal("3")), Decimal("3"))
     HourAllocation.objects.update(hours_delivered=0)  # an import that bypassed the application
     call_command("recount_hours", stdout=io.StringIO())
     delivered = dict(HourAllocation.objects.values_list("pk", "hours_delivered"))

@@ -600,8 +600,8 @@ def test_the_reschedule_page_writes_the_weekday_in_lower_case_inside_its_sentenc
     assert f"pirmadienis, {monday:%Y-%m-%d}" in text and "Pirmadienis" not in text
 
 
-def rebook_url(area, length):
-    return f"{reverse('consultations:book-slots')}?area={area.code}&length={length}"
+def rebook_url(area, length, source):
+    return f"{reverse('consultations:book-slots')}?area={area.code}&length={length}&rebook={source.pk}"
 
 
 def test_a_declined_consultation_offers_the_manager_another_time_in_its_area_and_length(client, world):
@@ -609,7 +609,7 @@ def test_a_declined_consultation_offers_the_manager_another_time_in_its_area_and
     services.consultation_decline(consultation=consultation, by=world.expert.user, reason="Away that week")
     client.force_login(world.manager)
     response = client.get(consultation.get_absolute_url())
-    url = rebook_url(world.area, "1.5")
+    url = rebook_url(world.area, "1.5", consultation)
     assert response.context["rebook_url"] == url and not response.context["rebook_switches_cluster"]
     html = response.content.decode()
     assert f'href="{escape(url)}"' in html and "Book another time" in html
@@ -617,6 +617,25 @@ def test_a_declined_consultation_offers_the_manager_another_time_in_its_area_and
     slots = client.get(url)
     assert slots.status_code == 200
     assert (slots.context["area"], slots.context["length"]) == (world.area, Decimal("1.5"))
+    # A picked slot keeps the topic, agenda and place written the first time.
+    assert f"rebook={consultation.pk}" in slots.context["slot_query"]
+    start = timezone.localtime(local_at(6, 10)).strftime("%Y-%m-%dT%H:%M")
+    form = client.get(
+        f"{reverse('consultations:book-new')}?{slots.context['slot_query']}&expert={world.expert.pk}&start={start}"
+    ).context["form"]
+    assert (form["topic"].value(), form["agenda"].value(), form["format"].value(), form["meeting_url"].value()) == (
+        "Strategy review",
+        "Goals",
+        "online",
+        "https://meet.example.com/room",
+    )
+    # Another cluster's consultation fills nothing in.
+    stranger = ConsultationFactory(topic="Not yours")
+    form = client.get(
+        f"{reverse('consultations:book-new')}?area={world.area.code}&length=1&rebook={stranger.pk}"
+        f"&expert={world.expert.pk}&start={start}"
+    ).context["form"]
+    assert form["topic"].value() is None
     # The expert who declined is not offered to book.
     client.force_login(world.expert.user)
     assert "Book another time" not in client.get(consultation.get_absolute_url()).content.decode()
