@@ -10,7 +10,16 @@ from accounts.demo import demo_user
 from agreements.models import Agreement
 from clusters.models import Cluster, IndicatorArea
 
-from .models import Consultation, Expert, HourAllocation, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
+from .models import (
+    AvailabilityException,
+    Consultation,
+    Expert,
+    HourAllocation,
+    Rating,
+    ServiceArea,
+    SessionOutcome,
+    WeeklyAvailability,
+)
 from .services import recount_delivered_hours
 
 DEMO_EXPERTS = [
@@ -77,13 +86,24 @@ WEEKLY_HOURS = [(weekday, datetime.time(9), datetime.time(17)) for weekday in ra
 
 
 def load_availability(experts) -> None:
-    """Monday to Friday, 9:00–17:00, for each demo expert who has no weekly hours yet."""
+    """Monday to Friday, 9:00–17:00, for each demo expert who has no weekly hours yet; the first expert also has
+    a week's holiday in a month, entered as one row."""
     for profile in experts:
         if not profile.weekly_hours.exists():
             WeeklyAvailability.objects.bulk_create(
                 WeeklyAvailability(expert=profile, weekday=weekday, start_time=start, end_time=end)
                 for weekday, start, end in WEEKLY_HOURS
             )
+    if experts and not experts[0].exceptions.exists():
+        today = timezone.localdate()
+        monday = today + datetime.timedelta(days=28 - today.weekday())
+        AvailabilityException.objects.create(
+            expert=experts[0],
+            start_date=monday,
+            end_date=monday + datetime.timedelta(days=4),
+            kind=AvailabilityException.Kind.TIME_OFF,
+            note="Holiday",
+        )
 
 
 def _weekday(offset: int) -> datetime.date:
