@@ -57,7 +57,7 @@ def load(*, expert_user) -> list[Expert]:
         )
     ]
     for email, first, last, areas, organisation, languages in DEMO_EXPERTS:
-        user = demo_user(email, first_name=first, last_name=last, language="lt")
+        user = demo_user(email, first_name=first, last_name=last)
         experts.append(expert(user, areas, organisation, languages))
     load_availability(experts)
     return experts
