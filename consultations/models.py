@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from clusters.models import Cluster
 from inolink.choices import choice_label
 from inolink.formatting import hours as format_hours
-from inolink.formatting import hours_number
+from inolink.formatting import hours_number, language_list
 from inolink.text_limits import max_length_check
 
 # How many characters a person may write in each text area: what a real agenda, reason, bio or session report
@@ -144,9 +144,9 @@ class Expert(models.Model):
 
     @property
     def language_names(self) -> str:
-        """The expert's languages, named in the reader's language."""
+        """The expert's languages, named in the reader's language as a line of text writes them."""
         names = dict(consulting_language_choices())
-        return ", ".join(str(names[code]) for code in self.languages if code in names)
+        return language_list(names[code] for code in self.languages if code in names)
 
 
 def new_calendar_token() -> str:
