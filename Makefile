@@ -32,7 +32,9 @@ install: $(STAMP) frontend
 
 install-dev: $(DEV_STAMP) frontend
 
+# Emails the demo sends link to the demo itself, on whatever PORT it serves (unless SITE_URL says otherwise).
 demo: export DJANGO_DEBUG = 1
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

@@ -23,8 +23,9 @@ def load() -> dict:
             is_staff=True,
             is_superuser=True,
             staff_party=User.StaffParty.AGENCY,
-            language="lt",
         ),
-        "manager": demo_user("manager@example.com", first_name="Ieva", last_name="Cluster Manager", language="lt"),
-        "expert": demo_user("expert@example.com", first_name="Tomas", last_name="Expert", language="en"),
+        # No stored language: a person trying the demo reads it in the language they signed in with, until they
+        # choose one with the switch.
+        "manager": demo_user("manager@example.com", first_name="Ieva", last_name="Cluster Manager"),
+        "expert": demo_user("expert@example.com", first_name="Tomas", last_name="Expert"),
     }

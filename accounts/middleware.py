@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.utils import translation
 
+from .services import CHOSEN_LANGUAGE_SESSION_KEY, user_language_choose
+
 
 class UserLanguageMiddleware:
-    """Serve signed-in people in their preferred language.
+    """Serve signed-in people in the language they chose.
 
-    Runs after LocaleMiddleware (which handles anonymous visitors from the
-    language cookie and the browser's Accept-Language) and overrides it with the
-    user's saved choice when there is one.
+    Runs after LocaleMiddleware (which serves everyone from the language cookie, else the browser's
+    Accept-Language) and overrides it with the user's saved choice when there is one. A person who never
+    chose keeps the language they were reading in, also across signing in. A choice made before signing in
+    (the switch on the sign-in page) becomes the person's own at their first request signed in.
     """
 
     def __init__(self, get_response):
@@ -16,7 +19,12 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        signed_in = user is not None and user.is_authenticated
+        if signed_in and CHOSEN_LANGUAGE_SESSION_KEY in request.session:
+            chosen = request.session.pop(CHOSEN_LANGUAGE_SESSION_KEY)
+            if chosen in self.supported:
+                user_language_choose(user=user, language=chosen)
+        language = getattr(user, "language", "") if signed_in else ""
         if language in self.supported:
             translation.activate(language)
             request.LANGUAGE_CODE = language

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import SecondFactorForm
 from .roles import roles_for
+from .services import CHOSEN_LANGUAGE_SESSION_KEY, user_language_choose
 from .two_factor import has_device, needs_second_factor
 
 PASSWORD_CHANGE_PAGE = {"page_title": _("Change your password"), "submit_label": _("Change password")}
@@ -41,7 +42,8 @@ def home(request):
 
 @require_POST
 def set_language(request):
-    """Switch the interface language; signed-in people keep it as their preference (also for emails).
+    """Switch the interface language; it becomes the person's own (also for emails), at once when signed in,
+    else when they sign in.
 
     An unknown code falls back to the default language instead of failing.
     """
@@ -54,9 +56,11 @@ def set_language(request):
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"
-    if request.user.is_authenticated and request.user.language != language:
-        request.user.language = language
-        request.user.save(update_fields=["language"])
+    if request.user.is_authenticated:
+        user_language_choose(user=request.user, language=language)
+    else:
+        # Chosen on the sign-in page (or any page before it): theirs once they sign in (UserLanguageMiddleware).
+        request.session[CHOSEN_LANGUAGE_SESSION_KEY] = language
     # Not redirect(): it would read a next value without a slash or a dot ("NaN") as a URL name to reverse.
     response = HttpResponseRedirect(next_url)
     response.set_cookie(

@@ -116,12 +116,12 @@ class WeeklyAvailabilityAdmin(SimpleHistoryAdmin):
 
 @admin.register(AvailabilityException)
 class AvailabilityExceptionAdmin(SimpleHistoryAdmin):
-    list_display = ["expert", "date", "kind", "start_time", "end_time", "note"]
-    list_filter = ["kind", ("date", admin.DateFieldListFilter), expert_filter("expert_id")]
+    list_display = ["expert", "start_date", "end_date", "kind", "start_time", "end_time", "note"]
+    list_filter = ["kind", ("start_date", admin.DateFieldListFilter), expert_filter("expert_id")]
     search_fields = ["expert__user__email", "expert__user__last_name", "note"]
     list_select_related = ["expert__user"]
     autocomplete_fields = ["expert"]
-    date_hierarchy = "date"
+    date_hierarchy = "start_date"
 
 
 class StatusChangeForm(forms.Form):

@@ -1,8 +1,8 @@
-"""The PostgreSQL-only exclusion constraint: an expert's live bookings never overlap.
+"""The PostgreSQL-only exclusion constraints: an expert's live bookings never overlap, nor do their weekly hours.
 
-SQLite has no exclusion constraints, so the constraint is not in ``Consultation.Meta`` (that would make the
-migration state differ between databases); migration 0004 adds it on PostgreSQL only, and the booking
-services lock and re-check on both databases.
+SQLite has no exclusion constraints, so these are not in the models' Meta (that would make the migration state
+differ between databases); migrations 0004 and 0014 add them on PostgreSQL only, and the services lock and
+re-check on both databases.
 """
 
 from django.db.models import Func, Q
@@ -24,4 +24,39 @@ def expert_overlap_constraint():
         ],
         condition=Q(status__in=["requested", "confirmed"]),
         violation_error_message="This time was just taken by another booking.",
+    )
+
+
+class WallClockRange(Func):
+    """A weekly row's hours as a range of timestamps on one fixed day: PostgreSQL has no range of times, and
+    a date plus a time is immutable, as an exclusion constraint needs."""
+
+    template = "TSRANGE(DATE '2000-01-03' + %(expressions)s)"
+    arg_joiner = ", DATE '2000-01-03' + "
+
+    @property
+    def output_field(self):
+        from django.contrib.postgres.fields import DateTimeRangeField
+
+        return DateTimeRangeField()
+
+
+def weekly_overlap_constraint():
+    """An expert's weekly hours on one weekday never overlap (hours that only touch, 09–12 and 12–17, do not).
+
+    Deferred to the end of the transaction, so the editor can move hours between rows in one save.
+    """
+    from django.contrib.postgres.constraints import ExclusionConstraint
+    from django.contrib.postgres.fields import RangeOperators
+    from django.db.models import Deferrable
+
+    return ExclusionConstraint(
+        name="consultations_no_weekly_overlap",
+        expressions=[
+            (WallClockRange("start_time", "end_time"), RangeOperators.OVERLAPS),
+            ("expert", RangeOperators.EQUAL),
+            ("weekday", RangeOperators.EQUAL),
+        ],
+        deferrable=Deferrable.DEFERRED,
+        violation_error_message="These weekly hours overlap other hours on the same day.",
     )

@@ -15,6 +15,7 @@ from .models import (
     ConsultationChange,
     Expert,
     ExtraHours,
+    AvailabilityException,
     HourAllocation,
     Rating,
     ServiceArea,
@@ -58,7 +59,7 @@ def load(*, expert_user) -> list[Expert]:
         )
     ]
     for email, first, last, areas, organisation, languages in DEMO_EXPERTS:
-        user = demo_user(email, first_name=first, last_name=last, language="lt")
+        user = demo_user(email, first_name=first, last_name=last)
         experts.append(expert(user, areas, organisation, languages))
     load_availability(experts)
     return experts
@@ -87,13 +88,24 @@ WEEKLY_HOURS = [(weekday, datetime.time(9), datetime.time(17)) for weekday in ra
 
 
 def load_availability(experts) -> None:
-    """Monday to Friday, 9:00–17:00, for each demo expert who has no weekly hours yet."""
+    """Monday to Friday, 9:00–17:00, for each demo expert who has no weekly hours yet; the first expert also has
+    a week's holiday in a month, entered as one row."""
     for profile in experts:
         if not profile.weekly_hours.exists():
             WeeklyAvailability.objects.bulk_create(
                 WeeklyAvailability(expert=profile, weekday=weekday, start_time=start, end_time=end)
                 for weekday, start, end in WEEKLY_HOURS
             )
+    if experts and not experts[0].exceptions.exists():
+        today = timezone.localdate()
+        monday = today + datetime.timedelta(days=28 - today.weekday())
+        AvailabilityException.objects.create(
+            expert=experts[0],
+            start_date=monday,
+            end_date=monday + datetime.timedelta(days=4),
+            kind=AvailabilityException.Kind.TIME_OFF,
+            note="Holiday",
+        )
 
 
 def _weekday(offset: int) -> datetime.date:

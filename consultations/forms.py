@@ -6,6 +6,7 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,9 @@ from .models import (
     ServiceArea,
     SessionOutcome,
     WeeklyAvailability,
+    Weekday,
+    weekly_overlap_message,
+    weekly_overlaps,
 )
 from .places import CITY_CHOICES
 from .selectors import BOOKING_LENGTHS, LAST_WEEK
@@ -368,7 +372,37 @@ class ConsultationFilterForm(forms.Form):
         return queryset
 
 
-class WeeklyAvailabilityForm(forms.ModelForm):
+class RowBoundField(BoundField):
+    """A field of an editor's row: Bootstrap's "is-invalid" with its errors (Django adds aria-invalid and points
+    aria-describedby at "<id>_error")."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            attrs["class"] = f"{(widget or self.field.widget).attrs.get('class', '')} is-invalid".strip()
+        return attrs
+
+
+def _row_widget_class(field) -> str:
+    if isinstance(field.widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(field.widget, forms.Select):
+        return "form-select form-select-sm"
+    return "form-control form-control-sm"
+
+
+class AvailabilityRowForm(forms.ModelForm):
+    """A row of the availability editor, rendered field by field with Bootstrap's small controls."""
+
+    bound_field_class = RowBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", _row_widget_class(field))
+
+
+class WeeklyAvailabilityForm(AvailabilityRowForm):
     class Meta:
         model = WeeklyAvailability
         fields = ["weekday", "start_time", "end_time"]
@@ -377,25 +411,56 @@ class WeeklyAvailabilityForm(forms.ModelForm):
             "end_time": forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new row's day reads as a prompt, not Django's "---------".
+        self.fields["weekday"].choices = [("", _("Choose a day"))] + Weekday.choices
 
-class AvailabilityExceptionForm(forms.ModelForm):
+
+# How far ahead time off and extra hours may be entered.
+EXCEPTION_HORIZON = datetime.timedelta(days=730)
+
+
+class AvailabilityExceptionForm(AvailabilityRowForm):
     class Meta:
         model = AvailabilityException
-        fields = ["date", "kind", "start_time", "end_time", "note"]
+        fields = ["start_date", "end_date", "kind", "start_time", "end_time", "note"]
         field_classes = {"note": FreeTextField}
+        labels = {"start_date": _("First day"), "end_date": _("Last day")}
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
         }
 
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date < timezone.localdate() and (not self.instance.pk or self.has_changed()):
-            raise ValidationError(_("The date is in the past."))
-        if date > timezone.localdate() + datetime.timedelta(days=730):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The last day may be left empty for a single day; the form fills it in.
+        self.fields["end_date"].required = False
+
+    def clean_start_date(self):
+        date = self.cleaned_data["start_date"]
+        # A row already under way keeps its first day (a holiday that began yesterday can still be extended).
+        unchanged = self.instance.pk and date == self.instance.start_date
+        if date < timezone.localdate() and not unchanged:
+            raise ValidationError(_("The first day is in the past."))
+        if date > timezone.localdate() + EXCEPTION_HORIZON:
             raise ValidationError(_("Give a date within the next two years."))
         return date
+
+    def clean_end_date(self):
+        date = self.cleaned_data.get("end_date")
+        if date is not None and date > timezone.localdate() + EXCEPTION_HORIZON:
+            raise ValidationError(_("Give a date within the next two years."))
+        return date
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("end_date") is None and cleaned.get("start_date") and "end_date" not in self.errors:
+            cleaned["end_date"] = cleaned["start_date"]
+            self.instance.end_date = cleaned["start_date"]
+        return cleaned
 
 
 class ExpertRowsFormSet(forms.BaseModelFormSet):
@@ -407,12 +472,46 @@ class ExpertRowsFormSet(forms.BaseModelFormSet):
             if form.instance.pk is None:
                 raise ValidationError(_("A row no longer exists; reload the page and try again."))
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if self.can_delete and "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+    def kept_instances(self) -> list:
+        """The rows as they will be after saving: unchanged, changed and new ones, without those removed or left
+        empty; only when the formset is valid (the instances carry the cleaned values)."""
+        kept = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue  # an empty extra row
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            kept.append(form.instance)
+        return kept
+
+
+class WeeklyRowsFormSet(ExpertRowsFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        # Overlapping hours on one day are refused at the row that starts later, with both rows named.
+        forms_by_row = {id(form.instance): form for form in self.forms}
+        for first, second in weekly_overlaps(self.kept_instances()):
+            form = forms_by_row[id(second)]
+            message = weekly_overlap_message(first, second)
+            if message not in form.non_field_errors():
+                form.add_error(None, message)
+        if any(self.errors):
+            raise ValidationError(_("Some weekly hours overlap; see the marked rows."), code="overlap")
+
 
 WeeklyAvailabilityFormSet = forms.modelformset_factory(
     WeeklyAvailability,
     form=WeeklyAvailabilityForm,
-    formset=ExpertRowsFormSet,
-    extra=2,
+    formset=WeeklyRowsFormSet,
+    extra=0,
     can_delete=True,
     max_num=50,
     absolute_max=50,  # Django's default builds up to max_num + 1000 forms before saying "at most 50"
@@ -422,7 +521,7 @@ AvailabilityExceptionFormSet = forms.modelformset_factory(
     AvailabilityException,
     form=AvailabilityExceptionForm,
     formset=ExpertRowsFormSet,
-    extra=2,
+    extra=0,
     can_delete=True,
     max_num=100,
     absolute_max=100,

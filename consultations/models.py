@@ -1,5 +1,6 @@
 import datetime
 import secrets
+from collections import defaultdict
 from decimal import Decimal
 
 from django import forms
@@ -20,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from clusters.models import Cluster
 from inolink.choices import choice_label
 from inolink.formatting import hours as format_hours
-from inolink.formatting import hours_number
+from inolink.formatting import hours_number, language_list
 from inolink.text_limits import max_length_check
 
 # How many characters a person may write in each text area: what a real agenda, reason, bio or session report
@@ -143,9 +144,9 @@ class Expert(models.Model):
 
     @property
     def language_names(self) -> str:
-        """The expert's languages, named in the reader's language."""
+        """The expert's languages, named in the reader's language as a line of text writes them."""
         names = dict(consulting_language_choices())
-        return ", ".join(str(names[code]) for code in self.languages if code in names)
+        return language_list(names[code] for code in self.languages if code in names)
 
 
 def new_calendar_token() -> str:
@@ -182,8 +183,41 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
+def weekly_overlaps(rows) -> list[tuple]:
+    """Pairs of weekly hours on the same weekday whose times overlap (Mon 09:00–17:00 and 16:00–18:00).
+
+    Hours that only touch (09:00–12:00 and 12:00–17:00) do not overlap. ``rows`` are ``WeeklyAvailability``
+    objects, saved or not, with their weekday and times set; the editor's form and the saving service both ask.
+    """
+    by_day = defaultdict(list)
+    for row in rows:
+        if row.weekday is not None and row.start_time and row.end_time:
+            by_day[row.weekday].append(row)
+    pairs = []
+    for day_rows in by_day.values():
+        day_rows.sort(key=lambda row: (row.start_time, row.end_time))
+        for index, row in enumerate(day_rows):
+            for later in day_rows[index + 1 :]:
+                if later.start_time >= row.end_time:
+                    break
+                pairs.append((row, later))
+    return pairs
+
+
+def weekly_overlap_message(first, second) -> str:
+    # Translators: e.g. "Monday 09:00–17:00 overlaps Monday 16:00–18:00. …"
+    return gettext("%(first)s overlaps %(second)s. Join them into one row or change the times.") % {
+        "first": first,
+        "second": second,
+    }
+
+
 class WeeklyAvailability(models.Model):
-    """Hours an expert works every week on one weekday (Europe/Vilnius wall time)."""
+    """Hours an expert works every week on one weekday (Europe/Vilnius wall time).
+
+    An expert's hours on one weekday never overlap (``weekly_overlaps``); on PostgreSQL an exclusion constraint
+    (``constraints.weekly_overlap_constraint``, migration 0015) holds it too.
+    """
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="weekly_hours", verbose_name=_("expert"))
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
@@ -211,15 +245,21 @@ class WeeklyAvailability(models.Model):
             raise ValidationError({"end_time": _("The end must be after the start.")})
 
 
+# The longest time off or run of extra hours one row may cover: a long leave is one row, a typo of a year is not.
+EXCEPTION_MAX_DAYS = 366
+
+
 class AvailabilityException(models.Model):
-    """A dated change to the weekly hours: time off (all day when no times are given) or extra hours."""
+    """A dated change to the weekly hours over a range of days: time off (all day when no times are given) or
+    extra hours; the times apply to each day of the range. A two-week holiday is one row."""
 
     class Kind(models.TextChoices):
         TIME_OFF = "off", _("Time off")
         EXTRA = "extra", _("Extra hours")
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="exceptions", verbose_name=_("expert"))
-    date = models.DateField(_("date"))
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.TIME_OFF)
     start_time = models.TimeField(_("from"), null=True, blank=True, help_text=_("Leave empty for the whole day off."))
     end_time = models.TimeField(_("until"), null=True, blank=True)
@@ -230,31 +270,55 @@ class AvailabilityException(models.Model):
     class Meta:
         verbose_name = _("availability exception")
         verbose_name_plural = _("availability exceptions")
-        ordering = ["expert", "date", "start_time"]
+        ordering = ["expert", "start_date", "start_time"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True) & Q(kind="off"))
                 | (Q(start_time__isnull=False) & Q(end_time__isnull=False) & Q(end_time__gt=models.F("start_time"))),
                 name="consultations_exception_times",
             ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="consultations_exception_dates_order"
+            ),
         ]
+        indexes = [models.Index(fields=["expert", "end_date"], name="consultations_exception_end")]
 
     def __str__(self):
+        days = f"{self.start_date}" if self.end_date == self.start_date else f"{self.start_date}–{self.end_date}"
         if self.start_time:
-            return f"{self.date} {self.get_kind_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
-        return f"{self.date} {self.get_kind_display()}"
+            return f"{days} {self.get_kind_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        return f"{days} {self.get_kind_display()}"
 
     @property
     def whole_day(self) -> bool:
         return self.start_time is None
 
+    def days(self, first: datetime.date, last: datetime.date):
+        """The days of this exception between ``first`` and ``last`` (both included)."""
+        day = max(self.start_date, first)
+        while day <= min(self.end_date, last):
+            yield day
+            day += datetime.timedelta(days=1)
+
     def clean(self):
+        errors = {}
+        if self.start_date and self.end_date:
+            if self.end_date < self.start_date:
+                errors["end_date"] = _("The last day cannot be before the first day.")
+            elif (self.end_date - self.start_date).days >= EXCEPTION_MAX_DAYS:
+                errors["end_date"] = ngettext(
+                    "One row covers at most %(days)s day; add another row for the rest.",
+                    "One row covers at most %(days)s days; add another row for the rest.",
+                    EXCEPTION_MAX_DAYS,
+                ) % {"days": EXCEPTION_MAX_DAYS}
         if (self.start_time is None) != (self.end_time is None):
-            raise ValidationError({"end_time": _("Give both times, or neither for a whole day off.")})
-        if self.start_time is None and self.kind == self.Kind.EXTRA:
-            raise ValidationError({"start_time": _("Extra hours need a start and an end time.")})
-        if self.start_time and self.end_time and self.end_time <= self.start_time:
-            raise ValidationError({"end_time": _("The end must be after the start.")})
+            errors["end_time"] = _("Give both times, or neither for a whole day off.")
+        elif self.start_time is None and self.kind == self.Kind.EXTRA:
+            errors["start_time"] = _("Extra hours need a start and an end time.")
+        elif self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The end must be after the start.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ConsultationQuerySet(models.QuerySet):

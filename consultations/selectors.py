@@ -148,6 +148,58 @@ def buffer() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.CONSULTATION_BUFFER_MINUTES)
 
 
+def _weekly_by_expert(rows):
+    weekly = defaultdict(lambda: defaultdict(list))
+    for rule in rows:
+        weekly[rule.expert_id][rule.weekday].append(rule)
+    return weekly
+
+
+def _exceptions_by_expert(rows, first_day, last_day):
+    """Exceptions by expert and by each day of theirs between the two days: a holiday's row counts on every day."""
+    exceptions = defaultdict(lambda: defaultdict(list))
+    for exception in rows:
+        for day in exception.days(first_day, last_day):
+            exceptions[exception.expert_id][day].append(exception)
+    return exceptions
+
+
+def _exceptions_between(ids, first_day, last_day):
+    return AvailabilityException.objects.filter(expert_id__in=ids, start_date__lte=last_day, end_date__gte=first_day)
+
+
+def _bookings_by_expert(ids, first_day, last_day, *, exclude=None):
+    """Each expert's live bookings around these days, widened by the buffer, as (start, end) pairs."""
+    pad = buffer()
+    window_start = _local(first_day, datetime.time.min) - pad
+    window_end = _local(last_day + datetime.timedelta(days=1), datetime.time.min) + pad
+    bookings = defaultdict(list)
+    live = Consultation.objects.live().filter(expert_id__in=ids, starts_at__lt=window_end, ends_at__gt=window_start)
+    if exclude is not None:
+        live = live.exclude(pk=exclude.pk)
+    for expert_id, starts_at, ends_at in live.values_list("expert_id", "starts_at", "ends_at"):
+        bookings[expert_id].append((starts_at - pad, ends_at + pad))
+    return bookings
+
+
+def _free_intervals(day, weekly, exceptions, bookings):
+    intervals = working_intervals(day, weekly, exceptions)
+    for busy_start, busy_end in bookings:
+        intervals = _subtract(intervals, busy_start, busy_end)
+    return intervals
+
+
+def _starts(intervals, duration, not_before):
+    starts = []
+    for a, b in intervals:
+        start = _align(a)
+        while start + duration <= b:
+            if start >= not_before:
+                starts.append(start)
+            start += SLOT_STEP
+    return starts
+
+
 def free_slots(experts, *, first_day, days, length, exclude=None, now=None, per_day=None) -> list[ExpertSlots]:
     """Free start times for each expert over ``days`` days from ``first_day``, for a session of ``length``.
 
@@ -158,22 +210,9 @@ def free_slots(experts, *, first_day, days, length, exclude=None, now=None, per_
     experts = list(experts)
     ids = [expert.pk for expert in experts]
     last_day = first_day + datetime.timedelta(days=days - 1)
-    weekly = defaultdict(lambda: defaultdict(list))
-    for rule in WeeklyAvailability.objects.filter(expert_id__in=ids):
-        weekly[rule.expert_id][rule.weekday].append(rule)
-    exceptions = defaultdict(lambda: defaultdict(list))
-    for exception in AvailabilityException.objects.filter(expert_id__in=ids, date__range=(first_day, last_day)):
-        exceptions[exception.expert_id][exception.date].append(exception)
-    pad = buffer()
-    window_start = _local(first_day, datetime.time.min) - pad
-    window_end = _local(last_day + datetime.timedelta(days=1), datetime.time.min) + pad
-    bookings = defaultdict(list)
-    live = Consultation.objects.live().filter(expert_id__in=ids, starts_at__lt=window_end, ends_at__gt=window_start)
-    if exclude is not None:
-        live = live.exclude(pk=exclude.pk)
-    for expert_id, starts_at, ends_at in live.values_list("expert_id", "starts_at", "ends_at"):
-        bookings[expert_id].append((starts_at - pad, ends_at + pad))
-
+    weekly = _weekly_by_expert(WeeklyAvailability.objects.filter(expert_id__in=ids))
+    exceptions = _exceptions_by_expert(_exceptions_between(ids, first_day, last_day), first_day, last_day)
+    bookings = _bookings_by_expert(ids, first_day, last_day, exclude=exclude)
     not_before = earliest_start(now)
     duration = datetime.timedelta(hours=float(length))
     result = []
@@ -181,31 +220,63 @@ def free_slots(experts, *, first_day, days, length, exclude=None, now=None, per_
         expert_days = []
         for offset in range(days):
             day = first_day + datetime.timedelta(days=offset)
-            intervals = working_intervals(day, weekly[expert.pk], exceptions[expert.pk])
-            for busy_start, busy_end in bookings[expert.pk]:
-                intervals = _subtract(intervals, busy_start, busy_end)
-            starts = []
-            for a, b in intervals:
-                start = _align(a)
-                while start + duration <= b:
-                    if start >= not_before:
-                        starts.append(start)
-                    start += SLOT_STEP
-            expert_days.append(DaySlots(date=day, starts=starts, limit=per_day))
+            intervals = _free_intervals(day, weekly[expert.pk], exceptions[expert.pk], bookings[expert.pk])
+            expert_days.append(DaySlots(date=day, starts=_starts(intervals, duration, not_before), limit=per_day))
         result.append(ExpertSlots(expert=expert, days=expert_days))
+    return result
+
+
+@dataclass
+class PreviewDay:
+    date: datetime.date
+    stretches: list  # (start, end) pairs of free time in which a session of the shortest length fits
+    off: bool = False  # a whole day off
+
+
+PREVIEW_WEEKS = 2
+
+
+def availability_preview(expert, *, weekly=None, exceptions=None, weeks=PREVIEW_WEEKS, now=None) -> list[PreviewDay]:
+    """The free times the expert offers over the next ``weeks`` weeks from today: the stretches in which a cluster
+    can book the shortest session, after bookings with their buffer and the minimum notice.
+
+    ``weekly`` and ``exceptions`` are rows as the editor would save them (a preview before saving); by default the
+    saved ones. At most three queries: weekly hours, exceptions, bookings.
+    """
+    first_day = timezone.localtime(now or timezone.now()).date()
+    last_day = first_day + datetime.timedelta(days=7 * weeks - 1)
+    if weekly is None:
+        weekly = WeeklyAvailability.objects.filter(expert=expert)
+    if exceptions is None:
+        exceptions = _exceptions_between([expert.pk], first_day, last_day)
+    for row in (*weekly, *exceptions):
+        row.expert_id = expert.pk  # unsaved new rows have no expert yet
+    weekly_days = _weekly_by_expert(weekly)[expert.pk]
+    exception_days = _exceptions_by_expert(exceptions, first_day, last_day)[expert.pk]
+    bookings = _bookings_by_expert([expert.pk], first_day, last_day)[expert.pk]
+    shortest = datetime.timedelta(hours=float(BOOKING_LENGTHS[0]))
+    not_before = earliest_start(now)
+    result = []
+    for offset in range(7 * weeks):
+        day = first_day + datetime.timedelta(days=offset)
+        stretches = []
+        for a, b in _free_intervals(day, weekly_days, exception_days, bookings):
+            a = _align(max(a, not_before))
+            if a + shortest <= b:
+                stretches.append((a, b))
+        off = any(e.kind == AvailabilityException.Kind.TIME_OFF and e.whole_day for e in exception_days.get(day, []))
+        result.append(PreviewDay(date=day, stretches=stretches, off=off))
     return result
 
 
 def slot_is_free(expert, *, starts_at, ends_at) -> bool:
     """Whether [starts_at, ends_at) lies inside the expert's working time (availability only, not bookings)."""
     day = timezone.localtime(starts_at).date()
-    weekly = defaultdict(list)
-    for rule in WeeklyAvailability.objects.filter(expert=expert, weekday=day.weekday()):
-        weekly[rule.weekday].append(rule)
-    exceptions = defaultdict(list)
-    for exception in AvailabilityException.objects.filter(expert=expert, date=day):
-        exceptions[exception.date].append(exception)
-    return any(a <= starts_at and ends_at <= b for a, b in working_intervals(day, weekly, exceptions))
+    weekly = _weekly_by_expert(WeeklyAvailability.objects.filter(expert=expert, weekday=day.weekday()))
+    exceptions = _exceptions_by_expert(_exceptions_between([expert.pk], day, day), day, day)
+    return any(
+        a <= starts_at and ends_at <= b for a, b in working_intervals(day, weekly[expert.pk], exceptions[expert.pk])
+    )
 
 
 def booking_allocation(cluster, service_area):

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -39,7 +39,10 @@ from .models import (
     SessionOutcome,
     counted_hours,
     extra_hours_dispute_days,
+    WeeklyAvailability,
     new_calendar_token,
+    weekly_overlap_message,
+    weekly_overlaps,
 )
 from .places import LITHUANIAN_CITIES
 from .selectors import (
@@ -575,15 +578,39 @@ def rating_create(*, consultation: Consultation, by, score: int, comment: str = 
 
 
 def availability_save(*, expert: Expert, weekly_formset, exception_formset) -> None:
-    """Save an expert's weekly hours and exceptions from the editor's validated formsets in one transaction."""
+    """Save an expert's weekly hours and exceptions from the editor's validated formsets in one transaction.
+
+    Weekly hours on one weekday never overlap: checked again under the expert's row lock once the rows are
+    written (the form said so first), and on PostgreSQL by the exclusion constraint, checked before returning.
+    Removed rows go first, so their time can be given to another row in the same save.
+    """
     with transaction.atomic():
+        lock(expert)
         for formset in (weekly_formset, exception_formset):
             instances = formset.save(commit=False)
+            for instance in formset.deleted_objects:
+                instance.delete()
             for instance in instances:
                 instance.expert = expert
                 instance.save()
-            for instance in formset.deleted_objects:
-                instance.delete()
+        overlaps = weekly_overlaps(WeeklyAvailability.objects.filter(expert=expert))
+        if overlaps:
+            raise ValidationError(weekly_overlap_message(*overlaps[0]), code="overlap")
+        _check_weekly_constraint()
+
+
+def _check_weekly_constraint() -> None:
+    """Have PostgreSQL check the deferred weekly-hours constraint now, not at a commit that may be far off."""
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS consultations_no_weekly_overlap IMMEDIATE")
+    except IntegrityError as error:
+        raise ValidationError(WEEKLY_OVERLAP, code="overlap") from error
+
+
+WEEKLY_OVERLAP = _("These weekly hours overlap other hours on the same day.")
 
 
 def calendar_feed_for(user) -> CalendarFeed:

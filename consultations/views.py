@@ -71,6 +71,8 @@ from .permissions import (
 )
 from .selectors import (
     BOOKING_LENGTHS,
+    PREVIEW_WEEKS,
+    availability_preview,
     bookable_experts,
     cluster_choices,
     consultation_list,
@@ -810,18 +812,31 @@ def consultation_outcome(request, pk):
 
 @login_required
 def availability(request):
-    """The expert's weekly hours and dated exceptions, edited together."""
+    """The expert's weekly hours and time off or extra hours (ranges of days), edited together, with a preview
+    of the free times they give over the next weeks. "Preview" checks the rows and shows their free times
+    without saving them."""
     expert = require_expert(request.user)
     weekly_qs = WeeklyAvailability.objects.filter(expert=expert).order_by("weekday", "start_time")
-    exception_qs = AvailabilityException.objects.filter(expert=expert, date__gte=timezone.localdate()).order_by(
-        "date", "start_time"
+    exception_qs = AvailabilityException.objects.filter(expert=expert, end_date__gte=timezone.localdate()).order_by(
+        "start_date", "start_time"
     )
-    weekly = WeeklyAvailabilityFormSet(request.POST or None, queryset=weekly_qs, prefix="weekly")
-    exceptions = AvailabilityExceptionFormSet(request.POST or None, queryset=exception_qs, prefix="exceptions")
-    if request.method == "POST" and weekly.is_valid() and exceptions.is_valid():
-        services.availability_save(expert=expert, weekly_formset=weekly, exception_formset=exceptions)
-        messages.success(request, _("Your availability is saved."))
-        return redirect("consultations:availability")
+    data = request.POST if request.method == "POST" else None
+    weekly = WeeklyAvailabilityFormSet(data, queryset=weekly_qs, prefix="weekly")
+    exceptions = AvailabilityExceptionFormSet(data, queryset=exception_qs, prefix="exceptions")
+    if data is None and not weekly_qs.exists():
+        weekly.extra = 1  # a first row to fill in, also without the page's script
+    preview_rows = {}
+    if data is not None and weekly.is_valid() and exceptions.is_valid():
+        if "preview" in request.POST:
+            preview_rows = {"weekly": weekly.kept_instances(), "exceptions": exceptions.kept_instances()}
+        else:
+            try:
+                services.availability_save(expert=expert, weekly_formset=weekly, exception_formset=exceptions)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Your availability is saved."))
+                return redirect("consultations:availability")
     return render(
         request,
         "consultations/availability.html",
@@ -830,6 +845,9 @@ def availability(request):
             "weekly": weekly,
             "exceptions": exceptions,
             "min_notice_hours": settings.CONSULTATION_MIN_NOTICE_HOURS,
+            "preview": availability_preview(expert, **preview_rows),
+            "is_preview": bool(preview_rows),
+            "preview_weeks": PREVIEW_WEEKS,
         },
     )
 

@@ -15,6 +15,8 @@ from django.utils.translation import get_language, gettext
 # Languages of the interface (settings.LANGUAGES) that write day names in lower case inside a sentence;
 # Django's catalogue gives them capitalised, as they stand alone in a list or at the start of a line.
 LOWER_CASE_DAY_NAMES = frozenset({"lt"})
+# Likewise for the names of languages ("lietuvių, anglų"), capitalised in Django's catalogue.
+LOWER_CASE_LANGUAGE_NAMES = frozenset({"lt"})
 
 
 def decimal_number(value) -> str:
@@ -59,6 +61,15 @@ def mid_sentence(text) -> str:
         return text
     for name in map(str, WEEKDAYS.values()):
         text = text.replace(name, name.lower())
+    return text
+
+
+def language_list(names) -> str:
+    """Names of languages as a line of text reads them: "Lithuanian, English" in English, "lietuvių, anglų" in
+    Lithuanian, where they are not capitalised."""
+    text = ", ".join(str(name) for name in names)
+    if (get_language() or "").split("-")[0] in LOWER_CASE_LANGUAGE_NAMES:
+        return text.lower()
     return text
 
 

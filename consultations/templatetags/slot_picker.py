@@ -17,10 +17,12 @@ register = template.Library()
 
 
 def _day_name(context, date) -> str:
-    """ "Thursday, 4 December" as it reads inside the links' names, formatted once per page for all the rows."""
+    """ "Thursday, 4 December" ("ketvirtadienis, gruodžio 4 d.") as it reads inside the links' names, in the
+    language's own day-and-month format; formatted once per page for all the rows."""
     names = context.render_context.setdefault("slot_picker_day_names", {})
     if date not in names:
-        names[date] = mid_sentence(formats.date_format(date, "l, j F"))
+        day_and_month = formats.date_format(date, "MONTH_DAY_FORMAT")
+        names[date] = mid_sentence(f"{formats.date_format(date, 'l')}, {day_and_month}")
     return names[date]
 
 

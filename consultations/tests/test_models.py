@@ -316,10 +316,12 @@ def test_weekly_hours_and_exceptions_read_as_times():
         "Monday 08:00–12:30"
     )
     day = datetime.date(2030, 1, 2)
-    assert str(AvailabilityException(date=day, kind="off")) == "2030-01-02 Time off"
-    extra = AvailabilityException(date=day, kind="extra", start_time=datetime.time(18), end_time=datetime.time(20))
+    assert str(AvailabilityException(start_date=day, end_date=day, kind="off")) == "2030-01-02 Time off"
+    extra = AvailabilityException(
+        start_date=day, end_date=day, kind="extra", start_time=datetime.time(18), end_time=datetime.time(20)
+    )
     assert str(extra) == "2030-01-02 Extra hours 18:00–20:00"
-    assert AvailabilityException(date=day).whole_day and not extra.whole_day
+    assert AvailabilityException(start_date=day, end_date=day).whole_day and not extra.whole_day
 
 
 @pytest.mark.parametrize("end", [datetime.time(8), datetime.time(7, 59)])
@@ -344,14 +346,20 @@ def test_weekly_hours_end_after_they_start(end):
 )
 def test_exception_times_are_both_or_none_and_in_order(fields, errors):
     with pytest.raises(ValidationError) as raised:
-        AvailabilityException(date=datetime.date(2030, 1, 2), **fields).clean()
+        AvailabilityException(
+            start_date=datetime.date(2030, 1, 2), end_date=datetime.date(2030, 1, 2), **fields
+        ).clean()
     assert raised.value.message_dict == errors
 
 
 def test_valid_exceptions_pass():
-    AvailabilityException(date=datetime.date(2030, 1, 2)).clean()
+    AvailabilityException(start_date=datetime.date(2030, 1, 2), end_date=datetime.date(2030, 1, 2)).clean()
     AvailabilityException(
-        date=datetime.date(2030, 1, 2), kind="extra", start_time=datetime.time(8), end_time=datetime.time(8, 1)
+        start_date=datetime.date(2030, 1, 2),
+        end_date=datetime.date(2030, 1, 2),
+        kind="extra",
+        start_time=datetime.time(8),
+        end_time=datetime.time(8, 1),
     ).clean()
 
 

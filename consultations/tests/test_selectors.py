@@ -48,10 +48,20 @@ def test_free_slots_respect_hours_bookings_buffer_and_notice(world, settings):
 def test_time_off_and_extra_hours(world):
     day = local_at(4, 0).date()
     AvailabilityException.objects.create(
-        expert=world.expert, date=day, kind="off", start_time=datetime.time(8), end_time=datetime.time(18)
+        expert=world.expert,
+        start_date=day,
+        end_date=day,
+        kind="off",
+        start_time=datetime.time(8),
+        end_time=datetime.time(18),
     )
     AvailabilityException.objects.create(
-        expert=world.expert, date=day, kind="extra", start_time=datetime.time(20), end_time=datetime.time(21)
+        expert=world.expert,
+        start_date=day,
+        end_date=day,
+        kind="extra",
+        start_time=datetime.time(20),
+        end_time=datetime.time(21),
     )
     slots = free_slots([world.expert], first_day=day, days=1, length=Decimal("1"))
     starts = [timezone.localtime(s).strftime("%H:%M") for s in starts_on(slots, day)]
@@ -121,16 +131,24 @@ def test_working_intervals_take_time_off_then_add_extra_hours_and_merge_what_tou
 
     day = local_at(3, 0).date()
     weekly = {day.weekday(): [WeeklyAvailability(start_time=datetime.time(8), end_time=datetime.time(12))]}
-    off = AvailabilityException(date=day, kind="off", start_time=datetime.time(9), end_time=datetime.time(10))
-    extra = AvailabilityException(date=day, kind="extra", start_time=datetime.time(12), end_time=datetime.time(14))
-    later = AvailabilityException(date=day, kind="extra", start_time=datetime.time(15), end_time=datetime.time(16))
-    inside = AvailabilityException(date=day, kind="extra", start_time=datetime.time(15), end_time=datetime.time(15, 30))
+    off = AvailabilityException(
+        start_date=day, end_date=day, kind="off", start_time=datetime.time(9), end_time=datetime.time(10)
+    )
+    extra = AvailabilityException(
+        start_date=day, end_date=day, kind="extra", start_time=datetime.time(12), end_time=datetime.time(14)
+    )
+    later = AvailabilityException(
+        start_date=day, end_date=day, kind="extra", start_time=datetime.time(15), end_time=datetime.time(16)
+    )
+    inside = AvailabilityException(
+        start_date=day, end_date=day, kind="extra", start_time=datetime.time(15), end_time=datetime.time(15, 30)
+    )
     assert working_intervals(day, weekly, {day: [extra, off, later, inside]}) == [
         (local_at(3, 8), local_at(3, 9)),
         (local_at(3, 10), local_at(3, 14)),
         (local_at(3, 15), local_at(3, 16)),
     ]
-    whole_day_off = AvailabilityException(date=day, kind="off")
+    whole_day_off = AvailabilityException(start_date=day, end_date=day, kind="off")
     assert working_intervals(day, weekly, {day: [whole_day_off, later]}) == [(local_at(3, 15), local_at(3, 16))]
     assert working_intervals(day, {}, {}) == []
 
@@ -372,7 +390,12 @@ def test_slot_is_free_reads_only_this_experts_hours(world):
     available_all_week(night_owl, start=datetime.time(20), end=datetime.time(23))
     day = local_at(3, 0).date()
     AvailabilityException.objects.create(
-        expert=night_owl, date=day, kind="extra", start_time=datetime.time(6), end_time=datetime.time(8)
+        expert=night_owl,
+        start_date=day,
+        end_date=day,
+        kind="extra",
+        start_time=datetime.time(6),
+        end_time=datetime.time(8),
     )
     assert not slot_is_free(world.expert, starts_at=local_at(3, 21), ends_at=local_at(3, 22))
     assert not slot_is_free(world.expert, starts_at=local_at(3, 6), ends_at=local_at(3, 7))

@@ -99,14 +99,21 @@ def test_overlap_and_buffer_are_refused_with_the_taken_message(world, settings):
 
 def test_time_outside_working_hours_is_refused(world):
     refused("starts_at", services.consultation_book, **world.book_kwargs(starts_at=local_at(3, 19, 30)))
-    AvailabilityException.objects.create(expert=world.expert, date=local_at(3, 0).date(), kind="off")
+    AvailabilityException.objects.create(
+        expert=world.expert, start_date=local_at(3, 0).date(), end_date=local_at(3, 0).date(), kind="off"
+    )
     refused("starts_at", services.consultation_book, **world.book_kwargs())
 
 
 def test_extra_hours_open_time_outside_the_week(world):
     day = local_at(4, 0).date()
     AvailabilityException.objects.create(
-        expert=world.expert, date=day, kind="extra", start_time=datetime.time(20), end_time=datetime.time(22)
+        expert=world.expert,
+        start_date=day,
+        end_date=day,
+        kind="extra",
+        start_time=datetime.time(20),
+        end_time=datetime.time(22),
     )
     services.consultation_book(**world.book_kwargs(starts_at=local_at(4, 20)))
 
@@ -778,7 +785,7 @@ def test_availability_save_writes_both_editors_rows_for_the_expert_and_deletes_t
         "weekly-1-end_time": "11:00",
         "exceptions-TOTAL_FORMS": "1",
         "exceptions-INITIAL_FORMS": "0",
-        "exceptions-0-date": day.isoformat(),
+        "exceptions-0-start_date": day.isoformat(),
         "exceptions-0-kind": "off",
     }
     weekly = WeeklyAvailabilityFormSet(
@@ -790,7 +797,9 @@ def test_availability_save_writes_both_editors_rows_for_the_expert_and_deletes_t
     assert list(
         WeeklyAvailability.objects.filter(expert=world.expert, weekday=0).values_list("start_time", "end_time")
     ) == [(datetime.time(9), datetime.time(11))]
-    assert list(AvailabilityException.objects.filter(expert=world.expert).values_list("date", "kind")) == [(day, "off")]
+    assert list(
+        AvailabilityException.objects.filter(expert=world.expert).values_list("start_date", "end_date", "kind")
+    ) == [(day, day, "off")]
 
 
 def test_expert_refusals_are_in_these_words(world):

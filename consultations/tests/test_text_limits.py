@@ -153,7 +153,7 @@ def test_an_availability_note_over_its_limit_gets_the_message(client, world):
     limit = max_length_of(AvailabilityException, "note")
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     data = {"weekly-TOTAL_FORMS": "0", "weekly-INITIAL_FORMS": "0", "exceptions-TOTAL_FORMS": "1"}
-    data |= {"exceptions-INITIAL_FORMS": "0", "exceptions-0-date": tomorrow, "exceptions-0-kind": "off"}
+    data |= {"exceptions-INITIAL_FORMS": "0", "exceptions-0-start_date": tomorrow, "exceptions-0-kind": "off"}
     data["exceptions-0-note"] = too_long(limit)
     client.force_login(world.expert.user)
     assert f'maxlength="{limit}"' in client.get(reverse("consultations:availability")).content.decode()

@@ -326,13 +326,13 @@ def test_availability_editor(client, world):
     assert client.get(url).status_code == 200
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     data = {
-        **formset_data("weekly", [{"weekday": "0", "start_time": "10:00", "end_time": "12:00"}]),
-        **formset_data("exceptions", [{"date": tomorrow, "kind": "off", "start_time": "", "end_time": ""}]),
+        **formset_data("weekly", [{"weekday": "0", "start_time": "06:00", "end_time": "07:00"}]),
+        **formset_data("exceptions", [{"start_date": tomorrow, "kind": "off", "start_time": "", "end_time": ""}]),
     }
     response = client.post(url, data)
     assert response.status_code == 302
     assert WeeklyAvailability.objects.filter(expert=world.expert).count() == 8
-    assert AvailabilityException.objects.filter(expert=world.expert, date=tomorrow).exists()
+    assert AvailabilityException.objects.filter(expert=world.expert, start_date=tomorrow, end_date=tomorrow).exists()
 
 
 def test_availability_refuses_a_thousand_rows_without_building_them(client, world):
@@ -354,12 +354,12 @@ def test_availability_bad_input_and_tampered_ids(client, world, other_world):
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     data = {
         **formset_data("weekly", [{"weekday": "0", "start_time": "12:00", "end_time": "10:00"}]),
-        **formset_data("exceptions", [{"date": yesterday, "kind": "extra", "start_time": "", "end_time": ""}]),
+        **formset_data("exceptions", [{"start_date": yesterday, "kind": "extra", "start_time": "", "end_time": ""}]),
     }
     response = client.post(url, data)
     assert response.status_code == 200
     assert response.context["weekly"].forms[0].errors["end_time"]
-    assert response.context["exceptions"].forms[0].errors["date"]
+    assert response.context["exceptions"].forms[0].errors["start_date"]
     # Posting another expert's row id: refused, nothing of theirs changes.
     data = {
         **formset_data(

@@ -167,3 +167,30 @@ def test_production_defaults_are_strict_when_debug_is_off():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "True", "31536000", "DENY", "1"]
+
+
+def test_make_demo_links_emails_to_the_port_it_serves(tmp_path):
+    """``PORT=8811 make demo``: every command of the demo (so every email it sends) has SITE_URL on port 8811."""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    log = tmp_path / "calls"
+    python = fake_bin / "python"
+    python.write_text(f'#!/bin/sh\necho "$SITE_URL $*" >> {log}\n')
+    python.chmod(0o755)
+    env = {key: value for key, value in os.environ.items() if key not in {"SITE_URL", "PORT", "MAKEFLAGS"}}
+    # -o install: the real installation is not the point here (and must not run pip or npm).
+    command = ["make", "--no-print-directory", "-o", "install", "demo", f"BIN={fake_bin}"]
+    result = subprocess.run(
+        command, env={**env, "PORT": "8811"}, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    assert calls == [
+        "http://127.0.0.1:8811 manage.py migrate --noinput",
+        "http://127.0.0.1:8811 manage.py load_demo",
+        "http://127.0.0.1:8811 manage.py runserver 127.0.0.1:8811",
+    ]
+    # A SITE_URL given wins.
+    log.unlink()
+    subprocess.run(command, env={**env, "SITE_URL": "https://demo.example.lt"}, cwd=settings.BASE_DIR, timeout=60)
+    assert log.read_text().splitlines()[-1] == "https://demo.example.lt manage.py runserver 127.0.0.1:8000"

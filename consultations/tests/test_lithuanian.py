@@ -1,0 +1,46 @@
+"""The consultation pages in Lithuanian: the format is "Konsultacijos būdas", slots are named with the date as
+Lithuanians write it ("pirmadienis, gruodžio 7 d."), expert languages are not capitalised mid-line."""
+
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+
+from .factories import ConsultationFactory, local_at
+
+GENITIVE_MONTHS = "sausio|vasario|kovo|balandžio|gegužės|birželio|liepos|rugpjūčio|rugsėjo|spalio|lapkričio|gruodžio"
+WEEKDAYS = "pirmadienis|antradienis|trečiadienis|ketvirtadienis|penktadienis|šeštadienis|sekmadienis"
+
+
+def in_lithuanian(user):
+    user.language = "lt"
+    user.save(update_fields=["language"])
+
+
+def test_slot_links_name_the_day_as_lithuanians_write_it(client, world):
+    world.expert.languages = ["lt", "en"]
+    world.expert.save()
+    in_lithuanian(world.manager)
+    client.force_login(world.manager)
+    html = client.get(reverse("consultations:book-slots"), {"area": world.area.code}).content.decode()
+    labels = re.findall(r'class="btn btn-sm btn-outline-primary slot"[^>]* aria-label="([^"]+)"', html)
+    assert labels
+    day = timezone.localtime(local_at(3, 0))
+    # "Karen Gibson, sekmadienis, gruodžio 6 d., 08:00", not "…, sekmadienis, 6 gruodis, 08:00".
+    pattern = rf"^{re.escape(str(world.expert))}, ({WEEKDAYS}), ({GENITIVE_MONTHS}) \d{{1,2}} d\., \d\d:\d\d$"
+    bad = [label for label in labels if not re.match(pattern, label)]
+    assert bad == [], bad[:3]
+    assert "gruodis" not in html.lower().replace("gruodžio", "")
+    assert f"{day.day} d." in " ".join(labels)
+    # The expert's languages after the organisation, in a line: not capitalised.
+    assert "lietuvių, anglų" in html and "Lietuvių" not in html
+
+
+def test_the_consultation_format_is_konsultacijos_budas(client, world):
+    consultation = ConsultationFactory(
+        cluster=world.cluster, agreement=world.agreement, service_area=world.area, expert=world.expert
+    )
+    in_lithuanian(world.manager)
+    client.force_login(world.manager)
+    html = client.get(reverse("consultations:consultation-detail", args=[consultation.pk])).content.decode()
+    assert "Konsultacijos būdas" in html and ">Forma<" not in html
