@@ -327,6 +327,8 @@ def load_consultations(*, manager) -> int:
             outcome.indicator_areas.set([indicator_areas[code] for code in served])
             if rating:
                 Rating.objects.create(consultation=consultation, score=rating[0], comment=rating[1], rated_by=manager)
+    # The declined request came back last, after every other booking: it waits on the manager's to-do list.
+    Consultation.objects.filter(cluster=cluster, status="declined").update(declined_at=timezone.now())
     # The outcomes were written directly, as an import would be: count their hours into the allocations.
     recount_delivered_hours(HourAllocation.objects.filter(agreement=agreement))
     return created
