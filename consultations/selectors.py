@@ -307,7 +307,8 @@ def manager_todo(cluster, *, now=None):
     """What of the consultations needs the manager, in three queries whatever the count.
 
     ``to_rate``: held sessions with an outcome the cluster has not rated. ``to_rebook``: requests an expert
-    declined in the last ``REBOOK_TODO_DAYS`` days, unless the cluster has booked the same area since.
+    declined in the last ``REBOOK_TODO_DAYS`` days, unless the cluster has booked the same area since (a booking
+    that is live or held, not one declined or cancelled in turn).
     """
     now = now or timezone.now()
     of_cluster = Consultation.objects.filter(cluster=cluster)
@@ -316,7 +317,10 @@ def manager_todo(cluster, *, now=None):
     # two EXISTS tests cost PostgreSQL milliseconds of planning, more than a second query does.
     to_rate = list(of_cluster.to_rate().order_by("-starts_at").values_list("pk", flat=True)[:DASHBOARD_ROWS])
     booked_since = Consultation.objects.filter(
-        cluster=OuterRef("cluster"), service_area=OuterRef("service_area"), created_at__gt=OuterRef("declined_at")
+        cluster=OuterRef("cluster"),
+        service_area=OuterRef("service_area"),
+        created_at__gt=OuterRef("declined_at"),
+        status__in=[*Consultation.LIVE_STATUSES, Consultation.Status.HELD],
     )
     to_rebook = (
         mine.filter(
