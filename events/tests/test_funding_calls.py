@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from clusters.tests.factories import ClusterFactory
@@ -57,7 +57,13 @@ def test_the_database_refuses_a_call_that_closes_before_it_opens_or_has_no_dates
     EventFactory(opens_on=None, closes_on=None)
 
 
-def test_clean_asks_a_call_for_its_days_in_words_and_fills_its_moments():
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_clean_asks_a_call_for_its_days_in_words_and_fills_its_moments(english):
     call = FundingCallFactory.build(opens_on=None, closes_on=None)
     call.starts_at = call.ends_at = call.registration_deadline = None
     with pytest.raises(ValidationError) as raised:
