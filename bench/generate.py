@@ -207,6 +207,9 @@ def generate_chunk(chunk: int) -> None:
             starts_at=starts,
             ends_at=starts + datetime.timedelta(hours=8),
             registration_deadline=starts - datetime.timedelta(days=7),
+            # bulk_create calls no save(): a funding call's dates are given (its moments then only approximate).
+            opens_on=timezone.localdate(starts),
+            closes_on=timezone.localdate(starts),
             places=None,
             delegates_per_cluster=3,
             status=Event.Status.PUBLISHED,

@@ -354,6 +354,8 @@ def load_consultations(*, manager) -> int:
             if rating:
                 Rating.objects.create(consultation=consultation, score=rating[0], comment=rating[1], rated_by=manager)
     _load_changes(cluster, manager)
+    # The declined request came back last, after every other booking: it waits on the manager's to-do list.
+    Consultation.objects.filter(cluster=cluster, status="declined").update(declined_at=timezone.now())
     # The outcomes were written directly, as an import would be: count their hours into the allocations.
     recount_delivered_hours(HourAllocation.objects.filter(agreement=agreement))
     return created

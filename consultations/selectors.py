@@ -356,20 +356,54 @@ def consultation_detail_queryset(queryset):
 
 
 DASHBOARD_ROWS = 10
+DASHBOARD_RECENT_ROWS = 5
+
+
+# A declined request stays on the manager's to-do list this long, unless the cluster books the area again.
+REBOOK_TODO_DAYS = 14
 
 
 def manager_dashboard(cluster, *, now=None):
-    """A cluster manager's start page: upcoming, recent and to-rate sessions, in four queries whatever the count."""
+    """A cluster manager's start page: upcoming (requested and confirmed only: declined and cancelled ones leave
+    the list) and recent sessions, in two queries whatever the count."""
+    now = now or timezone.now()
+    mine = consultation_list(Consultation.objects.filter(cluster=cluster), with_cluster=False)
+    return {
+        "upcoming": list(mine.live().upcoming(now).order_by("starts_at")[:DASHBOARD_ROWS]),
+        # Five: the to-do list comes first now, and on a phone every row is a screen's tenth.
+        "recent": list(mine.past(now).order_by("-starts_at")[:DASHBOARD_RECENT_ROWS]),
+    }
+
+
+def manager_todo(cluster, *, now=None):
+    """What of the consultations needs the manager, in three queries whatever the count.
+
+    ``to_rate``: held sessions with an outcome the cluster has not rated. ``to_rebook``: requests an expert
+    declined in the last ``REBOOK_TODO_DAYS`` days, unless the cluster has booked the same area since (a booking
+    that is live or held, not one declined or cancelled in turn).
+    """
     now = now or timezone.now()
     of_cluster = Consultation.objects.filter(cluster=cluster)
     mine = consultation_list(of_cluster, with_cluster=False)
     # The sessions to rate are found first and read by id after: joined with the rows' area and expert, the
     # two EXISTS tests cost PostgreSQL milliseconds of planning, more than a second query does.
     to_rate = list(of_cluster.to_rate().order_by("-starts_at").values_list("pk", flat=True)[:DASHBOARD_ROWS])
+    booked_since = Consultation.objects.filter(
+        cluster=OuterRef("cluster"),
+        service_area=OuterRef("service_area"),
+        created_at__gt=OuterRef("declined_at"),
+        status__in=[*Consultation.LIVE_STATUSES, Consultation.Status.HELD],
+    )
+    to_rebook = (
+        mine.filter(
+            status=Consultation.Status.DECLINED, declined_at__gte=now - datetime.timedelta(days=REBOOK_TODO_DAYS)
+        )
+        .exclude(Exists(booked_since))
+        .order_by("-declined_at")
+    )
     return {
-        "upcoming": list(mine.live().upcoming(now).order_by("starts_at")[:DASHBOARD_ROWS]),
-        "recent": list(mine.past(now).order_by("-starts_at")[:DASHBOARD_ROWS]),
         "to_rate": list(mine.filter(pk__in=to_rate).order_by("-starts_at")) if to_rate else [],
+        "to_rebook": list(to_rebook[:DASHBOARD_ROWS]),
     }
 
 

@@ -25,6 +25,7 @@ from inolink.forms import attach_service_errors, submitted_data
 from inolink.http import query_without_page
 from inolink.ical import calendar_response
 from inolink.panels import panels_for
+from inolink.todo import todos_for
 
 from . import services
 from .calendar import consultation_item, feed_items
@@ -57,6 +58,7 @@ from .models import (
     WeeklyAvailability,
     extra_hours_dispute_days,
 )
+from .panels import DASHBOARD_TODO_SLOT
 from .permissions import (
     consultations_managed_in,
     expert_for,
@@ -99,13 +101,16 @@ def _week_start(week: int) -> datetime.date:
 
 @login_required
 def dashboard(request):
-    """A cluster manager's start page: agreement and hours, upcoming and recent sessions, ratings due."""
+    """A cluster manager's start page: first what needs the manager (a to-do list from every app, with the road
+    to the label), then a compact summary of the hours, then upcoming and recent sessions."""
     cluster = require_current_cluster(request)
     context = {
         "cluster": cluster,
         "managed_clusters": managed_clusters_for(request),
         "agreement": current_agreement(cluster),
         **manager_dashboard(cluster),
+        # What needs the manager, from every app (inolink.todo): consultations' own, events', ...
+        "todos": todos_for(DASHBOARD_TODO_SLOT, request, cluster),
         # The road to the label's card comes from reports, above this app (inolink.panels).
         "main_panels": panels_for("consultations.dashboard.main", request, cluster),
     }

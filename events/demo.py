@@ -50,7 +50,7 @@ EVENTS = [
         "venue": "Kauno technologijos universitetas, Santakos slėnis",
         "start": (68, 9),
         "hours": 7,
-        "deadline": 50,
+        "deadline": 9,  # closes soon: iVITA has not applied, so it is on the manager's to-do list
         "places": 10,
         "delegates": 2,
         "description": "Pramonės ir mokslo klasterių pristatymai, susitikimai su universitetų tyrėjų "
@@ -147,6 +147,8 @@ EVENTS = [
         "start": (60, 9),
         "hours": 24 * 90,
         "deadline": 45,
+        "opens": -20,  # a funding call has dates only: it opened 20 days ago and closes in 12 days
+        "closes": 12,
         "places": None,
         "delegates": 1,
         "external_url": "https://mita.lrv.lt/",
@@ -167,6 +169,8 @@ EVENTS = [
         "start": (100, 9),
         "hours": 24 * 60,
         "deadline": 90,
+        "opens": 100,
+        "closes": 160,
         "places": None,
         "delegates": 1,
         "description": "Naujojo ES investicijų laikotarpio priemonė klasterių brandai ir konkurencingumui "
@@ -229,9 +233,21 @@ def _event(spec) -> Event:
             "description": spec["description"],
             "external_url": spec.get("external_url", ""),
             "status": spec.get("status", Event.Status.PUBLISHED),
+            **_call_dates(spec),
         },
     )
     return event
+
+
+def _call_dates(spec) -> dict:
+    """A funding call's opening and closing days (its moments follow from them on save)."""
+    if "opens" not in spec:
+        return {}
+    today = timezone.localdate()
+    return {
+        "opens_on": today + datetime.timedelta(days=spec["opens"]),
+        "closes_on": today + datetime.timedelta(days=spec["closes"]),
+    }
 
 
 def _participation(event, cluster, *, user, status, delegates, motivation, staff, days_ago=20, note=""):

@@ -87,8 +87,16 @@ class ApplicationForm(forms.Form):
         return cleaned
 
 
+class ApplicationChangeForm(ApplicationForm):
+    """What a cluster may change in its application until the deadline: the support it wants (and, in the
+    formset beside it, the delegates). The motivation staff decided on stays as sent."""
+
+    motivation = None
+
+
 class DelegateForm(forms.Form):
-    """One delegate: the first is required; a further one is optional, but named with a role or left empty."""
+    """One delegate: the first is required; a further one is optional (and not marked required), but named with
+    a role or left empty."""
 
     full_name = FreeTextField(
         label=_("Full name"),
@@ -101,8 +109,27 @@ class DelegateForm(forms.Form):
         error_messages={"required": _("Give the delegate's role.")},
     )
 
+    def __init__(self, *args, optional=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.optional = optional
+        if optional:
+            for field in self.fields.values():
+                field.required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.optional and any((cleaned.get(name) or "").strip() for name in ("full_name", "role")):
+            for name in ("full_name", "role"):
+                if not (cleaned.get(name) or "").strip() and name not in self.errors:
+                    self.add_error(name, self.fields[name].error_messages["required"])
+        return cleaned
+
 
 class BaseDelegateFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        # The first ``min_num`` delegates are required; the further ones are optional.
+        return {**super().get_form_kwargs(index), "optional": index is not None and index >= self.min_num}
+
     def delegates(self) -> list[DelegateData]:
         """The named delegates; the formset leaves the optional ones nobody filled in without data."""
         return [
@@ -112,18 +139,21 @@ class BaseDelegateFormSet(forms.BaseFormSet):
         ]
 
 
-def delegate_formset(event: Event, data=None):
+def delegate_formset(event: Event, data=None, *, participation: Participation | None = None):
     """As many delegate forms as the event takes; the first must be filled in (``min_num``), the others may stay
-    empty (a formset skips an extra form nobody changed)."""
+    empty (a formset skips an extra form nobody changed). Changing an application starts from its delegates."""
+    initial = None
+    if participation is not None:
+        initial = [{"full_name": d.full_name, "role": d.role} for d in participation.delegates.all()]
     formset_class = forms.formset_factory(
         DelegateForm,
         formset=BaseDelegateFormSet,
         min_num=1,
-        extra=event.delegates_per_cluster - 1,
+        extra=event.delegates_per_cluster - max(len(initial or ()), 1),
         max_num=event.delegates_per_cluster,
         absolute_max=event.delegates_per_cluster,
     )
-    return formset_class(data=data, prefix="delegates")
+    return formset_class(data=data, prefix="delegates", initial=initial)
 
 
 class OutcomeForm(forms.Form):

@@ -19,7 +19,7 @@ from notifications.registry import MessageKind, register
 from notifications.services import message_enqueue
 from notifications.sweeps import Sweep, register_sweep
 
-from .models import Decision, Event, Participation
+from .models import Decision, Event, FundingIntent, Participation
 
 DEADLINE_REMINDER_DAYS = 7
 OUTCOME_REQUEST_AFTER = datetime.timedelta(days=3)
@@ -278,3 +278,104 @@ register_sweep(
         recipients=lambda obj, occasion, run: obj.cluster.managers.all(),
     )
 )
+
+
+# Funding call closing in 7 days: to the managers of each cluster that is considering or preparing an application --
+
+
+FUNDING_REMINDER_DAYS = 7
+
+
+def funding_reminders_due(now: datetime.datetime):
+    """Intents still open (considering, preparing) for published calls that close within the next 7 days."""
+    today = timezone.localdate(now)
+    return (
+        FundingIntent.objects.filter(
+            status__in=FundingIntent.OPEN,
+            event__status=Event.Status.PUBLISHED,
+            event__kind__in=Event.FUNDING_KINDS,
+            event__closes_on__gte=today,
+            event__closes_on__lte=today + datetime.timedelta(days=FUNDING_REMINDER_DAYS),
+        )
+        .select_related("event", "cluster")
+        .prefetch_related("cluster__managers")
+    )
+
+
+def _funding_occasion(intent, now=None) -> str:
+    """One reminder per closing day: a call whose closing day moves is reminded of again."""
+    return f"call-closes-{intent.event.closes_on:%Y%m%d}"
+
+
+def _funding_still_relevant(intent, message) -> bool:
+    """Still considering or preparing, the call still published and closing on the day the reminder names."""
+    return (
+        intent.status in FundingIntent.OPEN
+        and intent.event.status == Event.Status.PUBLISHED
+        and message.occasion == _funding_occasion(intent)
+        and intent.event.closes_on >= timezone.localdate()
+    )
+
+
+register(
+    MessageKind(
+        key="funding_call_closing",
+        model="events.FundingIntent",
+        verbose_name=_("Funding call closing reminder"),
+        subject=lambda obj, ctx: (
+            _("%(call)s closes on %(day)s") % {"call": obj.event, "day": obj.event.closes_on.isoformat()}
+        ),
+        template="events/emails/funding_call_closing",
+        recipients=lambda obj: obj.cluster.managers.all(),
+        context=lambda obj, message: {
+            "event": obj.event,
+            "object_url": absolute_url(obj.event.get_absolute_url()),
+            "intent_url": absolute_url(reverse("events:funding-intent-edit", args=[obj.event_id])),
+        },
+        still_relevant=_funding_still_relevant,
+        select_related=("event", "cluster"),
+    )
+)
+
+register_sweep(
+    Sweep(
+        name="funding_call_closing",
+        kind="funding_call_closing",
+        candidates=funding_reminders_due,
+        occasion=_funding_occasion,
+        recipients=lambda obj, occasion, run: obj.cluster.managers.all(),
+    )
+)
+
+
+# Application received: to the managers of the cluster, when it applies -------------------------------------------
+
+
+register(
+    MessageKind(
+        key="event_application_received",
+        model="events.Participation",
+        verbose_name=_("Event application received"),
+        subject=lambda obj, ctx: (
+            (
+                _("%(cluster)s is on the waiting list for %(event)s")
+                if obj.status == Participation.Status.WAITLISTED
+                else _("Application received: %(event)s")
+            )
+            % {"event": obj.event, "cluster": obj.cluster}
+        ),
+        template="events/emails/event_application_received",
+        recipients=lambda obj: obj.cluster.managers.all(),
+        context=lambda obj, message: {
+            "event": obj.event,
+            "object_url": absolute_url(obj.get_absolute_url()),
+        },
+        still_relevant=lambda obj, message: obj.is_live,
+        select_related=("event", "cluster"),
+    )
+)
+
+
+def application_received_notify(participation: Participation) -> list[int]:
+    """Confirm a new application to its cluster's managers; inside the applying transaction."""
+    return message_enqueue(kind="event_application_received", obj=participation, occasion="applied")

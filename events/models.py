@@ -81,6 +81,19 @@ class EventKind(models.TextChoices):
     EU_MEASURE = "eu_measure", _("EU structural measure")
 
 
+FUNDING_KIND_VALUES = (EventKind.FUNDING_CALL.value, EventKind.EU_MEASURE.value)
+CALL_PERIOD_FIELDS = ("starts_at", "ends_at", "registration_deadline")
+CALL_LAST_MOMENT = datetime.timedelta(microseconds=1)  # a call's deadline is this before its end
+
+
+def call_period(opens_on: datetime.date, closes_on: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first moment of the opening day and the first moment after the closing day, in Vilnius time."""
+    tz = timezone.get_default_timezone()
+    starts = datetime.datetime.combine(opens_on, datetime.time.min, tzinfo=tz)
+    ends = datetime.datetime.combine(closes_on + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return starts, ends
+
+
 class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -101,10 +114,23 @@ class Event(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.LT)
     city = models.CharField(_("city"), max_length=100, blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    # A funding call has dates only (``opens_on``, ``closes_on``); its moments below follow from them on save
+    # (``Event.sync_call_period``), so lists, filters and calendars that sort by moments keep working.
+    starts_at = models.DateTimeField(_("starts"), blank=True, help_text=_("Not for funding calls: give their dates."))
+    ends_at = models.DateTimeField(_("ends"), blank=True, help_text=_("Not for funding calls: give their dates."))
     registration_deadline = models.DateTimeField(
-        _("registration deadline"), help_text=_("Clusters apply until this moment; it cannot be after the start.")
+        _("registration deadline"),
+        blank=True,
+        help_text=_("Clusters apply until this moment; it cannot be after the start. Not for funding calls."),
+    )
+    opens_on = models.DateField(
+        _("call opens on"), null=True, blank=True, help_text=_("Funding calls only: the day the call opens.")
+    )
+    closes_on = models.DateField(
+        _("call closes on"),
+        null=True,
+        blank=True,
+        help_text=_("Funding calls only: the last day applications are taken (no time of day)."),
     )
     places = models.PositiveSmallIntegerField(
         _("places for clusters"),
@@ -146,8 +172,18 @@ class Event(models.Model):
         indexes = [models.Index(fields=["status", "starts_at"], name="events_event_status_start")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="events_event_ends_after_start"),
+            # A funding call takes intents until it closes, so its deadline is its end (``sync_call_period``).
             models.CheckConstraint(
-                condition=Q(registration_deadline__lte=F("starts_at")), name="events_event_deadline_not_after_start"
+                condition=Q(registration_deadline__lte=F("starts_at")) | Q(kind__in=FUNDING_KIND_VALUES),
+                name="events_event_deadline_not_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=FUNDING_KIND_VALUES) | Q(opens_on__isnull=False, closes_on__isnull=False),
+                name="events_event_call_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True) | Q(closes_on__isnull=True) | Q(closes_on__gte=F("opens_on")),
+                name="events_event_call_closes_after_opening",
             ),
             models.CheckConstraint(condition=Q(places__isnull=True) | Q(places__gte=1), name="events_event_places_min"),
             models.CheckConstraint(
@@ -164,17 +200,44 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.kind in self.FUNDING_KINDS and self.opens_on and self.closes_on:
+            self.sync_call_period()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *CALL_PERIOD_FIELDS}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("events:event-detail", args=[self.pk])
 
     def clean(self):
         errors = {}
+        if self.kind in self.FUNDING_KINDS:
+            if not self.opens_on:
+                errors["opens_on"] = _("Give the day the call opens.")
+            if not self.closes_on:
+                errors["closes_on"] = _("Give the day the call closes.")
+            if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+                errors["closes_on"] = _("The call cannot close before it opens.")
+            if errors:
+                raise ValidationError(errors)
+            self.sync_call_period()
+            return
+        for name in ("starts_at", "ends_at", "registration_deadline"):
+            if getattr(self, name) is None:
+                errors[name] = _("This field is required.")
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The event must end after it starts.")
         if self.starts_at and self.registration_deadline and self.registration_deadline > self.starts_at:
             errors["registration_deadline"] = _("The registration deadline cannot be after the event starts.")
         if errors:
             raise ValidationError(errors)
+
+    def sync_call_period(self) -> None:
+        """A funding call's moments from its dates: it starts at the opening day's first moment, takes intents until
+        its closing day's last moment and ends right after it, Vilnius time."""
+        self.starts_at, self.ends_at = call_period(self.opens_on, self.closes_on)
+        self.registration_deadline = self.ends_at - CALL_LAST_MOMENT
 
     def get_kind_display(self) -> str:
         return choice_label(EventKind, self.kind)
@@ -215,6 +278,11 @@ class Event(models.Model):
     def accepts_applications(self, now: datetime.datetime | None = None) -> bool:
         """Open for applications and not a funding call (clusters mark an intent for those instead)."""
         return self.is_open_for_applications(now) and not self.is_funding_call
+
+    def offers_calendar(self, now: datetime.datetime | None = None) -> bool:
+        """Whether the page offers "Add to calendar": an event that has not ended and is not cancelled; never a
+        funding call, which is a period to apply in, not a time to be somewhere."""
+        return not self.is_funding_call and self.status != self.Status.CANCELLED and not self.has_ended(now)
 
     def has_started(self, now: datetime.datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.starts_at
@@ -376,6 +444,23 @@ class Participation(models.Model):
         if self.event.has_started(now):
             return _("The event has already started: the application can no longer be withdrawn.")
         return None
+
+    def change_refusal(self, now: datetime.datetime | None = None) -> str | None:
+        """Why the cluster cannot change the application's delegates and support now, or None: a live application
+        of an event that is not cancelled, until the registration deadline."""
+        if self.status == self.Status.WITHDRAWN:
+            return _("This application has been withdrawn and cannot be changed.")
+        if not self.is_live:
+            return _("A rejected application cannot be changed.")
+        if self.event.status == Event.Status.CANCELLED:
+            return _("The event has been cancelled: the application can no longer be changed.")
+        if (now or timezone.now()) > self.event.registration_deadline:
+            return _("The registration deadline has passed: the application can no longer be changed.")
+        return None
+
+    @property
+    def can_be_changed(self) -> bool:
+        return self.change_refusal() is None
 
     @property
     def can_be_withdrawn(self) -> bool:
@@ -596,6 +681,7 @@ class FundingIntent(models.Model):
 
     Status = FundingStatus
 
+    OPEN = (Status.CONSIDERING, Status.APPLYING)  # not submitted yet: the call's closing day matters
     SUBMITTED = (Status.APPLIED, Status.GRANTED, Status.NOT_GRANTED)
     DECIDED = (Status.GRANTED, Status.NOT_GRANTED)
 

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from agreements.models import Agreement
@@ -154,7 +154,7 @@ def funding_table(*, include_closed: bool = False, now=None):
     One row per cluster: a programme has far more clusters than current calls, so the table grows downwards.
     """
     now = now or timezone.now()
-    calls = Event.objects.published().funding_calls().order_by("registration_deadline", "pk")
+    calls = Event.objects.published().funding_calls().order_by("closes_on", "pk")
     if not include_closed:
         calls = calls.filter(ends_at__gte=now)
     calls = list(calls)
@@ -183,3 +183,83 @@ def event_outcomes(event: Event):
     return participation_with_details(
         Participation.objects.filter(event=event, status=Participation.Status.APPROVED)
     ).order_by("cluster__name")
+
+
+@dataclass(frozen=True)
+class WaitingList:
+    """A full event's waiting list as a cluster about to join it sees it: how many are on it, and so the place
+    the cluster would take."""
+
+    waiting: int
+
+    @property
+    def next_position(self) -> int:
+        return self.waiting + 1
+
+
+def waiting_list_preview(event: Event) -> WaitingList | None:
+    """The waiting list a new application would join, or None while the event has a free place (one query; the
+    event's ``approved_count`` annotation is used when present)."""
+    if event.places is None or event.places_left:
+        return None
+    return WaitingList(waiting=event.participations.filter(status=Participation.Status.WAITLISTED).count())
+
+
+# The manager's to-do list (see ``consultations.panels``): how far ahead deadlines show, and how many of each.
+TODO_DEADLINE_DAYS = 14
+TODO_CALL_DAYS = 30
+TODO_OUTCOME_DAYS = 60
+TODO_ROWS = 5
+
+
+def manager_event_todo(cluster: Cluster, *, now=None) -> dict:
+    """What of events and funding calls needs the cluster's manager, in three queries whatever the count.
+
+    ``to_apply``: open events (not funding calls) whose registration deadline is within ``TODO_DEADLINE_DAYS``
+    days and that the cluster has not applied to. ``to_report``: approved applications to events that ended in
+    the last ``TODO_OUTCOME_DAYS`` days with no outcome reported. ``calls_closing``: published funding calls
+    closing within ``TODO_CALL_DAYS`` days for which the cluster has not marked an application as submitted
+    (no intent, or considering or preparing one), each with ``my_intent``.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    to_apply = (
+        Event.objects.open_for_applications(now)
+        .exclude(kind__in=Event.FUNDING_KINDS)
+        .filter(registration_deadline__lte=now + datetime.timedelta(days=TODO_DEADLINE_DAYS))
+        .exclude(participations__cluster=cluster)
+        .order_by("registration_deadline", "pk")
+    )
+    to_report = (
+        Participation.objects.filter(
+            cluster=cluster,
+            status=Participation.Status.APPROVED,
+            outcome__isnull=True,
+            event__ends_at__lte=now,
+            event__ends_at__gt=now - datetime.timedelta(days=TODO_OUTCOME_DAYS),
+        )
+        .exclude(event__status=Event.Status.CANCELLED)
+        .select_related("event")
+        .order_by("event__ends_at", "pk")
+    )
+    calls = (
+        Event.objects.published()
+        .funding_calls()
+        .filter(closes_on__gte=today, closes_on__lte=today + datetime.timedelta(days=TODO_CALL_DAYS))
+        .exclude(
+            Exists(
+                FundingIntent.objects.filter(event=OuterRef("pk"), cluster=cluster, status__in=FundingIntent.SUBMITTED)
+            )
+        )
+        .annotate(
+            my_intent=Subquery(
+                FundingIntent.objects.filter(event=OuterRef("pk"), cluster=cluster).order_by().values("status")[:1]
+            )
+        )
+        .order_by("closes_on", "pk")
+    )
+    return {
+        "to_apply": list(to_apply[:TODO_ROWS]),
+        "to_report": list(to_report[:TODO_ROWS]),
+        "calls_closing": list(calls[:TODO_ROWS]),
+    }

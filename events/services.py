@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from clusters.models import IndicatorArea
 from inolink.locking import lock
 
-from .message_kinds import decision_notify, event_cancelled_notify
+from .message_kinds import application_received_notify, decision_notify, event_cancelled_notify
 from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
 
 
@@ -131,27 +131,32 @@ def participation_apply(
     support_needed: bool = False,
     support_details: str = "",
 ) -> Participation:
-    """A cluster applies to a published event before its deadline, once, naming 1 to the allowed delegates."""
+    """A cluster applies to a published event before its deadline, once, naming 1 to the allowed delegates.
+
+    When every place is taken already, the application joins the waiting list at once (the page said "Join the
+    waiting list"): it is promoted, like any waitlisted one, when a place comes free. Whether the event is full is
+    counted under the event's lock. The cluster's managers receive a confirmation by email.
+    """
     check_can_apply(event)
-    delegates = [d for d in delegates if d.full_name.strip()]
-    if not delegates:
-        raise ValidationError(_("Name at least one delegate."))
-    if len(delegates) > event.delegates_per_cluster:
-        raise ValidationError(
-            _("This event takes at most %(count)s delegates per cluster.") % {"count": event.delegates_per_cluster}
-        )
+    delegates = _named_delegates(event, delegates)
     if not motivation.strip():
         raise ValidationError({"motivation": _("Tell us why your cluster wants to take part.")})
     check_support(support_needed=support_needed, support_details=support_details)
     existing = Participation.objects.filter(event=event, cluster=cluster).first()
     if existing is not None:
         raise ValidationError(existing.reapply_refusal)
+    now = timezone.now()
     try:
         with transaction.atomic():
+            (locked,) = lock(event)
+            full = not _has_free_place(locked)
             participation = Participation.objects.create(
-                event=event,
+                event=locked,
                 cluster=cluster,
                 applied_by=user,
+                applied_at=now,
+                status=Participation.Status.WAITLISTED if full else Participation.Status.APPLIED,
+                waitlisted_at=now if full else None,
                 motivation=motivation.strip(),
                 support_needed=support_needed,
                 support_details=support_details.strip(),
@@ -160,9 +165,58 @@ def participation_apply(
                 Delegate(participation=participation, full_name=d.full_name.strip(), role=d.role.strip(), position=i)
                 for i, d in enumerate(delegates)
             )
+            application_received_notify(participation)
     except IntegrityError as error:  # a second request from the same cluster won the race
         raise ValidationError(_("Your cluster has already applied to this event.")) from error
     return participation
+
+
+def _named_delegates(event: Event, delegates: Sequence[DelegateData]) -> list[DelegateData]:
+    """The delegates with a name: at least one, at most the event's number per cluster."""
+    delegates = [d for d in delegates if d.full_name.strip()]
+    if not delegates:
+        raise ValidationError(_("Name at least one delegate."))
+    if len(delegates) > event.delegates_per_cluster:
+        raise ValidationError(
+            _("This event takes at most %(count)s delegates per cluster.") % {"count": event.delegates_per_cluster}
+        )
+    return delegates
+
+
+def participation_change(
+    *,
+    participation: Participation,
+    user,
+    delegates: Sequence[DelegateData],
+    support_needed: bool = False,
+    support_details: str = "",
+) -> Participation:
+    """The cluster changes its application's delegates and the support it wants until the registration deadline
+    (``Participation.change_refusal``); the status and the place in the queue stay as they are, and the history
+    keeps every version (who changed it, when)."""
+    delegates = _named_delegates(participation.event, delegates)
+    check_support(support_needed=support_needed, support_details=support_details)
+    with transaction.atomic():
+        (current,) = lock(participation)
+        refusal = current.change_refusal()
+        if refusal:
+            raise ValidationError(refusal)
+        current.support_needed, current.support_details = support_needed, support_details.strip()
+        current.save(update_fields=["support_needed", "support_details"])
+        kept = list(current.delegates.order_by("position", "pk"))
+        for position, data in enumerate(delegates):
+            full_name, role = data.full_name.strip(), data.role.strip()
+            if position < len(kept):
+                delegate = kept[position]
+                if (delegate.full_name, delegate.role, delegate.position) != (full_name, role, position):
+                    delegate.full_name, delegate.role, delegate.position = full_name, role, position
+                    delegate.save(update_fields=["full_name", "role", "position"])
+            else:
+                Delegate.objects.create(participation=current, full_name=full_name, role=role, position=position)
+        for dropped in kept[len(delegates) :]:
+            dropped.delete()  # the delegate's history keeps who it was
+    participation.refresh_from_db()
+    return current
 
 
 def _promote_from_waitlist(event: Event, *, now) -> Participation | None:

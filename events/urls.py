@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/funding-intent/", views.funding_intent_edit, name="funding-intent-edit"),
     path("<int:pk>/outcomes/", views.event_outcomes, name="event-outcomes"),
     path("applications/<int:pk>/", views.participation_detail, name="participation-detail"),
+    path("applications/<int:pk>/change/", views.participation_change, name="participation-change"),
     path("applications/<int:pk>/withdraw/", views.participation_withdraw, name="participation-withdraw"),
     path("applications/<int:pk>/outcome/", views.outcome_report, name="outcome-report"),
     path("funding-calls/", views.funding_table, name="funding-table"),

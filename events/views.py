@@ -17,6 +17,7 @@ from inolink.ical import calendar_response
 
 from . import selectors, services
 from .forms import (
+    ApplicationChangeForm,
     ApplicationForm,
     CatalogueFilterForm,
     FundingIntentForm,
@@ -65,6 +66,8 @@ def event_detail(request, pk):
             "intent": intent,
             "is_open": event.is_open_for_applications(),
             "accepts_applications": event.accepts_applications(),
+            "offers_calendar": event.offers_calendar(),
+            "waiting_list": selectors.waiting_list_preview(event) if application is None else None,
         },
     )
 
@@ -72,6 +75,8 @@ def event_detail(request, pk):
 @login_required
 def event_ics(request, pk):
     event = get_event_for(request.user, pk)
+    if event.is_funding_call:
+        raise Http404  # a call has dates to apply by, not a time to be somewhere
     return calendar_response(
         [selectors.event_calendar_item(event)],
         name=event.title,
@@ -108,12 +113,70 @@ def participation_apply(request, pk):
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
-            messages.success(request, _("Your application has been sent. Programme staff will decide on it."))
+            if participation.status == Participation.Status.WAITLISTED:
+                messages.success(
+                    request,
+                    _("Your cluster is number %(position)s on the waiting list. We have sent you a confirmation.")
+                    % {"position": participation.waitlist_position()},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Your application has been sent and confirmed by email. Programme staff will decide on it."),
+                )
             return redirect(participation.get_absolute_url())
     return render(
         request,
         "events/participation_form.html",
-        {"event": event, "cluster": cluster, "form": form, "delegates": delegates},
+        {
+            "event": event,
+            "cluster": cluster,
+            "form": form,
+            "delegates": delegates,
+            "waiting_list": selectors.waiting_list_preview(event),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participation_change(request, pk):
+    """Until the registration deadline the cluster changes its delegates and the support it wants."""
+    participation = get_managed_participation(
+        request, pk, queryset=selectors.participation_with_details(Participation.objects.all())
+    )
+    refusal = participation.change_refusal()
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(participation.get_absolute_url())
+    event = participation.event
+    initial = {"support_needed": participation.support_needed, "support_details": participation.support_details}
+    form = ApplicationChangeForm(submitted_data(request), initial=initial)
+    delegates = delegate_formset(event, submitted_data(request), participation=participation)
+    if request.method == "POST" and form.is_valid() and delegates.is_valid():
+        try:
+            services.participation_change(
+                participation=participation,
+                user=request.user,
+                delegates=delegates.delegates(),
+                support_needed=form.cleaned_data["support_needed"],
+                support_details=form.cleaned_data["support_details"],
+            )
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            messages.success(request, _("Your application has been changed."))
+            return redirect(participation.get_absolute_url())
+    return render(
+        request,
+        "events/participation_form.html",
+        {
+            "event": event,
+            "cluster": participation.cluster,
+            "form": form,
+            "delegates": delegates,
+            "participation": participation,
+        },
     )
 
 

@@ -74,7 +74,18 @@ def kind_badge(event):
 
 @register.simple_tag
 def event_dates(event):
-    """Start and end dates, or the day and its hours for a one-day event."""
+    """Start and end dates, or the day and its hours for a one-day event; a funding call's opening and closing
+    days (it has no times)."""
+    if event.is_funding_call and event.opens_on and event.closes_on:
+        return format_html(
+            "{} – {}",
+            format_html(
+                '<time datetime="{}">{}</time>', event.opens_on.isoformat(), formats.date_format(event.opens_on)
+            ),
+            format_html(
+                '<time datetime="{}">{}</time>', event.closes_on.isoformat(), formats.date_format(event.closes_on)
+            ),
+        )
     starts, ends = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
     start = format_html('<time datetime="{}">{}</time>', starts.isoformat(), formats.date_format(starts))
     if starts.date() != ends.date():

@@ -38,10 +38,14 @@ class PastEventFactory(EventFactory):
 
 
 class FundingCallFactory(EventFactory):
+    """A funding call that opens in a month and closes 60 days later (dates only: its moments follow on save)."""
+
     kind = Event.Kind.FUNDING_CALL
     country = "EU"
     places = None
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(days=60))
+    opens_on = factory.LazyAttribute(lambda o: timezone.localdate(o.starts_at))
+    closes_on = factory.LazyAttribute(lambda o: timezone.localdate(o.ends_at))
 
 
 class ParticipationFactory(factory.django.DjangoModelFactory):

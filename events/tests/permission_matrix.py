@@ -67,3 +67,10 @@ def participation_withdraw():
 def outcome_report():
     participation, manager = participation_with_manager(event=PastEventFactory(), status=Participation.Status.APPROVED)
     return Case(kwargs={"pk": participation.pk}, rightful=[manager])
+
+
+@register("events:participation-change")
+def participation_change():
+    participation, manager = participation_with_manager()
+    # Only a manager of the application's cluster changes its delegates and support, never staff.
+    return Case(kwargs={"pk": participation.pk}, rightful=[manager], wrong={"staff": StaffFactory()})

@@ -227,11 +227,14 @@ def test_event_clean_cuts_exactly_at_the_start_in_its_words_and_skips_missing_ti
         "ends_at": ["The event must end after it starts."],
         "registration_deadline": ["The registration deadline cannot be after the event starts."],
     }
-    # A missing time is its field's own error (required), not a comparison.
+    # A missing time is its field's own error (required: the fields are blank only for funding calls), not a
+    # comparison.
     for missing in ("starts_at", "ends_at", "registration_deadline"):
         incomplete = EventFactory.build()
         setattr(incomplete, missing, None)
-        incomplete.clean()
+        with pytest.raises(ValidationError) as raised:
+            incomplete.clean()
+        assert raised.value.message_dict == {missing: ["This field is required."]}
 
 
 def test_publish_and_cancel_refusals_in_their_words_at_the_given_time():
