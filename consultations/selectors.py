@@ -349,3 +349,28 @@ def expert_schedule(expert, *, now=None):
             ]
         ),
     }
+
+
+# The two sides of a session (issue 15) ------------------------------------------------------------------
+
+THREAD_ROWS = 100
+
+
+def session_contacts(consultation, *, is_manager: bool, is_expert: bool) -> list:
+    """The people of the other side whose email and phone this reader sees: none before the expert confirms
+    (``Consultation.contacts_shared``); then the expert for the cluster's managers, the managers for the expert.
+    Staff read contacts in the admin. One query at most."""
+    if not consultation.contacts_shared:
+        return []
+    if is_manager and not is_expert:
+        return [consultation.expert.user]
+    if is_expert:
+        return list(consultation.cluster.managers.exclude(pk=consultation.expert.user_id).order_by("last_name", "pk"))
+    return []
+
+
+def consultation_thread(consultation) -> list:
+    """The session's messages, oldest first, with their authors: one query (the thread is short; the last
+    ``THREAD_ROWS`` are shown)."""
+    rows = consultation.messages.select_related("author").order_by("-created_at", "-pk")[:THREAD_ROWS]
+    return list(reversed(rows))

@@ -419,11 +419,13 @@ def render_message(message: OutgoingMessage, spec: MessageKind, obj, user) -> Em
         text = plain_text(render_to_string(f"{spec.template}.txt", context))
         html = render_to_string(f"{spec.template}.html", context)
         attachments = spec.attachments(obj, message) if spec.attachments else []
+        reply_to = [address for address in (spec.reply_to(obj, message) if spec.reply_to else ()) if address]
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
+        reply_to=reply_to,
         headers={"Auto-Submitted": "auto-generated", "X-InoLink-Message": str(message.pk)},
     )
     email.attach_alternative(html, "text/html")

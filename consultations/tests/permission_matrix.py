@@ -75,7 +75,6 @@ def consultation_rate():
 @register("consultations:consultation-confirm")
 def consultation_confirm():
     case = expert_case(starts_at=local_at(5, 10))
-    case.rightful_status = 405
     case.rightful_post = {}
     return case
 
@@ -88,3 +87,11 @@ def consultation_decline():
 @register("consultations:consultation-outcome")
 def consultation_outcome():
     return expert_case(starts_at=local_at(-1, 10), status=Consultation.Status.CONFIRMED)
+
+
+@register("consultations:consultation-message")
+def consultation_message():
+    case = manager_and_expert_case(status=Consultation.Status.CONFIRMED)
+    case.rightful_status = 405
+    case.rightful_post = {"body": "See you tomorrow."}
+    return case
