@@ -21,6 +21,7 @@ urlpatterns = [
     path("agreements/", include("agreements.urls")),
     path("consultations/", include("consultations.urls")),
     path("events/", include("events.urls")),
+    path("outreach/", include("outreach.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
