@@ -85,6 +85,10 @@ class EventAdmin(SimpleHistoryAdmin):
         # Only a draft, one at a time: nobody has seen it or applied. Published events are cancelled.
         return obj is not None and obj.status == Event.Status.DRAFT and super().has_delete_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        # Through the service: a published event whose date or place changes tells its approved clusters.
+        services.event_save(event=obj, by=request.user)
+
     @admin.display(description=_("approved / places"))
     def places_display(self, obj):
         return f"{obj.approved_count} / {obj.places if obj.places is not None else '∞'}"
