@@ -116,12 +116,23 @@ class EventAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish selected events"))
     def publish(self, request, queryset):
-        count = self._each(request, queryset, lambda event: services.event_publish(event=event, by=request.user))
+        published = []
+        count = self._each(
+            request, queryset, lambda event: published.append(services.event_publish(event=event, by=request.user))
+        )
         if count:
             self.message_user(
                 request,
                 ngettext("%(count)s event published.", "%(count)s events published.", count) % {"count": count},
                 messages.SUCCESS,
+            )
+        # Announcing is a message to a chosen group (outreach), prefilled with the event: one link per event.
+        for event in published:
+            url = reverse("outreach:message-compose") + f"?announce={event.pk}"
+            self.message_user(
+                request,
+                format_html('{}: <a href="{}">{}</a>', event.title, url, _("announce it to a chosen group")),
+                messages.INFO,
             )
 
     @admin.action(description=_("Cancel selected events (give a reason)"))

@@ -77,3 +77,30 @@ def role_added_notify(invitation: Invitation) -> list[int]:
     return message_enqueue(
         kind="invitation_role_added", obj=invitation, occasion="role-added", recipients=[invitation.accepted_by]
     )
+
+
+# A message to a chosen group: each recipient in their language (the other when only one is written) --------
+
+
+def _group_subject(obj, ctx):
+    from django.utils.translation import get_language
+
+    return obj.text_for(get_language())[0]
+
+
+register(
+    MessageKind(
+        key="group_message",
+        model="outreach.GroupMessage",
+        verbose_name=_("Message to a group"),
+        subject=_group_subject,
+        template="outreach/emails/group_message",
+        context=lambda obj, message: {"text": obj.text_for(message.language)[1]},
+    )
+)
+
+
+def group_message_notify(group_message, recipients) -> list[int]:
+    """One outbox record per recipient (a person without an email address gets a skipped one, listed as
+    unreachable); inside the sending transaction."""
+    return message_enqueue(kind="group_message", obj=group_message, occasion="sent", recipients=recipients)

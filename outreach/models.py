@@ -3,6 +3,7 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -10,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from inolink.text_limits import max_length_check
 
 OPEN = Q(accepted_at__isnull=True, revoked_at__isnull=True)
 
@@ -188,3 +191,63 @@ class Invitation(models.Model):
         if self.revoked_at:
             return gettext("This invitation is already revoked.")
         return None
+
+
+SUBJECT_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 5000
+
+
+def _complete_or_empty(language: str) -> Q:
+    return Q(**{f"subject_{language}": "", f"body_{language}": ""}) | Q(
+        **{f"subject_{language}__gt": "", f"body_{language}__gt": ""}
+    )
+
+
+class GroupMessage(models.Model):
+    """A message staff sent to an audience chosen by criteria (``outreach.audiences``), in Lithuanian and English.
+
+    Each recipient's email is an outbox record (kind ``group_message``) about this message: sent once per person,
+    its state (sent, failed, or skipped for a person without an email address) readable per recipient.
+    """
+
+    key = models.UUIDField(
+        _("form key"), unique=True, editable=False, help_text=_("The compose form's key: a double submit sends once.")
+    )
+    audience = models.CharField(_("audience"), max_length=40)
+    audience_description = models.CharField(_("audience, in words"), max_length=300)
+    criteria = models.JSONField(_("criteria"), default=dict, blank=True)
+    subject_lt = models.CharField(_("subject (Lithuanian)"), max_length=SUBJECT_MAX_LENGTH, blank=True)
+    body_lt = models.TextField(_("text (Lithuanian)"), max_length=BODY_MAX_LENGTH, blank=True)
+    subject_en = models.CharField(_("subject (English)"), max_length=SUBJECT_MAX_LENGTH, blank=True)
+    body_en = models.TextField(_("text (English)"), max_length=BODY_MAX_LENGTH, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    # The outbox records about this message: one per recipient, with its state.
+    deliveries = GenericRelation("notifications.OutgoingMessage")
+
+    class Meta:
+        verbose_name = _("group message")
+        verbose_name_plural = _("group messages")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=_complete_or_empty("lt"), name="outreach_message_lt_complete"),
+            models.CheckConstraint(condition=_complete_or_empty("en"), name="outreach_message_en_complete"),
+            models.CheckConstraint(condition=Q(body_lt__gt="") | Q(body_en__gt=""), name="outreach_message_has_text"),
+            max_length_check(field="body_lt", limit=BODY_MAX_LENGTH, name="outreach_message_body_lt_max_length"),
+            max_length_check(field="body_en", limit=BODY_MAX_LENGTH, name="outreach_message_body_en_max_length"),
+        ]
+
+    def __str__(self):
+        return self.subject_lt or self.subject_en
+
+    def get_absolute_url(self):
+        return reverse("outreach:message-detail", args=[self.pk])
+
+    def text_for(self, language: str) -> tuple[str, str]:
+        """(subject, text) in ``language``, or in the other language when only that one is written."""
+        if language == "en" and self.body_en or not self.body_lt:
+            return self.subject_en, self.body_en
+        return self.subject_lt, self.body_lt

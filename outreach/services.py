@@ -179,3 +179,54 @@ def invitation_accept(*, invitation: Invitation, password: str, first_name: str 
         invitation.accepted_at, invitation.accepted_by = timezone.now(), user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+# Messages to chosen groups (issue 15) ---------------------------------------------------------------------------
+
+
+def group_message_send(*, key, audience_key: str, criteria: dict, texts: dict, by):
+    """Send a message to everyone the audience gives for the criteria, through the outbox, once per person.
+
+    ``texts``: subject_lt, body_lt, subject_en, body_en; each language complete or empty, at least one written.
+    ``key`` is the compose form's: submitting the same form twice sends once.
+    """
+    from .audiences import audience_for
+    from .message_kinds import group_message_notify
+    from .models import GroupMessage
+
+    audience = audience_for(audience_key)
+    if audience is None:
+        raise ValidationError({"audience": _("Choose an audience from the list.")})
+    texts = {name: (texts.get(name) or "").strip() for name in ("subject_lt", "body_lt", "subject_en", "body_en")}
+    errors = {}
+    for language in ("lt", "en"):
+        subject, body = texts[f"subject_{language}"], texts[f"body_{language}"]
+        if bool(subject) != bool(body):
+            errors[f"body_{language}" if subject else f"subject_{language}"] = _(
+                "Write both the subject and the text in this language, or neither."
+            )
+    if not (texts["body_lt"] or texts["body_en"]):
+        errors["body_lt"] = _("Write the message in Lithuanian, in English, or in both.")
+    if errors:
+        raise ValidationError(errors)
+    if GroupMessage.objects.filter(key=key).exists():
+        raise ValidationError(_("This message has already been sent."))
+    recipients = list(audience.users(criteria))
+    if not recipients:
+        raise ValidationError({"audience": _("Nobody matches these criteria: the message was not sent.")})
+    stored = {name: (value.pk if hasattr(value, "pk") else value) for name, value in criteria.items() if value}
+    try:
+        with transaction.atomic():
+            message = GroupMessage.objects.create(
+                key=key,
+                audience=audience.key,
+                audience_description=audience.describe(criteria)[:300],
+                criteria=stored,
+                sent_by=by,
+                recipient_count=len(recipients),
+                **texts,
+            )
+            group_message_notify(message, recipients)
+    except IntegrityError:
+        raise ValidationError(_("This message has already been sent.")) from None
+    return message
