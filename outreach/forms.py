@@ -1,5 +1,7 @@
 """Forms validate what a person typed and show the errors; the services decide and write."""
 
+import uuid
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
@@ -61,7 +63,7 @@ class InvitationAcceptForm(forms.Form):
 class ComposeForm(forms.Form):
     """A message to a group: the audience and its criteria, and the text in Lithuanian and English."""
 
-    key = forms.UUIDField(widget=forms.HiddenInput)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=36)
     audience = forms.ChoiceField(
         label=_("Audience"),
         choices=[("", "---------"), *AUDIENCE_CHOICES],
@@ -105,6 +107,12 @@ class ComposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_key(self):
+        try:
+            return uuid.UUID(self.cleaned_data["key"])
+        except ValueError:
+            raise ValidationError(_("This form is out of date: open it again.")) from None
 
     def clean(self):
         cleaned = super().clean()

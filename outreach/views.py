@@ -162,11 +162,15 @@ def message_compose(request):
 def message_list(request):
     """The messages staff sent, newest first, each with how many were sent, failed, unreachable or waiting."""
     Status = OutgoingMessage.Status
-    rows = GroupMessage.objects.select_related("sent_by").annotate(
-        sent=Count("deliveries", filter=Q(deliveries__status=Status.SENT)),
-        failed=Count("deliveries", filter=Q(deliveries__status=Status.FAILED)),
-        skipped=Count("deliveries", filter=Q(deliveries__status=Status.SKIPPED)),
-        pending=Count("deliveries", filter=Q(deliveries__status=Status.PENDING)),
+    rows = (
+        GroupMessage.objects.select_related("sent_by")
+        .annotate(
+            sent=Count("deliveries", filter=Q(deliveries__status=Status.SENT)),
+            failed=Count("deliveries", filter=Q(deliveries__status=Status.FAILED)),
+            skipped=Count("deliveries", filter=Q(deliveries__status=Status.SKIPPED)),
+            pending=Count("deliveries", filter=Q(deliveries__status=Status.PENDING)),
+        )
+        .order_by("-sent_at", "-pk")
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "outreach/message_list.html", {"page": page, "query": query_without_page(request)})
