@@ -22,6 +22,7 @@ from .models import (
     CalendarFeed,
     Consultation,
     ConsultationChange,
+    ConsultationMessage,
     Expert,
     HourAllocation,
     Rating,
@@ -634,3 +635,29 @@ class HourAllocationAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("remaining"), ordering="hours_remaining")
     def hours_remaining(self, obj):
         return obj.hours_remaining
+
+
+# --- The sessions' threads: staff read them; the two sides write them in the front end ----------------------
+
+
+@admin.register(ConsultationMessage)
+class ConsultationMessageAdmin(SubquerySearchMixin, admin.ModelAdmin):
+    list_display = ["consultation", "cluster", "author", "created_at"]
+    list_filter = [cluster_filter("consultation__cluster_id"), ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["body", "consultation__topic", "consultation__cluster__name"]
+    list_select_related = ["consultation__cluster", "consultation__expert__user", "author"]
+    readonly_fields = ["consultation", "author", "body", "created_at"]
+    fields = readonly_fields
+
+    @admin.display(description=_("cluster"), ordering="consultation__cluster__name")
+    def cluster(self, obj):
+        return obj.consultation.cluster
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -20,6 +20,7 @@ from .models import (
     Consultation,
     ConsultationChange,
     Expert,
+    ConsultationMessage,
     Rating,
     ServiceArea,
     SessionOutcome,
@@ -527,3 +528,48 @@ AvailabilityExceptionFormSet = forms.modelformset_factory(
     absolute_max=100,
     validate_max=True,
 )
+
+
+# The two sides of a session (issue 15) ------------------------------------------------------------------
+
+
+class ThreadMessageForm(NoTagHelperMixin, forms.Form):
+    body = FreeTextField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length_of(ConsultationMessage, "body"),
+        help_text=_("The other side receives it by email, with a link back here."),
+        error_messages={"required": _("Write a message.")},
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise ValidationError(_("Write a message."))
+        return body
+
+
+class ConfirmForm(NoTagHelperMixin, forms.Form):
+    """The expert confirms, and may give or replace the meeting link of an online session and add a note."""
+
+    meeting_url = LinkField(
+        label=_("Meeting link"),
+        required=False,
+        max_length=max_length_of(Consultation, "meeting_url"),
+        assume_scheme="https",
+        help_text=_("Replace the link the cluster gave, e.g. with your own Teams or Zoom room. Starts with https://."),
+    )
+    note = FreeTextField(
+        label=_("Note to the cluster"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length_of(ConsultationMessage, "body"),
+        help_text=_("Optional: what to prepare, who should join. It is also kept in the session's messages."),
+    )
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        if consultation.format != Consultation.Format.ONLINE:
+            del self.fields["meeting_url"]
+        else:
+            self.fields["meeting_url"].initial = consultation.meeting_url

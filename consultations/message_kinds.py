@@ -23,7 +23,7 @@ from notifications.services import message_enqueue
 from notifications.sweeps import Sweep, register_sweep
 
 from .calendar import consultation_item
-from .models import Consultation, ConsultationChange, ExtraHours, SessionOutcome
+from .models import Consultation, ConsultationChange, ConsultationMessage, ExtraHours, SessionOutcome
 
 Status = Consultation.Status
 
@@ -78,6 +78,19 @@ def _same_time(obj, message) -> bool:
     return starts is None or datetime.datetime.fromisoformat(starts) == obj.starts_at
 
 
+def _reply_to(obj, message) -> list[str]:
+    """Once the session is confirmed, a reply reaches the other side: the expert answers the cluster's managers,
+    a manager the expert. Staff, and anyone before the confirmation, reply to the sender address."""
+    if not obj.contacts_shared:
+        return []
+    managers = list(obj.cluster.managers.all())
+    if message.recipient_id == obj.expert.user_id:
+        return [manager.email for manager in managers if manager.pk != message.recipient_id]
+    if any(manager.pk == message.recipient_id for manager in managers):
+        return [obj.expert.user.email]
+    return []
+
+
 def _kind(key, verbose_name, subject, recipients, still_relevant, **extra):
     return register(
         MessageKind(
@@ -90,6 +103,7 @@ def _kind(key, verbose_name, subject, recipients, still_relevant, **extra):
             context=extra.pop("context", _context),
             still_relevant=still_relevant,
             select_related=SELECT,
+            reply_to=_reply_to,
             **extra,
         )
     )
@@ -269,8 +283,12 @@ def _other_side(consultation, by):
     return list(_managers(consultation))
 
 
-def consultation_notify(action: str, consultation, *, by=None, previous_starts_at=None, change=None) -> list[int]:
-    """Record the email(s) for ``action`` on ``consultation``; call inside the service's transaction."""
+def consultation_notify(
+    action: str, consultation, *, by=None, previous_starts_at=None, change=None, note: str = ""
+) -> list[int]:
+    """Record the email(s) for ``action`` on ``consultation``; call inside the service's transaction.
+
+    ``note``: what the expert wrote when confirming (also kept in the session's thread)."""
     kind = ACTION_KINDS.get(action)
     if kind is None:
         return []
@@ -284,6 +302,8 @@ def consultation_notify(action: str, consultation, *, by=None, previous_starts_a
         context["previous_starts_at"] = previous_starts_at.isoformat()
     if change is not None:
         context["change_id"] = change.pk
+    if note:
+        context["note"] = note
     # The outcome is announced once: later edits within the week hit the same occasion and add nothing.
     occasion = action if action == "outcome_logged" else f"{action}-{_stamp(timezone.now())}"
     return message_enqueue(
@@ -402,3 +422,39 @@ register_sweep(
         recipients=_overdue_recipients,
     )
 )
+
+
+# The session's thread: each message emails the other side, with a link back ----------------------------
+
+
+def thread_recipients(message: ConsultationMessage) -> list:
+    """The side that did not write: the expert when a manager wrote, the cluster's managers when the expert did."""
+    consultation = message.consultation
+    if message.author_id == consultation.expert.user_id:
+        return [manager for manager in consultation.cluster.managers.all() if manager.pk != message.author_id]
+    return [consultation.expert.user]
+
+
+def _thread_reply_to(obj, message) -> list[str]:
+    return [obj.author.email] if obj.consultation.contacts_shared else []
+
+
+register(
+    MessageKind(
+        key="consultation_message",
+        model="consultations.ConsultationMessage",
+        verbose_name=_("Message in a consultation's thread"),
+        subject=lambda obj, ctx: (
+            _("%(author)s wrote about %(topic)s") % {"author": obj.author, "topic": obj.consultation.topic}
+        ),
+        template="consultations/emails/consultation_message",
+        recipients=thread_recipients,
+        reply_to=_thread_reply_to,
+        select_related=("author", "consultation__expert__user", "consultation__cluster", "consultation__service_area"),
+    )
+)
+
+
+def thread_message_notify(message: ConsultationMessage) -> list[int]:
+    """Record the email to the other side; call inside the service's transaction."""
+    return message_enqueue(kind="consultation_message", obj=message, occasion="posted")

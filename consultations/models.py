@@ -33,6 +33,7 @@ SUMMARY_MAX_LENGTH = 8000
 RECOMMENDATIONS_MAX_LENGTH = 8000
 FOLLOW_UP_MAX_LENGTH = 4000
 COMMENT_MAX_LENGTH = 2000
+MESSAGE_MAX_LENGTH = 2000
 
 # Names of the service areas the seed migration creates, so the catalogue holds their Lithuanian names.
 DEFAULT_AREA_NAMES = [
@@ -759,6 +760,25 @@ class ConsultationChange(models.Model):
     def is_time_change(self) -> bool:
         return self.kind in self.TIME_KINDS
 
+    # The two sides of a session in touch (issue 15) ---------------------------------------------------------
+
+    CONTACT_STATUSES = (Status.CONFIRMED, Status.HELD, Status.NO_SHOW)
+
+    @property
+    def contacts_shared(self) -> bool:
+        """Once the expert has confirmed, the cluster's managers and the expert see each other's email and phone
+        (and emails between them carry a Reply-To of the other side); a mere request shares nothing."""
+        return self.status in self.CONTACT_STATUSES
+
+    def message_refusal(self, user) -> str | None:
+        """Only the two sides write in a session's thread: the cluster's managers and the session's expert
+        (staff read it)."""
+        if user is None or not user.is_authenticated:
+            return gettext("Only the cluster's managers and the session's expert write here.")
+        if user.pk == self.expert.user_id or self.cluster.managers.filter(pk=user.pk).exists():
+            return None
+        return gettext("Only the cluster's managers and the session's expert write here.")
+
 
 CHANGE_DEADLINE_HOURS = 24
 OUTCOME_EDIT_DAYS = 7
@@ -1121,3 +1141,35 @@ class HourAllocation(models.Model):
         return gettext(
             "%(used)s of these hours are already delivered or held by bookings: grant at least %(used)s."
         ) % {"used": format_hours(used)}
+
+
+class ConsultationMessage(models.Model):
+    """A short note in a session's thread between the cluster's managers and its expert; staff read them.
+
+    Nothing is edited or deleted: the thread is part of the session's history.
+    """
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="messages", verbose_name=_("consultation")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consultation message")
+        verbose_name_plural = _("consultation messages")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["consultation", "created_at"], name="consult_message_thread_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(body__gt=""), name="consultations_message_not_empty"),
+            max_length_check(field="body", limit=MESSAGE_MAX_LENGTH, name="consultations_message_max_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.author}: {self.body[:40]}"
+
+    def get_absolute_url(self):
+        return f"{self.consultation.get_absolute_url()}#thread"

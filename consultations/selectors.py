@@ -496,3 +496,28 @@ def consultation_timeline(consultation) -> list[TimelineEntry]:
     entries.extend(TimelineEntry(at=change.created_at, by=change.by, change=change) for change in changes)
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:TIMELINE_ROWS]
+
+
+# The two sides of a session (issue 15) ------------------------------------------------------------------
+
+THREAD_ROWS = 100
+
+
+def session_contacts(consultation, *, is_manager: bool, is_expert: bool) -> list:
+    """The people of the other side whose email and phone this reader sees: none before the expert confirms
+    (``Consultation.contacts_shared``); then the expert for the cluster's managers, the managers for the expert.
+    Staff read contacts in the admin. One query at most."""
+    if not consultation.contacts_shared:
+        return []
+    if is_manager and not is_expert:
+        return [consultation.expert.user]
+    if is_expert:
+        return list(consultation.cluster.managers.exclude(pk=consultation.expert.user_id).order_by("last_name", "pk"))
+    return []
+
+
+def consultation_thread(consultation) -> list:
+    """The session's messages, oldest first, with their authors: one query (the thread is short; the last
+    ``THREAD_ROWS`` are shown)."""
+    rows = consultation.messages.select_related("author").order_by("-created_at", "-pk")[:THREAD_ROWS]
+    return list(reversed(rows))

@@ -26,12 +26,14 @@ from clusters.models import IndicatorArea
 from inolink.formatting import hours as format_hours
 from inolink.locking import lock
 
-from .message_kinds import consultation_notify
+from .message_kinds import consultation_notify, thread_message_notify
 from .models import (
     HOURS,
+    MESSAGE_MAX_LENGTH,
     CalendarFeed,
     Consultation,
     ConsultationChange,
+    ConsultationMessage,
     Expert,
     ExtraHours,
     HourAllocation,
@@ -58,9 +60,11 @@ from .selectors import (
 SLOT_TAKEN = _("This time was just taken by another booking. Please pick another slot.")
 
 
-def _announce(action: str, consultation: Consultation, *, by=None, previous_starts_at=None, change=None) -> None:
+def _announce(
+    action: str, consultation: Consultation, *, by=None, previous_starts_at=None, change=None, note: str = ""
+) -> None:
     """Record the emails inside the transaction: they exist only if it commits."""
-    consultation_notify(action, consultation, by=by, previous_starts_at=previous_starts_at, change=change)
+    consultation_notify(action, consultation, by=by, previous_starts_at=previous_starts_at, change=change, note=note)
 
 
 def _require_reason(reason: str) -> str:
@@ -261,8 +265,18 @@ def _refuse(refusal: str | None) -> None:
         raise ValidationError(refusal)
 
 
-def consultation_confirm(*, consultation: Consultation, by) -> Consultation:
-    """The expert accepts a request that has not started yet (``Consultation.confirm_refusal``)."""
+def consultation_confirm(
+    *, consultation: Consultation, by, meeting_url: str | None = None, note: str = ""
+) -> Consultation:
+    """The expert accepts a request that has not started yet (``Consultation.confirm_refusal``).
+
+    For an online session the expert may give (or replace) the meeting link; a note goes to the session's
+    thread, so the cluster reads it with the confirmation.
+    """
+    meeting_url = _check_confirm_link(consultation, meeting_url)
+    note = (note or "").strip()
+    if len(note) > MESSAGE_MAX_LENGTH:
+        raise ValidationError({"note": _("Keep the note under %(limit)s characters.") % {"limit": MESSAGE_MAX_LENGTH}})
     with transaction.atomic():
         (consultation,) = lock(consultation)
         _refuse(consultation.confirm_refusal())
@@ -271,9 +285,24 @@ def consultation_confirm(*, consultation: Consultation, by) -> Consultation:
         consultation.status_reason = ""  # an earlier reason (a staff decision) is not the expert's
         _clear_proposal(consultation)
         consultation.status_changed_by = by
+        if meeting_url:
+            consultation.meeting_url = meeting_url
         consultation.save()
-        _announce("confirmed", consultation, by=by)
+        if note:
+            ConsultationMessage.objects.create(consultation=consultation, author=by, body=note)
+        _announce("confirmed", consultation, by=by, note=note)
     return consultation
+
+
+def _check_confirm_link(consultation: Consultation, meeting_url: str | None) -> str:
+    meeting_url = (meeting_url or "").strip()
+    if not meeting_url:
+        return ""
+    if consultation.format != Consultation.Format.ONLINE:
+        raise ValidationError({"meeting_url": _("An on-site consultation has no meeting link.")})
+    if not meeting_url.startswith("https://"):
+        raise ValidationError({"meeting_url": _("The meeting link must start with https://.")})
+    return meeting_url
 
 
 def consultation_decline(*, consultation: Consultation, by, reason: str) -> Consultation:
@@ -952,3 +981,23 @@ def consultation_edit_details(
         change = _record_change(current, kind=ConsultationChange.Kind.DETAILS, by=by, fields=changed)
         _announce("details_changed", current, by=by, change=change)
     return current
+
+
+# The session's thread (issue 15) ------------------------------------------------------------------------
+
+
+def consultation_message_post(*, consultation: Consultation, by, body: str) -> ConsultationMessage:
+    """One of the cluster's managers or the session's expert writes in the session's thread
+    (``Consultation.message_refusal``); the other side is emailed with a link back."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message.")})
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            {"body": _("Keep the message under %(limit)s characters.") % {"limit": MESSAGE_MAX_LENGTH}}
+        )
+    _refuse(consultation.message_refusal(by))
+    with transaction.atomic():
+        message = ConsultationMessage.objects.create(consultation=consultation, author=by, body=body)
+        thread_message_notify(message)
+    return message

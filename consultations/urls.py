@@ -33,3 +33,8 @@ urlpatterns = [
     # (PostgreSQL refuses a NUL in a query parameter).
     path("calendar/feed/<slug:token>.ics", views.calendar_feed, name="calendar-feed"),
 ]
+
+# The two sides of a session (issue 15).
+urlpatterns += [
+    path("<int:pk>/messages/", views.consultation_message, name="consultation-message"),
+]

@@ -34,6 +34,7 @@ from .forms import (
     AreaForm,
     AvailabilityExceptionFormSet,
     BookingForm,
+    ConfirmForm,
     ConsultationFilterForm,
     DetailsForm,
     OptionalReasonForm,
@@ -46,6 +47,7 @@ from .forms import (
     SlotChoiceForm,
     SlotQueryForm,
     StaffOutcomeForm,
+    ThreadMessageForm,
     WeeklyAvailabilityFormSet,
 )
 from .models import (
@@ -79,11 +81,13 @@ from .selectors import (
     cluster_choices,
     consultation_list,
     consultation_timeline,
+    consultation_thread,
     current_agreement,
     expert_choices,
     expert_schedule,
     free_slots,
     manager_dashboard,
+    session_contacts,
 )
 
 SLOT_DAYS = 7
@@ -377,6 +381,7 @@ def consultation_detail(request, pk):
             "is_staff": is_staff,
             "staff_can_log_outcome": is_staff and consultation.outcome_refusal(request.user) is None,
             "staff_can_reassign": is_staff and consultation.reassign_refusal() is None,
+            **session_sides(consultation, is_manager=is_manager, is_expert=is_expert),
         },
     )
 
@@ -726,16 +731,41 @@ def my_sessions(request):
 
 
 @login_required
-@require_POST
 def consultation_confirm(request, pk):
+    """The expert confirms: straight from their list (a bare POST), or here with a meeting link and a note."""
     consultation = get_consultation_for_expert(request.user, pk)
-    try:
-        services.consultation_confirm(consultation=consultation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The session is confirmed."))
-    return redirect("consultations:my-sessions")
+    form = ConfirmForm(submitted_data(request), consultation=consultation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_confirm(
+                consultation=consultation,
+                by=request.user,
+                meeting_url=form.cleaned_data.get("meeting_url"),
+                note=form.cleaned_data.get("note", ""),
+            )
+        except ValidationError as error:
+            if request.POST.get("next") != "detail":  # the one-click button of the expert's list
+                messages.error(request, " ".join(error.messages))
+                return redirect("consultations:my-sessions")
+            attach_service_errors(form, error)
+        else:
+            messages.success(request, _("The session is confirmed."))
+            if request.POST.get("next") == "detail":
+                return redirect(consultation)
+            return redirect("consultations:my-sessions")
+    return render(
+        request,
+        "consultations/consultation_confirm.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "title": _("Confirm the session"),
+            "intro": _(
+                "Once you confirm, the cluster's managers and you see each other's email and phone, "
+                "and the cluster receives your note."
+            ),
+        },
+    )
 
 
 @login_required
@@ -884,3 +914,45 @@ def calendar_feed(request, token):
     if not feed.user.is_active:
         raise Http404
     return calendar_response(feed_items(feed.user), name=_("InoLink"), filename="inolink.ics", attachment=False)
+
+
+# The two sides of a session (issue 15) ------------------------------------------------------------------
+
+
+def session_sides(consultation, *, is_manager: bool, is_expert: bool, form=None) -> dict:
+    """The detail page's contacts of the other side (once confirmed) and the session's thread."""
+    return {
+        "contacts": session_contacts(consultation, is_manager=is_manager, is_expert=is_expert),
+        "thread": consultation_thread(consultation),
+        "thread_form": form or ThreadMessageForm(),
+        "can_write": is_manager or is_expert,
+    }
+
+
+@login_required
+@require_POST
+def consultation_message(request, pk):
+    """One of the two sides writes in the session's thread; the other side is emailed."""
+    consultation = get_consultation_for(request.user, pk)
+    form = ThreadMessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consultation_message_post(
+                consultation=consultation, by=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            messages.success(request, _("Your message is sent."))
+            return redirect(f"{consultation.get_absolute_url()}#thread")
+    is_manager = any(cluster.pk == consultation.cluster_id for cluster in managed_clusters_for(request))
+    is_expert = consultation.expert.user_id == request.user.pk
+    return render(
+        request,
+        "consultations/consultation_thread.html",
+        {
+            "consultation": consultation,
+            **session_sides(consultation, is_manager=is_manager, is_expert=is_expert, form=form),
+        },
+        status=400,
+    )

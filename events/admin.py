@@ -86,6 +86,10 @@ class EventAdmin(SimpleHistoryAdmin):
         # Only a draft, one at a time: nobody has seen it or applied. Published events are cancelled.
         return obj is not None and obj.status == Event.Status.DRAFT and super().has_delete_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        # Through the service: a published event whose date or place changes tells its approved clusters.
+        services.event_save(event=obj, by=request.user)
+
     @admin.display(description=_("approved / places"))
     def places_display(self, obj):
         return f"{obj.approved_count} / {obj.places if obj.places is not None else '∞'}"
@@ -113,12 +117,23 @@ class EventAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish selected events"))
     def publish(self, request, queryset):
-        count = self._each(request, queryset, lambda event: services.event_publish(event=event, by=request.user))
+        published = []
+        count = self._each(
+            request, queryset, lambda event: published.append(services.event_publish(event=event, by=request.user))
+        )
         if count:
             self.message_user(
                 request,
                 ngettext("%(count)s event published.", "%(count)s events published.", count) % {"count": count},
                 messages.SUCCESS,
+            )
+        # Announcing is a message to a chosen group (outreach), prefilled with the event: one link per event.
+        for event in published:
+            url = reverse("outreach:message-compose") + f"?announce={event.pk}"
+            self.message_user(
+                request,
+                format_html('{}: <a href="{}">{}</a>', event.title, url, _("announce it to a chosen group")),
+                messages.INFO,
             )
 
     @admin.action(description=_("Cancel selected events (give a reason)"))

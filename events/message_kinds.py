@@ -317,6 +317,25 @@ def _funding_still_relevant(intent, message) -> bool:
     )
 
 
+# Event moved (date or place changed): to the managers of every approved cluster (issue 15) --------------------
+
+
+def _moved_context(obj, message):
+    previous = message.context or {}
+    return {
+        "event": obj.event,
+        "previous_starts_at": datetime.datetime.fromisoformat(previous["starts_at"])
+        if previous.get("starts_at")
+        else None,
+        "previous_ends_at": datetime.datetime.fromisoformat(previous["ends_at"]) if previous.get("ends_at") else None,
+        # Named in the reader's language: the country is stored as its code.
+        "previous_location": Event(
+            venue=previous.get("venue", ""), city=previous.get("city", ""), country=previous.get("country", "")
+        ).location,
+        "object_url": absolute_url(obj.get_absolute_url()),
+    }
+
+
 register(
     MessageKind(
         key="funding_call_closing",
@@ -376,6 +395,43 @@ register(
 )
 
 
+register(
+    MessageKind(
+        key="event_moved",
+        model="events.Participation",
+        verbose_name=_("Event date or place changed"),
+        subject=lambda obj, ctx: _("Changed: %(event)s") % {"event": obj.event},
+        template="events/emails/event_moved",
+        recipients=lambda obj: obj.cluster.managers.all(),
+        context=_moved_context,
+        # Still going ahead with this cluster on it (a cancellation or a withdrawal since makes it moot).
+        still_relevant=lambda obj, message: (
+            obj.event.status == Event.Status.PUBLISHED and obj.status == Participation.Status.APPROVED
+        ),
+        select_related=("event", "cluster"),
+    )
+)
+
+
 def application_received_notify(participation: Participation) -> list[int]:
     """Confirm a new application to its cluster's managers; inside the applying transaction."""
     return message_enqueue(kind="event_application_received", obj=participation, occasion="applied")
+
+
+def event_moved_notify(event: Event, *, before: Event) -> list[int]:
+    """Record, inside the saving transaction, the email telling each approved cluster's managers the new date or
+    place, with the previous one; one per change (the occasion names the moment)."""
+    occasion = f"moved-{timezone.now().astimezone(datetime.UTC):%Y%m%dT%H%M%S.%f}"
+    context = {
+        "starts_at": before.starts_at.isoformat(),
+        "ends_at": before.ends_at.isoformat(),
+        "venue": before.venue,
+        "city": before.city,
+        "country": before.country,
+    }
+    ids = []
+    approved = event.participations.filter(status=Participation.Status.APPROVED).select_related("cluster")
+    for participation in approved:
+        participation.event = event
+        ids += message_enqueue(kind="event_moved", obj=participation, occasion=occasion, context=context)
+    return ids

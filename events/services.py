@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from clusters.models import IndicatorArea
 from inolink.locking import lock
 
-from .message_kinds import application_received_notify, decision_notify, event_cancelled_notify
+from .message_kinds import application_received_notify, decision_notify, event_cancelled_notify, event_moved_notify
 from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
 
 
@@ -396,3 +396,27 @@ def funding_intent_set(
     )
     intent.indicator_areas.set(indicator_areas)
     return intent
+
+
+# Saving an event's details (issue 15) ---------------------------------------------------------------------------
+
+MOVE_FIELDS = ("starts_at", "ends_at", "country", "city", "venue")
+STATUS_FIELDS = ("status", "published_at", "cancelled_at", "cancel_reason", "status_changed_by_id")
+
+
+def event_save(*, event: Event, by) -> Event:
+    """Staff save an event's details (the admin's form). Its status stays as committed (it changes only through
+    ``event_publish`` and ``event_cancel``). When a published event's date or place changes, the managers of every
+    approved cluster are told the new one beside the old (``event_moved_notify``)."""
+    with transaction.atomic():
+        if event.pk is None:
+            event.save()
+            return event
+        (before,) = lock(event)
+        for name in STATUS_FIELDS:
+            setattr(event, name, getattr(before, name))
+        event.save()
+        moved = any(getattr(before, name) != getattr(event, name) for name in MOVE_FIELDS)
+        if moved and event.status == Event.Status.PUBLISHED:
+            event_moved_notify(event, before=before)
+    return event

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "agreements",
     "consultations",
     "events",
+    "outreach",
     "reports",
     "notifications",
     "api",
@@ -239,6 +240,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Outgoing messages: attempts before a message is marked failed, and the first backoff step.
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "5"))
+# How long an invitation link works (outreach); staff re-send it for a fresh period.
+INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
 NOTIFICATIONS_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "60"))
 # How long a sender holds the messages it claimed: those of a sender that died are sent again after it. The
 # sender starts no hand-over in the lease's last quarter, which must outlast one SMTP hand-over (EMAIL_TIMEOUT).

@@ -22,6 +22,7 @@ urlpatterns = [
     path("agreements/", include("agreements.urls")),
     path("consultations/", include("consultations.urls")),
     path("events/", include("events.urls")),
+    path("outreach/", include("outreach.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("api.urls")),
     path("open-data/", include(open_data_urlpatterns)),

@@ -16,6 +16,7 @@ which ``NotificationsConfig.ready`` imports)::
         attachments=lambda obj, message: [("session.ics", data, "text/calendar")],  # optional
         still_relevant=lambda obj, message: obj.status == Consultation.Status.CONFIRMED,  # checked at send time
         select_related=("cluster", "expert__user"),                 # optional, for batch loading
+        reply_to=lambda obj, message: [obj.expert.user.email],     # optional Reply-To addresses
     ))
 
 Then, in the service that causes it, after the state change and inside its transaction::
@@ -51,6 +52,8 @@ class MessageKind:
     still_relevant: Callable[[Any, Any], bool] = lambda obj, message: True
     select_related: tuple[str, ...] = field(default_factory=tuple)
     verbose_name: str = ""
+    # The addresses a reply goes to (the other party of a session), or none: replies then reach the sender address.
+    reply_to: Callable[[Any, Any], Iterable[str]] | None = None
 
     def model_class(self) -> type[models.Model]:
         return apps.get_model(self.model)

@@ -90,6 +90,34 @@ def _skip_reason(user) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class Address:
+    """Someone without an account yet (an invitee): an email address, the language to write in, a first name.
+
+    Offered as a recipient like a user; its record has no ``recipient``, only ``recipient_email``, so the occasion
+    must name the moment (an invitation's send) for the message to be created once.
+    """
+
+    email: str
+    language: str
+    first_name: str = ""
+    pk = None
+    is_active = True
+
+    @property
+    def preferred_language(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
+
+
+def _recipient_of(message: OutgoingMessage, users: dict):
+    """The user a record is for, or, for a record without one, the address it was written to."""
+    if message.recipient_id is not None:
+        return users.get(message.recipient_id)
+    if message.recipient_email:
+        return Address(message.recipient_email, message.language, (message.context or {}).get("first_name", ""))
+    return None
+
+
 @dataclass
 class _Row:
     obj: object
@@ -130,9 +158,10 @@ def messages_create(*, kind: str, rows: Iterable[tuple]) -> int:
                 )
             )
         for user in recipients:
-            if user.pk in seen:
+            key = user.pk if user.pk is not None else (user.email or "").strip().lower()
+            if key in seen:
                 continue
-            seen.add(user.pk)
+            seen.add(key)
             reason = _skip_reason(user)
             if reason:
                 logger.warning(
@@ -143,7 +172,7 @@ def messages_create(*, kind: str, rows: Iterable[tuple]) -> int:
                     kind=kind,
                     content_type=content_type,
                     object_id=row.obj.pk,
-                    recipient=user,
+                    recipient=user if user.pk is not None else None,
                     recipient_email=(user.email or "").strip(),
                     language=user.preferred_language,
                     occasion=row.occasion,
@@ -362,7 +391,7 @@ def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
                 result.failed += 1
                 settled += 1
                 continue
-            user = users.get(message.recipient_id)
+            user = _recipient_of(message, users)
             obj = objects.get((message.kind, message.object_id))
             reason = _skip_reason(user) or ("" if obj is not None else "The object no longer exists.")
             if not reason and not _still_relevant(message, obj):
@@ -440,11 +469,13 @@ def render_message(message: OutgoingMessage, spec: MessageKind, obj, user) -> Em
         text = plain_text(render_to_string(f"{spec.template}.txt", context))
         html = render_to_string(f"{spec.template}.html", context)
         attachments = spec.attachments(obj, message) if spec.attachments else []
+        reply_to = [address for address in (spec.reply_to(obj, message) if spec.reply_to else ()) if address]
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
+        reply_to=reply_to,
         headers={"Auto-Submitted": "auto-generated", "X-InoLink-Message": str(message.pk)},
     )
     email.attach_alternative(html, "text/html")

@@ -79,7 +79,6 @@ def consultation_rate():
 @register("consultations:consultation-confirm")
 def consultation_confirm():
     case = expert_case(starts_at=local_at(5, 10))
-    case.rightful_status = 405
     case.rightful_post = {}
     return case
 
@@ -107,3 +106,11 @@ def consultation_reassign():
 @register("consultations:consultation-propose")
 def consultation_propose():
     return expert_case(starts_at=local_at(5, 10))
+
+
+@register("consultations:consultation-message")
+def consultation_message():
+    case = manager_and_expert_case(status=Consultation.Status.CONFIRMED)
+    case.rightful_status = 405
+    case.rightful_post = {"body": "See you tomorrow."}
+    return case

@@ -232,7 +232,22 @@ def _password_reset_case():
     return matrix.Case(kwargs={"uidb64": "MQ", "token": "set-password"}, rightful=[])
 
 
-EXEMPT_CASES = {"consultations:calendar-feed": _feed_case, "accounts:password-reset-confirm": _password_reset_case}
+def _invitation_case():
+    from accounts.tests.factories import StaffFactory
+    from clusters.tests.factories import ClusterFactory
+    from outreach.services import invitation_create
+
+    invitation = invitation_create(
+        email="invitee@example.com", role="manager", cluster=ClusterFactory(), by=StaffFactory()
+    )
+    return matrix.Case(kwargs={"token": invitation.token}, rightful=[])
+
+
+EXEMPT_CASES = {
+    "consultations:calendar-feed": _feed_case,
+    "accounts:password-reset-confirm": _password_reset_case,
+    "outreach:invitation-accept": _invitation_case,
+}
 
 
 def test_every_exempt_url_has_values_to_walk():

@@ -6,6 +6,8 @@ from agreements import demo as agreements_demo
 from clusters import demo as clusters_demo
 from consultations import demo as consultations_demo
 from events import demo as events_demo
+from inolink.ical import absolute_url
+from outreach import demo as outreach_demo
 
 
 class Command(BaseCommand):
@@ -20,9 +22,15 @@ class Command(BaseCommand):
             consultations_demo.load_allocations(programme=programme)
             consultations_demo.load_consultations(manager=users["manager"])
             events_demo.load(registry=registry, manager=users["manager"], staff=users["staff"])
+            invitation = outreach_demo.load(registry=registry, staff=users["staff"])
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data is loaded. Sign in as staff@example.com, manager@example.com or expert@example.com."
             )
         )
         self.stdout.write(f"  {len(experts)} experts, {len(registry['programme_clusters'])} programme clusters.")
+        if invitation.accepted_at is None and invitation.revoked_at is None:
+            self.stdout.write(
+                f"  Invitation for {invitation.email} (manager of {invitation.cluster}): "
+                f"{absolute_url(invitation.get_accept_url())}"
+            )

@@ -7,7 +7,17 @@ from django.core.management.base import BaseCommand
 from inolink.translation_supplement import supplement_path, update_supplement
 
 # Each app keeps its own catalogue in <app>/locale; project-wide templates and inolink/ use locale/.
-TRANSLATED_APPS = ["accounts", "clusters", "agreements", "consultations", "events", "reports", "notifications", "api"]
+TRANSLATED_APPS = [
+    "accounts",
+    "clusters",
+    "agreements",
+    "consultations",
+    "events",
+    "outreach",
+    "reports",
+    "notifications",
+    "api",
+]
 IGNORED = [".venv/*", "node_modules/*", "staticfiles/*", "media/*", "bench/*"]
 
 
