@@ -11,11 +11,11 @@ from agreements.models import Agreement
 from clusters.models import Cluster, IndicatorArea
 
 from .models import (
+    AvailabilityException,
     Consultation,
     ConsultationChange,
     Expert,
     ExtraHours,
-    AvailabilityException,
     HourAllocation,
     Rating,
     ServiceArea,

@@ -673,6 +673,25 @@ class Consultation(models.Model):
             return self.meeting_url
         return place_line(self.address, self.city)
 
+    # The two sides of a session in touch (issue 15) ---------------------------------------------------------
+
+    CONTACT_STATUSES = (Status.CONFIRMED, Status.HELD, Status.NO_SHOW)
+
+    @property
+    def contacts_shared(self) -> bool:
+        """Once the expert has confirmed, the cluster's managers and the expert see each other's email and phone
+        (and emails between them carry a Reply-To of the other side); a mere request shares nothing."""
+        return self.status in self.CONTACT_STATUSES
+
+    def message_refusal(self, user) -> str | None:
+        """Only the two sides write in a session's thread: the cluster's managers and the session's expert
+        (staff read it)."""
+        if user is None or not user.is_authenticated:
+            return gettext("Only the cluster's managers and the session's expert write here.")
+        if user.pk == self.expert.user_id or self.cluster.managers.filter(pk=user.pk).exists():
+            return None
+        return gettext("Only the cluster's managers and the session's expert write here.")
+
 
 def place_line(address: str, city: str) -> str:
     """The address as one readable line: the city is added unless the address already ends with it."""
@@ -759,25 +778,6 @@ class ConsultationChange(models.Model):
     @property
     def is_time_change(self) -> bool:
         return self.kind in self.TIME_KINDS
-
-    # The two sides of a session in touch (issue 15) ---------------------------------------------------------
-
-    CONTACT_STATUSES = (Status.CONFIRMED, Status.HELD, Status.NO_SHOW)
-
-    @property
-    def contacts_shared(self) -> bool:
-        """Once the expert has confirmed, the cluster's managers and the expert see each other's email and phone
-        (and emails between them carry a Reply-To of the other side); a mere request shares nothing."""
-        return self.status in self.CONTACT_STATUSES
-
-    def message_refusal(self, user) -> str | None:
-        """Only the two sides write in a session's thread: the cluster's managers and the session's expert
-        (staff read it)."""
-        if user is None or not user.is_authenticated:
-            return gettext("Only the cluster's managers and the session's expert write here.")
-        if user.pk == self.expert.user_id or self.cluster.managers.filter(pk=user.pk).exists():
-            return None
-        return gettext("Only the cluster's managers and the session's expert write here.")
 
 
 CHANGE_DEADLINE_HOURS = 24

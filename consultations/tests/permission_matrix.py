@@ -1,7 +1,5 @@
 """Permission-matrix entries of consultations (see inolink/tests/matrix.py)."""
 
-from decimal import Decimal
-
 from accounts.tests.factories import StaffFactory, UserFactory
 from clusters.tests.factories import ClusterFactory
 from consultations.models import Consultation
