@@ -1,8 +1,11 @@
 """What the consultations app shows on lower apps' pages (see ``inolink.panels``)."""
 
+import datetime
+
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from inolink.formatting import hours_number
 from inolink.panels import Panel, register_panel
 from inolink.todo import TodoItem, TodoSource, register_todo_source
 
@@ -45,8 +48,40 @@ def _dashboard_todos(request, cluster) -> list[TodoItem]:
         )
         for consultation in todo["to_rebook"]
     ]
+    items += [
+        TodoItem(
+            kind="proposal",
+            title=consultation.topic,
+            text=_("%(expert)s cannot come on %(day)s and proposes %(proposed)s: accept or decline.")
+            % {
+                "expert": consultation.expert,
+                "day": formats.date_format(timezone.localtime(consultation.starts_at)),
+                "proposed": formats.date_format(timezone.localtime(consultation.proposal_starts_at), "DATETIME_FORMAT"),
+            },
+            url=consultation.get_absolute_url() + "#proposal",
+            action=_("Answer the proposal"),
+            due=consultation.proposal_starts_at,
+        )
+        for consultation in todo["to_answer"]
+    ]
+    items += [
+        TodoItem(
+            kind="extra-hours",
+            title=consultation.topic,
+            text=_("%(expert)s logged %(logged)s h for a %(booked)s h session: accept or dispute the difference.")
+            % {
+                "expert": consultation.expert,
+                "logged": hours_number(consultation.logged_hours),
+                "booked": hours_number(consultation.hours),
+            },
+            url=consultation.get_absolute_url() + "#extra-hours",
+            action=_("Accept or dispute"),
+            due=consultation.extra_due_at,
+            urgent=consultation.extra_due_at - timezone.now() < datetime.timedelta(days=2),
+        )
+        for consultation in todo["extra_to_answer"]
+    ]
     return items
 
 
-# Expert's proposals of another time to answer (the consultation proposals work) register one more source here.
 register_todo_source(TodoSource(slot=DASHBOARD_TODO_SLOT, items=_dashboard_todos, position=10))

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
 from django.utils import timezone
 
 from agreements.models import Agreement
@@ -19,6 +19,7 @@ from .models import (
     Consultation,
     ConsultationChange,
     Expert,
+    ExtraHours,
     HourAllocation,
     SessionOutcome,
     WeeklyAvailability,
@@ -376,11 +377,13 @@ def manager_dashboard(cluster, *, now=None):
 
 
 def manager_todo(cluster, *, now=None):
-    """What of the consultations needs the manager, in three queries whatever the count.
+    """What of the consultations needs the manager, in five queries whatever the count.
 
     ``to_rate``: held sessions with an outcome the cluster has not rated. ``to_rebook``: requests an expert
     declined in the last ``REBOOK_TODO_DAYS`` days, unless the cluster has booked the same area since (a booking
-    that is live or held, not one declined or cancelled in turn).
+    that is live or held, not one declined or cancelled in turn). ``to_answer``: requests whose expert proposed
+    another time still ahead (``Consultation.proposal_answer_refusal``). ``extra_to_answer``: sessions whose
+    expert logged hours over the booked length, awaiting the cluster within the dispute window.
     """
     now = now or timezone.now()
     of_cluster = Consultation.objects.filter(cluster=cluster)
@@ -401,9 +404,22 @@ def manager_todo(cluster, *, now=None):
         .exclude(Exists(booked_since))
         .order_by("-declined_at")
     )
+    # The rows are read with only the list's columns: the proposed time comes as an annotation, not a query each.
+    to_answer = (
+        mine.filter(status=Consultation.Status.REQUESTED, proposed_starts_at__gt=now)
+        .annotate(proposal_starts_at=F("proposed_starts_at"))
+        .order_by("proposed_starts_at")
+    )
+    extra_to_answer = (
+        mine.filter(outcome__extra_status=ExtraHours.PENDING, outcome__extra_due_at__gt=now)
+        .annotate(logged_hours=F("outcome__hours_delivered"), extra_due_at=F("outcome__extra_due_at"))
+        .order_by("extra_due_at")
+    )
     return {
         "to_rate": list(mine.filter(pk__in=to_rate).order_by("-starts_at")) if to_rate else [],
         "to_rebook": list(to_rebook[:DASHBOARD_ROWS]),
+        "to_answer": list(to_answer[:DASHBOARD_ROWS]),
+        "extra_to_answer": list(extra_to_answer[:DASHBOARD_ROWS]),
     }
 
 

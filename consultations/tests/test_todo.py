@@ -1,8 +1,11 @@
 """The cluster manager's start page is a to-do list: what needs the manager first, then the hours and sessions."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -12,9 +15,29 @@ from events.models import FundingIntent
 from events.tests.factories import EventFactory, FundingCallFactory, FundingIntentFactory, in_days
 from inolink.todo import TodoItem, TodoSource, _sources, register_todo_source, todos_for
 
-from .factories import ConsultationFactory
+from .factories import ConsultationFactory, SessionOutcomeFactory, local_at
 
 pytestmark = pytest.mark.django_db
+
+
+def _proposed(world, *, in_hours=48):
+    proposed = timezone.now() + datetime.timedelta(hours=in_hours)
+    return ConsultationFactory(
+        agreement=world.agreement,
+        starts_at=local_at(6, 10),
+        proposed_starts_at=proposed,
+        proposed_ends_at=proposed + datetime.timedelta(hours=1),
+    )
+
+
+def _extra_hours(world, *, due_in_days=5, status="pending"):
+    outcome = SessionOutcomeFactory(
+        consultation__agreement=world.agreement,
+        hours_delivered=Decimal("1.5"),
+        extra_status=status,
+        extra_due_at=timezone.now() + datetime.timedelta(days=due_in_days),
+    )
+    return outcome.consultation
 
 
 def _declined(world, *, days_ago=1, area=None):
@@ -41,6 +64,37 @@ def test_a_declined_request_waits_to_be_booked_again_for_two_weeks(world):
     # Booking the area again takes it off the list.
     ConsultationFactory(agreement=world.agreement, service_area=recent.service_area)
     assert manager_todo(world.cluster)["to_rebook"] == []
+
+
+def test_a_proposal_still_ahead_waits_for_the_managers_answer(world, other_world):
+    waiting = _proposed(world)
+    Consultation = type(waiting)
+    passed = _proposed(world, in_hours=1)
+    Consultation.objects.filter(pk=passed.pk).update(proposed_starts_at=timezone.now() - datetime.timedelta(hours=1))
+    _proposed(other_world)  # another cluster's
+    assert manager_todo(world.cluster)["to_answer"] == [waiting]
+
+
+def test_extra_hours_wait_for_the_cluster_only_within_the_dispute_window(world, other_world):
+    open_one = _extra_hours(world)
+    _extra_hours(world, due_in_days=-1)  # the window has passed: they count, nothing to answer
+    _extra_hours(world, status="accepted")
+    _extra_hours(other_world)
+    assert manager_todo(world.cluster)["extra_to_answer"] == [open_one]
+
+
+def test_proposals_and_extra_hours_are_on_the_start_page_with_links_to_answer_them(world, client):
+    proposal = _proposed(world)
+    extra = _extra_hours(world, due_in_days=1)
+    client.force_login(world.manager)
+    response = client.get(reverse("consultations:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    items = {item.kind: item for item in response.context["todos"]}
+    assert items["proposal"].url == proposal.get_absolute_url() + "#proposal"
+    assert items["extra-hours"].url == extra.get_absolute_url() + "#extra-hours"
+    assert "logged 1.5 h for a 1 h session" in items["extra-hours"].text
+    assert items["extra-hours"].urgent and not items["proposal"].urgent
+    page = response.content.decode()
+    assert "Answer the proposal" in page and "Accept or dispute" in page
 
 
 def test_declined_and_cancelled_sessions_leave_upcoming_and_a_held_session_awaiting_its_report_says_so(world, client):
@@ -74,15 +128,27 @@ def test_the_to_do_list_comes_before_the_hours_and_gathers_events_and_calls(worl
     assert event.get_absolute_url() in page and call.get_absolute_url() in page
 
 
-@pytest.mark.parametrize("scale", [1, 10])
-def test_the_start_page_reads_in_a_fixed_number_of_queries(world, client, django_assert_max_num_queries, scale):
-    for _ in range(scale):
-        _declined(world)
-        EventFactory(registration_deadline=in_days(3), starts_at=in_days(20))
-        ConsultationFactory(agreement=world.agreement, status="confirmed")
+def test_the_start_page_reads_in_a_fixed_number_of_queries(world, client, django_assert_max_num_queries):
+    """The same count at 1x and 10x of every kind of to-do and session, within the page's budget."""
+
+    def add(count):
+        for _ in range(count):
+            _declined(world)
+            _proposed(world, in_hours=48 + ConsultationFactory._meta.model.objects.count())
+            _extra_hours(world)
+            EventFactory(registration_deadline=in_days(3), starts_at=in_days(20))
+            ConsultationFactory(agreement=world.agreement, status="confirmed")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("consultations:dashboard")).status_code == 200
+        return len(captured)
+
     client.force_login(world.manager)
-    with django_assert_max_num_queries(30):
-        assert client.get(reverse("consultations:dashboard")).status_code == 200
+    add(1)
+    once = queries()
+    add(9)
+    assert queries() == once <= 30
 
 
 def test_todos_put_the_soonest_first_and_undated_last_in_source_order():
