@@ -52,7 +52,7 @@ def _dashboard_todos(request, cluster) -> list[TodoItem]:
         TodoItem(
             kind="proposal",
             title=consultation.topic,
-            text=_("%(expert)s cannot come on %(day)s and proposes %(proposed)s: accept or decline.")
+            text=_("%(expert)s proposes %(proposed)s instead of %(day)s: accept or decline.")
             % {
                 "expert": consultation.expert,
                 "day": formats.date_format(timezone.localtime(consultation.starts_at)),
