@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inolink.admin import KeyCheckedModelChoiceField
 from inolink.formatting import hours
@@ -84,7 +85,10 @@ class BookingForm(NoTagHelperMixin, forms.Form):
     )
     hours = forms.TypedChoiceField(label=_("Length"), choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
     format = forms.ChoiceField(
-        label=_("Format"), choices=Consultation.Format.choices, widget=forms.RadioSelect, initial="onsite"
+        label=pgettext_lazy("consultation", "Format"),
+        choices=Consultation.Format.choices,
+        widget=forms.RadioSelect,
+        initial="onsite",
     )
     city = forms.ChoiceField(
         label=_("City"), choices=[("", "—")] + CITY_CHOICES, required=False, help_text=_("On-site only.")

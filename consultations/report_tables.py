@@ -196,7 +196,7 @@ def sessions_table(scope: ReportScope):
         Column("area", _("Service area")),
         Column("expert", _("Expert")),
         Column("topic", _("Topic")),
-        Column("format", _("Format")),
+        Column("format", pgettext_lazy("consultation", "Format")),
         Column("status", _("Status")),
         Column("booked", _("Hours booked"), "hours", total=True),
         Column("delivered", _("Hours delivered"), "hours", total=True),
