@@ -35,6 +35,15 @@ def signed_in_client(user) -> Client:
     return client
 
 
+def token_client(token_text: str) -> Client:
+    """A client calling the REST API with a token, as another system does (no session)."""
+    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {token_text}")
+
+
+def anonymous_client() -> Client:
+    return Client(HTTP_HOST="localhost")
+
+
 class _QueryTimer:
     """An execute wrapper counting the queries and timing them precisely (the debug log rounds to milliseconds)."""
 
@@ -81,17 +90,12 @@ TARGET_RATIO = 2.0
 TARGET_QUERIES = 12
 
 
-def markdown(output: dict) -> str:
+def _table(heading: str, measured: dict) -> list[str]:
     lines = [
-        f"Machine: {output['machine']['platform']}, {output['machine']['cpus']} CPUs, Python "
-        f"{output['machine']['python']}, {output['machine']['database']}. Size: "
-        + ", ".join(f"{value:,} {name}" for name, value in output["sizes"].items())
-        + ".",
-        "",
-        "| page | median ms | p95 ms | × floor | queries | queries at 1/10 | SQL ms | targets |",
+        f"| {heading} | median ms | p95 ms | × floor | queries | queries at 1/10 | SQL ms | targets |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for name, page in output["pages"].items():
+    for name, page in measured.items():
         met = (
             page["ratio_to_floor"] <= TARGET_RATIO
             and page["queries"] == page["queries_tenth"]
@@ -102,6 +106,22 @@ def markdown(output: dict) -> str:
             f"{page['queries']} | {page['queries_tenth']} | {page['sql_ms']:.1f} | "
             f"{'met' if met or name == 'floor' else 'MISSED'} |"
         )
+    return lines
+
+
+def markdown(output: dict) -> str:
+    lines = [
+        f"Machine: {output['machine']['platform']}, {output['machine']['cpus']} CPUs, Python "
+        f"{output['machine']['python']}, {output['machine']['database']}. Size: "
+        + ", ".join(f"{value:,} {name}" for name, value in output["sizes"].items())
+        + ".",
+        "",
+        *_table("page", output["pages"]),
+        "",
+        "API lists (first page of 50, with a token) and open data (uncached), against the same floor:",
+        "",
+        *_table("endpoint", output["api"]),
+    ]
     sweep, report, booking = output["sweep"], output["report"], output["booking"]
     lines += [
         "",

@@ -1,4 +1,8 @@
-"""The key pages of the benchmark, each requested as the person who uses it."""
+"""The key pages of the benchmark, each requested as the person who uses it, and the measuring of any list of them.
+
+A spec is (name, client key, URL); the client key names one of the clients of ``clients()``: a person's signed-in
+browser session (their email), an API token of theirs (bench/api_endpoints.py) or an anonymous caller.
+"""
 
 from django.urls import reverse
 
@@ -6,11 +10,13 @@ from accounts.models import User
 from clusters.models import Cluster
 from consultations.models import ServiceArea
 
+from . import api_endpoints
 from .generate import EXPERT_EMAIL, MANAGER_EMAIL, STAFF_EMAIL
-from .measure import PageResult, count_queries, signed_in_client, time_page
+from .measure import PageResult, anonymous_client, count_queries, signed_in_client, time_page
 
 REPEATS = 30
 FLOOR = "floor"
+PEOPLE = (MANAGER_EMAIL, EXPERT_EMAIL, STAFF_EMAIL)
 
 
 def page_specs() -> list[tuple[str, str, str]]:
@@ -34,26 +40,29 @@ def page_specs() -> list[tuple[str, str, str]]:
     ]
 
 
-def _clients():
-    return {
-        email: signed_in_client(User.objects.get(email=email)) for email in (MANAGER_EMAIL, EXPERT_EMAIL, STAFF_EMAIL)
-    }
+def clients() -> dict:
+    """Every caller of the specs: each person's session, each person's API token, and an anonymous caller."""
+    users = {email: User.objects.get(email=email) for email in PEOPLE}
+    result = {email: signed_in_client(user) for email, user in users.items()}
+    result.update(api_endpoints.token_clients(users))
+    result[api_endpoints.ANONYMOUS] = anonymous_client()
+    return result
 
 
-def query_counts() -> dict[str, int]:
-    clients = _clients()
-    return {name: count_queries(clients[email], url)[0] for name, email, url in page_specs()}
+def query_counts(specs, callers) -> dict[str, int]:
+    return {name: count_queries(callers[key], url)[0] for name, key, url in specs}
 
 
-def measure_all(tenth_counts: dict[str, int]) -> list[PageResult]:
-    clients = _clients()
+def measure_all(specs, callers, tenth_counts: dict[str, int], floor_ms: float | None = None) -> list[PageResult]:
+    """Time and count every spec; the ratio is to the floor's median (the floor spec's own, when it is in specs)."""
     results = []
-    for name, email, url in page_specs():
-        queries, sql_ms = count_queries(clients[email], url)
-        median, p95 = time_page(clients[email], url, REPEATS)
+    for name, key, url in specs:
+        queries, sql_ms = count_queries(callers[key], url)
+        median, p95 = time_page(callers[key], url, REPEATS)
         results.append(PageResult(name, median, p95, queries, tenth_counts[name], sql_ms=sql_ms))
         print(f"  {name}: median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries ({sql_ms:.1f} ms)", flush=True)
-    floor = next(result for result in results if result.name == FLOOR)
+    if floor_ms is None:
+        floor_ms = next(result for result in results if result.name == FLOOR).median_ms
     for result in results:
-        result.ratio_to_floor = result.median_ms / floor.median_ms
+        result.ratio_to_floor = result.median_ms / floor_ms
     return results

@@ -1,4 +1,5 @@
-"""`make bench`: generate a large programme, then measure pages, the reminder sweep, the weekly report and booking.
+"""`make bench`: generate a large programme, then measure pages, the API's lists and the open data, the reminder
+sweep, the weekly report and booking.
 
 Prints a Markdown table and writes bench/results.json. Uses DATABASE_URL when set (the database name must contain
 "bench": it is dropped and recreated), otherwise a fresh SQLite file bench/bench.sqlite3.
@@ -73,14 +74,17 @@ def main() -> None:
     clear_url_caches()
     call_command("migrate", verbosity=0)
 
-    from bench import booking, generate, measure, pages, sweep_and_report
+    from bench import api_endpoints, booking, generate, measure, pages, sweep_and_report
 
     print(f"# InoLink benchmark on {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}", flush=True)
     t0 = time.perf_counter()
     generate.generate_chunk(0)
     refresh_statistics()
     print(f"generated one tenth in {time.perf_counter() - t0:.1f} s", flush=True)
-    tenth_counts = pages.query_counts()
+    callers = pages.clients()
+    api_specs = api_endpoints.api_specs()
+    with api_endpoints.uncached_open_data:
+        tenth_counts = pages.query_counts(pages.page_specs() + api_specs, callers)
 
     t0 = time.perf_counter()
     for chunk in range(1, 10):
@@ -90,7 +94,10 @@ def main() -> None:
     sizes = generate.sizes()
     print("size: " + ", ".join(f"{value} {name}" for name, value in sizes.items()), flush=True)
 
-    results = pages.measure_all(tenth_counts)
+    results = pages.measure_all(pages.page_specs(), callers, tenth_counts)
+    floor_ms = next(result for result in results if result.name == pages.FLOOR).median_ms
+    with api_endpoints.uncached_open_data:
+        api_results = pages.measure_all(api_specs, callers, tenth_counts, floor_ms)
     sweep = sweep_and_report.measure_sweep()
     report = sweep_and_report.measure_report()
     booking_result = booking.measure_booking()
@@ -104,6 +111,7 @@ def main() -> None:
         },
         "sizes": sizes,
         "pages": {result.name: result.as_json() for result in results},
+        "api": {result.name: result.as_json() for result in api_results},
         "sweep": sweep,
         "report": report,
         "booking": booking_result,
