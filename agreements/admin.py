@@ -46,7 +46,9 @@ class AgreementStatusFilter(admin.SimpleListFilter):
 
 @admin.register(Agreement)
 class AgreementAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
-    list_display = ["number", "cluster", "programme", "starts_on", "ends_on", "status_display", "missing_signatures"]
+    # The status and the missing signatures before the long cluster and programme names: at 1400 px the last
+    # columns scrolled out of sight.
+    list_display = ["number", "status_display", "missing_signatures", "cluster", "programme", "starts_on", "ends_on"]
     list_filter = [AgreementStatusFilter, "programme"]
     search_fields = ["number", "cluster__name", "cluster__company_code"]
     list_select_related = ["cluster", "programme"]

@@ -206,14 +206,16 @@ class EventFilter(DropdownListFilter):
 @admin.register(Participation)
 class ParticipationAdmin(ExportListMixin, SubquerySearchMixin, SimpleHistoryAdmin):
     resource_classes = [ParticipationResource]
+    # The status and the decision come right after the cluster: at 1400 px the columns after the event title
+    # scrolled out of sight.
     list_display = [
         "cluster",
-        "event",
         "status_label",
+        "decide_link",
+        "event",
         "applied_at",
         "support_needed",
         "delegate_count",
-        "decide_link",
     ]
     list_filter = ["status", "support_needed", "event__kind", EventFilter]
     search_fields = ["cluster__name", "event__title"]

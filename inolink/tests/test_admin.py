@@ -1,6 +1,7 @@
 """The shared admin pieces give the same markup as Django's own."""
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 
 from clusters.models import Cluster
@@ -174,3 +175,17 @@ def test_an_inline_refuses_a_thousand_rows_without_building_them(staff_client):
     }
     assert sizes == {"memberships": 100, "label_awards": 0, "eligibility_waivers": len(EligibilityCriterion)}
     assert f"at most {len(EligibilityCriterion)}" in str(response.context["errors"])
+
+
+@pytest.mark.parametrize(
+    ("model_admin", "key_columns"),
+    [
+        ("events.Participation", {"status_label", "decide_link"}),
+        ("agreements.Agreement", {"status_display", "missing_signatures"}),
+    ],
+)
+def test_key_columns_come_before_the_long_names_in_the_admin_lists(model_admin, key_columns):
+    """At 1400 px the columns after a long cluster, event or programme name scroll out of sight (issue 14)."""
+    list_display = admin.site._registry[apps.get_model(model_admin)].list_display
+    first = list_display[: list_display.index(next(c for c in list_display if c in {"event", "programme"}))]
+    assert key_columns <= set(first)
