@@ -337,14 +337,15 @@ def test_funding_row_marked_lists_only_the_calls_with_an_intent():
 
 def test_funding_table_rows_are_clusters_with_an_intent_or_a_live_agreement(django_assert_num_queries):
     now = timezone.now()
-    late = FundingCallFactory(title="Late deadline", starts_at=in_days(30), registration_deadline=in_days(20))
-    early = FundingCallFactory(title="Early deadline", starts_at=in_days(60), registration_deadline=in_days(10))
+    today = timezone.localdate(now)
+    day = lambda days: today + datetime.timedelta(days=days)  # noqa: E731
+    late = FundingCallFactory(title="Late deadline", opens_on=day(1), closes_on=day(30))
+    early = FundingCallFactory(title="Early deadline", opens_on=day(1), closes_on=day(10))
     EventFactory(title="Not a call")
     FundingCallFactory(title="Draft call", status=Event.Status.DRAFT)
-    eu = FundingCallFactory(title="EU measure", kind=Event.Kind.EU_MEASURE, registration_deadline=in_days(15))
-    closed = FundingCallFactory(
-        title="Closed", starts_at=in_days(-90), ends_at=now, registration_deadline=in_days(-100)
-    )
+    eu = FundingCallFactory(title="EU measure", kind=Event.Kind.EU_MEASURE, opens_on=day(1), closes_on=day(15))
+    # A call takes intents until the end of its closing day: one that closed yesterday is gone.
+    closed = FundingCallFactory(title="Closed", opens_on=day(-90), closes_on=day(-1))
     intending = ClusterFactory(name="B intending")
     intent = FundingIntentFactory(event=early, cluster=intending, status=FundingIntent.Status.CONSIDERING)
     closed_intent = FundingIntentFactory(event=closed, cluster=ClusterFactory(name="D closed only"))
@@ -354,7 +355,7 @@ def test_funding_table_rows_are_clusters_with_an_intent_or_a_live_agreement(djan
     )
     ClusterFactory(name="E nothing")
     with django_assert_num_queries(3):  # the table shows each cell's status and dates, and the clusters' names
-        calls, rows = funding_table(now=now + datetime.timedelta(microseconds=1))
+        calls, rows = funding_table(now=now)
         shown = [
             (row.cluster.name, intent.status, intent.submitted_on, intent.decided_on)
             for row in rows
@@ -366,10 +367,13 @@ def test_funding_table_rows_are_clusters_with_an_intent_or_a_live_agreement(djan
     assert rows[0].cells == [(early, None), (eu, None), (late, None)]
     assert rows[1].cells == [(early, intent), (eu, None), (late, None)]
     assert rows[1].marked == [(early, intent)]
-    # A call ending at this very moment is still current; with the closed ones, its intent's cluster gets a row.
-    calls, _ = funding_table(now=now)
+    # A call ending at this very moment (the end of its closing day) is still current; a moment later it is not.
+    calls, _ = funding_table(now=closed.ends_at)
     assert titles(calls) == ["Closed", "Early deadline", "EU measure", "Late deadline"]
-    calls, rows = funding_table(include_closed=True, now=now + datetime.timedelta(days=1))
+    calls, _ = funding_table(now=closed.ends_at + datetime.timedelta(microseconds=1))
+    assert titles(calls) == ["Early deadline", "EU measure", "Late deadline"]
+    # With the closed ones, the closed call's intent's cluster gets a row.
+    calls, rows = funding_table(include_closed=True, now=now)
     assert titles(calls) == ["Closed", "Early deadline", "EU measure", "Late deadline"]
     assert [row.cluster.name for row in rows] == ["A in programme", "B intending", "D closed only"]
     assert rows[2].cells[0] == (closed, closed_intent)
@@ -412,8 +416,12 @@ def test_event_outcomes_lists_approved_applications_by_cluster_name(django_asser
 
 
 def test_funding_table_calls_with_the_same_deadline_come_in_the_order_they_were_added():
-    deadline = in_days(10)
-    first = FundingCallFactory(title="Added first", starts_at=in_days(40), registration_deadline=deadline)
-    second = FundingCallFactory(title="Added second", starts_at=in_days(20), registration_deadline=deadline)
+    closes_on = timezone.localdate() + datetime.timedelta(days=10)
+    first = FundingCallFactory(
+        title="Added first", opens_on=closes_on - datetime.timedelta(days=2), closes_on=closes_on
+    )
+    second = FundingCallFactory(
+        title="Added second", opens_on=closes_on - datetime.timedelta(days=5), closes_on=closes_on
+    )
     calls, _rows = funding_table()
     assert calls == [first, second]
