@@ -369,6 +369,11 @@ LOGGING = {
 }
 
 # Consultation rules that staff may tune per deployment.
+# The admin shows each record's history but does not restore an old version: a restore writes around the services
+# (no lock, no recount, nobody told) and can break a rule a version never broke on its own (a proposal on a
+# consultation that has since been confirmed).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CONSULTATION_MIN_NOTICE_HOURS = int(os.environ.get("CONSULTATION_MIN_NOTICE_HOURS", "24"))
 CONSULTATION_BUFFER_MINUTES = int(os.environ.get("CONSULTATION_BUFFER_MINUTES", "15"))
 # Days a cluster has to dispute hours an expert logged over the booked length; after them the hours count.

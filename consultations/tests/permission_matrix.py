@@ -1,5 +1,7 @@
 """Permission-matrix entries of consultations (see inolink/tests/matrix.py)."""
 
+from decimal import Decimal
+
 from accounts.tests.factories import StaffFactory, UserFactory
 from clusters.tests.factories import ClusterFactory
 from consultations.models import Consultation
@@ -104,6 +106,56 @@ def consultation_reassign():
 @register("consultations:consultation-propose")
 def consultation_propose():
     return expert_case(starts_at=local_at(5, 10))
+
+
+def _with_proposal(case: Case) -> Case:
+    Consultation.objects.filter(pk=case.kwargs["pk"]).update(
+        proposed_starts_at=local_at(6, 10), proposed_ends_at=local_at(6, 11)
+    )
+    case.rightful_status = 405
+    case.rightful_post = {}
+    return case
+
+
+@register("consultations:consultation-proposal-accept")
+def consultation_proposal_accept():
+    return _with_proposal(manager_case(starts_at=local_at(5, 10)))
+
+
+@register("consultations:consultation-proposal-decline")
+def consultation_proposal_decline():
+    return _with_proposal(manager_case(starts_at=local_at(5, 10)))
+
+
+@register("consultations:consultation-edit")
+def consultation_edit():
+    return manager_case(starts_at=local_at(5, 10))
+
+
+def _extra_hours_case(**case_fields) -> Case:
+    """A held 1 h session with 1.5 h logged, the extra awaiting the cluster."""
+    outcome = SessionOutcomeFactory(
+        hours_delivered=Decimal("1.5"), extra_status="pending", extra_due_at=local_at(5, 10)
+    )
+    consultation = outcome.consultation
+    manager = UserFactory()
+    consultation.cluster.managers.add(manager)
+    return Case(
+        kwargs={"pk": consultation.pk},
+        rightful=[manager],
+        wrong={"the session's own expert": consultation.expert.user},
+        **case_fields,
+    )
+
+
+@register("consultations:extra-hours-accept")
+def extra_hours_accept():
+    return _extra_hours_case(rightful_status=405, rightful_post={})
+
+
+@register("consultations:extra-hours-dispute")
+def extra_hours_dispute():
+    return _extra_hours_case()
 
 
 @register("consultations:consultation-message")

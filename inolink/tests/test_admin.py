@@ -3,9 +3,11 @@
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.urls import reverse
 
 from clusters.models import Cluster
 from clusters.tests.factories import ClusterFactory
+from consultations.tests.factories import ConsultationFactory
 from inolink.admin import PlainActionCheckboxMixin
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +191,17 @@ def test_key_columns_come_before_the_long_names_in_the_admin_lists(model_admin, 
     list_display = admin.site._registry[apps.get_model(model_admin)].list_display
     first = list_display[: list_display.index(next(c for c in list_display if c in {"event", "programme"}))]
     assert key_columns <= set(first)
+
+
+def test_the_admin_shows_history_but_restores_no_old_version(admin_client):
+    """A restore would write around the services (issue 12: one write path per action)."""
+    consultation = ConsultationFactory(topic="First")
+    consultation.topic = "Second"
+    consultation.save()
+    first = consultation.history.order_by("history_date").first()
+    url = reverse("admin:consultations_consultation_simple_history", args=[consultation.pk, first.history_id])
+    response = admin_client.get(url)
+    assert response.status_code == 200 and response.context["revert_disabled"] is True
+    admin_client.post(url, {"topic": "First"})
+    consultation.refresh_from_db()
+    assert consultation.topic == "Second"
