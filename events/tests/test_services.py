@@ -607,3 +607,23 @@ def test_funding_intent_keeps_both_dates_and_refuses_a_decision_before_the_submi
         "decided_on": ["The decision cannot come before the application was submitted."]
     }
     assert FundingIntent.objects.get().status == FundingIntent.Status.GRANTED
+
+
+def test_an_application_on_a_full_event_joins_the_waiting_list_when_it_applies():
+    event = EventFactory(places=1)
+    ParticipationFactory(event=event, status=Participation.Status.APPROVED)
+    participation = apply(event)
+    assert participation.status == Participation.Status.WAITLISTED
+    assert participation.applied_at == participation.waitlisted_at
+
+
+def test_an_application_that_loses_the_race_to_the_clusters_other_request_says_it_already_applied(monkeypatch):
+    event, cluster = EventFactory(), ClusterFactory()
+    real_lock = services.lock
+
+    def other_request_commits_first(*rows):  # while this request waits for the event's lock
+        ParticipationFactory(event=event, cluster=cluster)
+        return real_lock(*rows)
+
+    monkeypatch.setattr(services, "lock", other_request_commits_first)
+    assert refusal_messages(lambda: apply(event, cluster)) == ["Your cluster has already applied to this event."]
