@@ -511,3 +511,119 @@ def test_publishing_and_cancelling_record_when_and_by_whom_and_a_cancellation_ne
         other,
     )
     assert cancelled.cancelled_at >= before and cancelled.published_at == published.published_at
+
+
+# Places, promotions and dates, each asserted exactly (the survivors of the mutation run on events/services.py)
+
+
+def test_approvals_elsewhere_take_none_of_this_events_places():
+    ParticipationFactory(event=EventFactory(places=1), status=Participation.Status.APPROVED)
+    participation = ParticipationFactory(event=EventFactory(places=1))
+    decision = services.participation_decide(
+        participation=participation, kind=Decision.Kind.APPROVED, user=StaffFactory()
+    )
+    participation.refresh_from_db()
+    assert (decision.kind, participation.status) == (Decision.Kind.APPROVED, Participation.Status.APPROVED)
+
+
+def test_a_withdrawal_promotes_from_its_own_events_waiting_list_in_the_promotions_words_and_moment():
+    elsewhere = ParticipationFactory(event=EventFactory(places=1), status=Participation.Status.WAITLISTED)
+    event = EventFactory(places=1)
+    approved = ParticipationFactory(event=event, status=Participation.Status.APPROVED)
+    waiting = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    user = UserFactory()
+    with translation.override("en"):
+        assert services.participation_withdraw(participation=approved, user=user) == waiting
+    approved.refresh_from_db(), elsewhere.refresh_from_db()
+    assert (approved.status, approved.withdrawn_by) == (Participation.Status.WITHDRAWN, user)
+    assert elsewhere.status == Participation.Status.WAITLISTED
+    promotion = waiting.decisions.get()
+    assert promotion.kind == Decision.Kind.PROMOTED
+    assert promotion.note == "A place became free and the cluster was first on the waiting list."
+    assert promotion.decided_at == approved.withdrawn_at
+
+
+def test_a_withdrawal_that_leaves_the_event_still_full_promotes_nobody():
+    event = EventFactory(places=2)
+    leaving, _staying = ParticipationFactory.create_batch(2, event=event, status=Participation.Status.APPROVED)
+    waiting = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    Event.objects.filter(pk=event.pk).update(places=1)  # staff lowered the places after approving two
+    assert services.participation_withdraw(participation=leaving, user=UserFactory()) is None
+    waiting.refresh_from_db()
+    assert waiting.status == Participation.Status.WAITLISTED and not waiting.decisions.exists()
+
+
+def test_withdrawing_an_application_that_held_no_place_promotes_nobody_even_with_places_free():
+    event = EventFactory(places=3)
+    waiting = ParticipationFactory(event=event, status=Participation.Status.WAITLISTED)
+    applied = ParticipationFactory(event=event)
+    assert services.participation_withdraw(participation=applied, user=UserFactory()) is None
+    waiting.refresh_from_db()
+    assert waiting.status == Participation.Status.WAITLISTED
+
+
+def test_a_decision_is_dated_when_it_puts_the_application_on_the_waiting_list():
+    participation = ParticipationFactory()
+    decision = services.participation_decide(
+        participation=participation, kind=Decision.Kind.WAITLISTED, user=StaffFactory()
+    )
+    participation.refresh_from_db()
+    assert decision.decided_at == participation.waitlisted_at
+
+
+def test_a_bulk_decision_without_a_note_records_none():
+    decisions, errors = services.participations_decide(
+        participations=[ParticipationFactory()], kind=Decision.Kind.APPROVED, user=StaffFactory()
+    )
+    assert errors == [] and [decision.note for decision in decisions] == [""]
+
+
+def test_funding_intent_keeps_both_dates_and_refuses_a_decision_before_the_submission():
+    call, cluster, user = FundingCallFactory(), ClusterFactory(), UserFactory()
+    intent = services.funding_intent_set(
+        event=call,
+        cluster=cluster,
+        user=user,
+        status=FundingIntent.Status.GRANTED,
+        submitted_on=datetime.date(2027, 1, 5),
+        decided_on=datetime.date(2027, 3, 1),
+    )
+    intent = FundingIntent.objects.get(pk=intent.pk)
+    assert (intent.status, intent.submitted_on, intent.decided_on) == (
+        FundingIntent.Status.GRANTED,
+        datetime.date(2027, 1, 5),
+        datetime.date(2027, 3, 1),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.funding_intent_set(
+            event=call,
+            cluster=cluster,
+            user=user,
+            status=FundingIntent.Status.NOT_GRANTED,
+            submitted_on=datetime.date(2027, 1, 5),
+            decided_on=datetime.date(2027, 1, 4),
+        )
+    assert error.value.message_dict == {
+        "decided_on": ["The decision cannot come before the application was submitted."]
+    }
+    assert FundingIntent.objects.get().status == FundingIntent.Status.GRANTED
+
+
+def test_an_application_on_a_full_event_joins_the_waiting_list_when_it_applies():
+    event = EventFactory(places=1)
+    ParticipationFactory(event=event, status=Participation.Status.APPROVED)
+    participation = apply(event)
+    assert participation.status == Participation.Status.WAITLISTED
+    assert participation.applied_at == participation.waitlisted_at
+
+
+def test_an_application_that_loses_the_race_to_the_clusters_other_request_says_it_already_applied(monkeypatch):
+    event, cluster = EventFactory(), ClusterFactory()
+    real_lock = services.lock
+
+    def other_request_commits_first(*rows):  # while this request waits for the event's lock
+        ParticipationFactory(event=event, cluster=cluster)
+        return real_lock(*rows)
+
+    monkeypatch.setattr(services, "lock", other_request_commits_first)
+    assert refusal_messages(lambda: apply(event, cluster)) == ["Your cluster has already applied to this event."]
