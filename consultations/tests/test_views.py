@@ -429,7 +429,7 @@ def test_dashboard_shows_hours_and_sessions(client, world):
     client.force_login(world.manager)
     response = client.get(reverse("consultations:dashboard"))
     page = response.content.decode()
-    assert "Upcoming one" in page and "Rate me" in page and "waiting for your rating" in page
+    assert "Upcoming one" in page and "Rate me" in page and "Read and rate" in page
     allocation = response.context["agreement"].allocations.all()[0]
     assert allocation.hours_held == 2 and allocation.hours_delivered == 1 and allocation.hours_remaining == 17
 
