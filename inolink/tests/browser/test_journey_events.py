@@ -52,7 +52,7 @@ def test_manager_applies_staff_approve_manager_reports(page):
     page.get_by_label("Motivation").fill("Meet Nordic retailers for our members' laser-cut packaging.")
     assert_accessible(page)
     page.get_by_role("button", name="Send the application").click()
-    expect(page.locator(".alert-success")).to_contain_text("Your application has been sent.")
+    expect(page.locator(".alert-success")).to_contain_text("Your application has been sent")
     expect(page.locator("main")).to_contain_text("Applied")
     expect(page.locator("main")).to_contain_text("Tomas Tomaitis")
     assert_accessible(page)

@@ -79,7 +79,7 @@ def test_expert_confirms_and_logs_then_manager_rates(page):
 
     # The manager reads the outcome and rates the session.
     sign_in(page, manager.email, PASSWORD)
-    waiting = page.get_by_role("region", name="Sessions waiting for your rating")
+    waiting = page.get_by_role("region", name="What needs you")
     expect(waiting).to_contain_text("Brand for the cluster")
     assert_accessible(page)
     waiting.get_by_role("link", name="Read and rate").click()

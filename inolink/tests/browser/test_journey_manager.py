@@ -37,8 +37,8 @@ def test_manager_books_reschedules_and_cancels(page):
 
     sign_in(page, manager.email, PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("SMART Food Cluster")
-    hours_row = page.get_by_role("row", name="Legal")
-    expect(hours_row.get_by_role("cell").last).to_have_text("18 h")  # 20 granted, 2 held by the confirmed session
+    hours_line = page.get_by_role("region", name="Hours left").locator("li", has_text="Legal")
+    expect(hours_line).to_contain_text("18 h")  # 20 granted, 2 held by the confirmed session
     assert_accessible(page)
 
     # Book: area and length, a free slot of the expert, then format and topic.
@@ -102,4 +102,4 @@ def test_manager_books_reschedules_and_cancels(page):
 
     # The hours of the cancelled session are back; the rescheduled request holds 1.5 h.
     page.get_by_role("link", name="My cluster").click()
-    expect(page.get_by_role("row", name="Legal").get_by_role("cell").last).to_have_text("18.5 h")
+    expect(page.get_by_role("region", name="Hours left").locator("li", has_text="Legal")).to_contain_text("18.5 h")
