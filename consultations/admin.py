@@ -206,6 +206,10 @@ class ConsultationAdmin(ExportListMixin, SubquerySearchMixin, PlainActionCheckbo
         "confirmed_at",
         "declined_at",
         "cancelled_at",
+        # An expert's proposal of another time is made and answered through the services (it was editable here,
+        # and an edited half made a 500 on the proposal's database check).
+        "proposed_starts_at",
+        "proposed_ends_at",
     ]
     # Who, when and how many hours change only through the services (the reassign action, the
     # managers' reschedule), so the overlap and hours rules always apply; staff may edit the rest.

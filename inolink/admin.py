@@ -8,7 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ERROR_FLAG, SEARCH_VAR
 from django.core.exceptions import ValidationError
 from django.db.models import BigIntegerField, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -280,6 +280,9 @@ class HardenedAdminMixin(KeyCheckedFormfieldsMixin):
         history_key = getattr(self.model, self.model._meta.simple_history_manager_attribute).model._meta.pk
         if not (is_valid_key(self.model._meta.pk, unquote(object_id)) and is_valid_key(history_key, version_id)):
             raise Http404
+        if request.method == "POST" and self.revert_disabled(request):
+            # simple-history hides the Revert button but still saves a POST: an old version is only read here.
+            return HttpResponseNotAllowed(["GET"])
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
