@@ -6,10 +6,6 @@ what staff see in the pages and the administration. A system's token (no person)
 
 from rest_framework import permissions
 
-from clusters.permissions import clusters_visible_to
-from consultations.models import Consultation
-from consultations.permissions import consultations_visible_to
-
 from .models import ApiToken
 
 
@@ -28,15 +24,3 @@ class ApiAccess(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return getattr(view, "writable", False) and user.is_staff and not is_system(request)
-
-
-def consultations_for(user):
-    """Staff read every consultation (as in the administration, where they keep them); everyone else what the
-    consultation pages show them (``consultations_visible_to``: their clusters' and their own sessions)."""
-    if user.is_authenticated and user.is_staff:
-        return Consultation.objects.all()
-    return consultations_visible_to(user)
-
-
-def clusters_for(user):
-    return clusters_visible_to(user)

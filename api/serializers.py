@@ -62,7 +62,8 @@ class ClusterSerializer(RegistrySerializer):
         read_only_fields = ["created_at"]
 
     def get_current_label(self, cluster) -> int | None:
-        return getattr(cluster, "current_label", None)
+        level = cluster.current_label_level
+        return level.value if level else None
 
 
 class OrganisationSerializer(RegistrySerializer):

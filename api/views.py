@@ -6,14 +6,15 @@ token reads their clusters only and an expert's their own sessions; an object ou
 
 from rest_framework import mixins, viewsets
 
-from agreements.selectors import agreements_listed
-from clusters.models import Benchmarking, LabelAward, Membership, Organisation
+from agreements.permissions import agreements_visible_to
+from clusters.models import Benchmarking, LabelAward, Membership
+from clusters.permissions import clusters_visible_to, organisations_visible_to
 from consultations.models import SessionOutcome
+from consultations.permissions import consultations_readable_by
 from consultations.selectors import allocations_with_usage
 from events.permissions import events_visible_to, participations_visible_to
 
 from . import filters, serializers
-from .permissions import clusters_for, consultations_for
 
 # Ids go through as text: one that is no whole number (or beyond the database's range) gets the API's JSON 404.
 ID = "str"
@@ -41,7 +42,7 @@ class ClusterViewSet(RegistryViewSet):
     filterset_class = filters.ClusterFilter
 
     def get_queryset(self):
-        return clusters_for(self.request.user).with_current_label().order_by("name", "pk")
+        return clusters_visible_to(self.request.user).with_current_label().order_by("name", "pk")
 
 
 class OrganisationViewSet(RegistryViewSet):
@@ -51,11 +52,7 @@ class OrganisationViewSet(RegistryViewSet):
     filterset_class = filters.OrganisationFilter
 
     def get_queryset(self):
-        user = self.request.user
-        if user.is_staff:
-            return Organisation.objects.order_by("name", "pk")
-        members = Membership.objects.filter(cluster__in=clusters_for(user)).values("organisation_id")
-        return Organisation.objects.filter(pk__in=members).order_by("name", "pk")
+        return organisations_visible_to(self.request.user).order_by("name", "pk")
 
 
 class MembershipViewSet(RegistryViewSet):
@@ -66,7 +63,7 @@ class MembershipViewSet(RegistryViewSet):
 
     def get_queryset(self):
         return (
-            Membership.objects.filter(cluster__in=clusters_for(self.request.user))
+            Membership.objects.filter(cluster__in=clusters_visible_to(self.request.user))
             .select_related("organisation")
             .order_by("cluster_id", "pk")
         )
@@ -79,7 +76,7 @@ class AgreementViewSet(ReadOnlyViewSet):
     filterset_class = filters.AgreementFilter
 
     def get_queryset(self):
-        return agreements_listed().filter(cluster__in=clusters_for(self.request.user)).order_by("-starts_on", "pk")
+        return agreements_visible_to(self.request.user).order_by("-starts_on", "pk")
 
 
 class HourAllocationViewSet(ReadOnlyViewSet):
@@ -91,7 +88,7 @@ class HourAllocationViewSet(ReadOnlyViewSet):
     def get_queryset(self):
         return (
             allocations_with_usage()
-            .filter(agreement__cluster__in=clusters_for(self.request.user))
+            .filter(agreement__cluster__in=clusters_visible_to(self.request.user))
             .select_related("agreement")
             .order_by("agreement_id", "service_area__position", "pk")
         )
@@ -105,7 +102,7 @@ class ConsultationViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return (
-            consultations_for(self.request.user)
+            consultations_readable_by(self.request.user)
             .select_related("service_area", "expert__user", "rating")
             .order_by("-starts_at", "-pk")
         )
@@ -119,7 +116,7 @@ class SessionOutcomeViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return (
-            SessionOutcome.objects.filter(consultation__in=consultations_for(self.request.user).values("pk"))
+            SessionOutcome.objects.filter(consultation__in=consultations_readable_by(self.request.user).values("pk"))
             .select_related("consultation")
             .prefetch_related("indicator_areas")
             .order_by("-created_at", "-pk")
@@ -153,7 +150,9 @@ class LabelAwardViewSet(ReadOnlyViewSet):
     filterset_class = filters.LabelAwardFilter
 
     def get_queryset(self):
-        return LabelAward.objects.filter(cluster__in=clusters_for(self.request.user)).order_by("-awarded_on", "-pk")
+        return LabelAward.objects.filter(cluster__in=clusters_visible_to(self.request.user)).order_by(
+            "-awarded_on", "-pk"
+        )
 
 
 class BenchmarkingViewSet(ReadOnlyViewSet):
@@ -164,7 +163,7 @@ class BenchmarkingViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return (
-            Benchmarking.objects.filter(cluster__in=clusters_for(self.request.user))
+            Benchmarking.objects.filter(cluster__in=clusters_visible_to(self.request.user))
             .select_related("improvement_area_1", "improvement_area_2", "improvement_area_3")
             .order_by("-month", "-pk")
         )

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from inolink.http import int_or_404
 
-from .models import Cluster
+from .models import Cluster, Membership, Organisation
 
 
 def clusters_visible_to(user):
@@ -15,6 +15,14 @@ def clusters_visible_to(user):
     if user.is_staff:
         return Cluster.objects.all()
     return Cluster.objects.managed_by(user)
+
+
+def organisations_visible_to(user):
+    """Staff see every organisation; a cluster manager the members of their clusters (as their cluster pages show)."""
+    if user.is_authenticated and user.is_staff:
+        return Organisation.objects.all()
+    members = Membership.objects.filter(cluster__in=clusters_visible_to(user)).values("organisation_id")
+    return Organisation.objects.filter(pk__in=members)
 
 
 def get_cluster_for(user, pk):

@@ -29,6 +29,10 @@ def require_expert(user) -> Expert:
     return expert
 
 
+def is_programme_staff(user) -> bool:
+    return user.is_authenticated and user.is_staff
+
+
 def consultations_visible_to(user):
     """A manager sees their clusters' consultations; an expert their own sessions."""
     if not user.is_authenticated:
@@ -36,6 +40,14 @@ def consultations_visible_to(user):
     return Consultation.objects.filter(
         Q(cluster__in=Cluster.objects.managed_by(user).values("pk")) | Q(expert__user=user)
     )
+
+
+def consultations_readable_by(user):
+    """What a person may read of consultations: programme staff every one (they act on any session: an escalation's
+    email and the admin's "view on site" lead to its page), everyone else ``consultations_visible_to``."""
+    if is_programme_staff(user):
+        return Consultation.objects.all()
+    return consultations_visible_to(user)
 
 
 def consultations_managed_by(user):
@@ -65,15 +77,9 @@ def sessions_of(expert: Expert):
     return Consultation.objects.filter(expert=expert)
 
 
-def is_programme_staff(user) -> bool:
-    return user.is_authenticated and user.is_staff
-
-
 def get_consultation_for(user, pk) -> Consultation:
-    """For reading: the cluster's manager, the session's expert, or programme staff (who act on any session:
-    an escalation's email and the admin's "view on site" lead here)."""
-    visible = Consultation.objects.all() if is_programme_staff(user) else consultations_visible_to(user)
-    return get_object_or_404(consultation_detail_queryset(visible), pk=int_or_404(pk))
+    """For reading: the cluster's manager, the session's expert, or programme staff."""
+    return get_object_or_404(consultation_detail_queryset(consultations_readable_by(user)), pk=int_or_404(pk))
 
 
 def get_consultation_for_manager(user, pk) -> Consultation:

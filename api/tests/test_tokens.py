@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.tests.factories import StaffFactory, UserFactory
 from api.models import ApiToken
 from api.services import api_token_create, api_token_find, api_token_revoke, api_token_touch
-from clusters.models import Cluster
-from clusters.tests.factories import ClusterFactory
+from clusters.models import Cluster, LabelLevel
+from clusters.tests.factories import ClusterFactory, LabelAwardFactory
 
 from .factories import bearer, token_for
 
@@ -144,6 +144,25 @@ def test_staff_create_and_update_clusters_and_the_history_names_them(client):
     cluster.refresh_from_db()
     assert cluster.website == "https://textile.example.lt"
     assert cluster.history.latest().history_user == staff
+
+
+def test_a_registry_write_answers_with_the_clusters_current_label(client):
+    text = token_for(StaffFactory())
+    response = client.post(
+        CLUSTERS,
+        {"name": "New", "company_code": "305550002", "region": "kaunas"},
+        content_type="application/json",
+        **bearer(text),
+    )
+    assert response.status_code == 201 and response.json()["current_label"] is None
+    LabelAwardFactory(cluster_id=response.json()["id"], level=LabelLevel.SILVER)
+    response = client.patch(
+        f"{CLUSTERS}{response.json()['id']}/",
+        {"website": "https://new.example.lt"},
+        content_type="application/json",
+        **bearer(text),
+    )
+    assert response.status_code == 200 and response.json()["current_label"] == LabelLevel.SILVER.value
 
 
 def test_a_registry_write_checks_the_models_rules_and_constraints(client):

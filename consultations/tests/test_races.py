@@ -73,7 +73,10 @@ def test_twenty_requests_for_one_slot_make_one_booking(settings):
     assert all(isinstance(r, tuple) for r in results), results
     statuses = sorted(status for status, _body in results)
     assert statuses == [200] * (THREADS - 1) + [302], statuses
-    assert sum("This time was just taken" in body for status, body in results if status == 200) == THREADS - 1
+    # A loser is told the time was taken, or (when the machine is so loaded that it waited past the lock timeout)
+    # that someone else is booking right now: either way a clear message, never a second booking.
+    refusals = ("This time was just taken", "Someone else is changing this right now")
+    assert sum(any(text in body for text in refusals) for status, body in results if status == 200) == THREADS - 1
     assert Consultation.objects.filter(expert=world.expert).count() == 1
 
 
