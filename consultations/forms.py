@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
@@ -32,7 +33,7 @@ from .models import (
 )
 from .places import CITY_CHOICES
 from .selectors import BOOKING_LENGTHS, LAST_WEEK
-from .services import outcome_check
+from .services import LINK_TO_ADD, outcome_check
 
 
 def length_choices():
@@ -78,6 +79,12 @@ class SlotChoiceForm(forms.Form):
     length = forms.TypedChoiceField(choices=length_choices, coerce=Decimal, widget=forms.HiddenInput)
 
 
+# The fields each format asks for, and those of them it requires. The page's script (format-fields.js) shows only
+# the chosen format's fields; without it all show and the other format's are ignored.
+FORMAT_FIELDS = {Consultation.Format.ONSITE: ("city", "address"), Consultation.Format.ONLINE: ("meeting_url",)}
+FORMAT_REQUIRED = {Consultation.Format.ONSITE: ("city", "address"), Consultation.Format.ONLINE: ()}
+
+
 class BookingForm(NoTagHelperMixin, forms.Form):
     expert = forms.IntegerField(widget=forms.HiddenInput)
     starts_at = forms.DateTimeField(
@@ -91,20 +98,25 @@ class BookingForm(NoTagHelperMixin, forms.Form):
         initial="onsite",
     )
     city = forms.ChoiceField(
-        label=_("City"), choices=[("", "—")] + CITY_CHOICES, required=False, help_text=_("On-site only.")
+        label=_("City"),
+        choices=[("", "—")] + CITY_CHOICES,
+        help_text=_("On-site only."),
+        error_messages={"required": _("Choose the city in Lithuania where the consultation takes place.")},
     )
     address = FreeTextField(
         label=_("Address"),
         max_length=max_length_of(Consultation, "address"),
-        required=False,
-        help_text=_("On-site only."),
+        help_text=_("On-site only: the street and number, e.g. Gedimino pr. 1 (the city is chosen above)."),
+        error_messages={"required": _("Give the street address.")},
     )
     meeting_url = LinkField(
         label=_("Meeting link"),
         max_length=max_length_of(Consultation, "meeting_url"),
         required=False,
         assume_scheme="https",
-        help_text=_("Online only, e.g. a Teams or Zoom link."),
+        help_text=_(
+            "Online only, e.g. a Teams or Zoom link. You may leave it empty: the expert adds it when confirming."
+        ),
     )
     topic = FreeTextField(label=_("Topic"), max_length=max_length_of(Consultation, "topic"))
     agenda = FreeTextField(
@@ -117,17 +129,30 @@ class BookingForm(NoTagHelperMixin, forms.Form):
 
     field_order = ["expert", "starts_at", "hours", "topic", "agenda", "format", "city", "address", "meeting_url"]
 
-    def clean(self):
-        cleaned = super().clean()
-        fmt = cleaned.get("format")
-        if fmt == Consultation.Format.ONSITE:
-            if not cleaned.get("city") and "city" not in self.errors:
-                self.add_error("city", _("Choose the city in Lithuania where the consultation takes place."))
-            if not (cleaned.get("address") or "").strip() and "address" not in self.errors:
-                self.add_error("address", _("Give the street address."))
-        elif fmt == Consultation.Format.ONLINE and not cleaned.get("meeting_url") and "meeting_url" not in self.errors:
-            self.add_error("meeting_url", _("Give the meeting link for an online consultation."))
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group_format_fields()
+
+    def group_format_fields(self):
+        """Each format's fields in a group the page's script shows or hides (data-format-fields)."""
+        grouped = {name for names in FORMAT_FIELDS.values() for name in names}
+        self.helper.layout = Layout(
+            *(name for name in self.fields if name not in grouped),
+            *(Div(*names, data_format_fields=fmt) for fmt, names in FORMAT_FIELDS.items()),
+        )
+
+    def full_clean(self):
+        # The fields a format requires are marked required on the page (every format's, as the script may show
+        # any); only the chosen format's are required when the form is checked.
+        chosen = self.data.get(self.add_prefix("format"))
+        required = {name for fmt, names in FORMAT_REQUIRED.items() for name in names}
+        for name in required:
+            self.fields[name].required = name in FORMAT_REQUIRED.get(chosen, required)
+        try:
+            super().full_clean()
+        finally:
+            for name in required:
+                self.fields[name].required = True
 
 
 class ReasonForm(NoTagHelperMixin, forms.Form):
@@ -182,6 +207,7 @@ class DetailsForm(BookingForm):
         super().__init__(*args, **kwargs)
         for name in ("expert", "starts_at", "hours"):
             del self.fields[name]
+        self.group_format_fields()
 
     @classmethod
     def initial_of(cls, consultation: Consultation) -> dict:
@@ -575,5 +601,11 @@ class ConfirmForm(NoTagHelperMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if consultation.format != Consultation.Format.ONLINE:
             del self.fields["meeting_url"]
+        elif consultation.awaits_meeting_link:
+            # The cluster left the link to the expert: the session is confirmed with one (``consultation_confirm``).
+            link = self.fields["meeting_url"]
+            link.required = True
+            link.error_messages["required"] = LINK_TO_ADD
+            link.help_text = _("The cluster left the link to you: give your Teams or Zoom room. Starts with https://.")
         else:
             self.fields["meeting_url"].initial = consultation.meeting_url

@@ -446,12 +446,12 @@ class Consultation(models.Model):
             models.CheckConstraint(
                 condition=Q(hours__gte=Decimal("1"), hours__lte=Decimal("4")), name="consultations_hours_range"
             ),
+            # An online booking may come without its link: the expert adds it when confirming
+            # (``Consultation.awaits_meeting_link``).
             models.CheckConstraint(
-                condition=Q(format="online", meeting_url__gt="") | Q(format="onsite", city__gt="", address__gt=""),
+                condition=Q(format="online") | Q(format="onsite", city__gt="", address__gt=""),
                 name="consultations_format_details",
-                violation_error_message=_(
-                    "An on-site consultation needs a city and an address; an online one needs a meeting link."
-                ),
+                violation_error_message=_("An on-site consultation needs a city and an address."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["declined", "cancelled"]) | Q(status_reason__gt=""),
@@ -593,6 +593,12 @@ class Consultation(models.Model):
             return gettext("Another time is already proposed; the cluster has not answered yet.")
         return None
 
+    def proposed_time_refusal(self, starts_at: datetime.datetime) -> str | None:
+        """The proposed time is another one than the booked one (the expert's grid does not offer the booked one)."""
+        if starts_at == self.starts_at:
+            return gettext("Pick a time other than the booked one.")
+        return None
+
     def proposal_answer_refusal(self, now: datetime.datetime | None = None) -> str | None:
         """The cluster accepts or declines the expert's proposed time while it is still ahead."""
         if self.status != self.Status.REQUESTED or self.proposed_starts_at is None:
@@ -620,6 +626,13 @@ class Consultation(models.Model):
     @property
     def can_be_changed(self) -> bool:
         return self.change_refusal() is None
+
+    def change_notice(self, now: datetime.datetime | None = None) -> str | None:
+        """What the cluster's page says in place of the change buttons: why a live session still ahead can no longer
+        be changed. A session that has started, or is over, says nothing about changes."""
+        if not self.is_live or self.started_by(now):
+            return None
+        return self.change_refusal(now)
 
     @property
     def can_be_confirmed(self) -> bool:
@@ -666,6 +679,18 @@ class Consultation(models.Model):
             "max": hours_number(self.max_hours_delivered),
             "example": hours_number(Decimal("1.75")),
         }
+
+    @property
+    def awaits_meeting_link(self) -> bool:
+        """An online session whose link the cluster left for the expert to add when confirming."""
+        return self.format == self.Format.ONLINE and not self.meeting_url
+
+    @property
+    def meeting_link_to_come(self) -> str:
+        """What the pages and emails say in place of a link the cluster left to the expert."""
+        if self.status == self.Status.REQUESTED:
+            return gettext("The expert will send the link when confirming.")
+        return gettext("The expert will send the link.")
 
     @property
     def location(self) -> str:

@@ -1,5 +1,6 @@
 """Reads for the consultation pages, each in a bounded number of queries."""
 
+import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -79,10 +80,16 @@ class DaySlots:
 class ExpertSlots:
     expert: Expert
     days: list
+    next_start: datetime.datetime | None = None  # the first free start from now, when asked (``free_slots``)
 
     @property
     def has_slots(self) -> bool:
         return any(day.starts for day in self.days)
+
+    @property
+    def next_week(self) -> int | None:
+        """The slot pickers' week of ``next_start``."""
+        return None if self.next_start is None else week_of(self.next_start)
 
 
 def _local(day: datetime.date, time: datetime.time) -> datetime.datetime:
@@ -201,30 +208,72 @@ def _starts(intervals, duration, not_before):
     return starts
 
 
-def free_slots(experts, *, first_day, days, length, exclude=None, now=None, per_day=None) -> list[ExpertSlots]:
+def free_slots(
+    experts, *, first_day, days, length, exclude=None, now=None, per_day=None, not_at=(), with_next=False
+) -> list[ExpertSlots]:
     """Free start times for each expert over ``days`` days from ``first_day``, for a session of ``length``.
 
     Free = weekly hours and exceptions, minus live bookings widened by the buffer, not before the minimum
     notice. Three queries for any number of experts and days: weekly hours, exceptions and bookings.
     ``per_day`` marks how many starts of a day a compact view shows (``DaySlots.shown``); all are kept.
+    ``not_at``: starts not to offer (the booked time itself, when the expert proposes another one).
+    ``with_next``: also each expert's first free start from now to the end of the pickers' last week
+    (``ExpertSlots.next_start``), read with the same three queries over that whole range.
     """
     experts = list(experts)
     ids = [expert.pk for expert in experts]
     last_day = first_day + datetime.timedelta(days=days - 1)
+    read_from, read_until = first_day, last_day
+    if with_next:
+        today, horizon = pickers_range(now)
+        read_from, read_until = min(first_day, today), max(last_day, horizon)
     weekly = _weekly_by_expert(WeeklyAvailability.objects.filter(expert_id__in=ids))
-    exceptions = _exceptions_by_expert(_exceptions_between(ids, first_day, last_day), first_day, last_day)
-    bookings = _bookings_by_expert(ids, first_day, last_day, exclude=exclude)
+    exceptions = _exceptions_by_expert(_exceptions_between(ids, read_from, read_until), read_from, read_until)
+    bookings = _bookings_by_expert(ids, read_from, read_until, exclude=exclude)
     not_before = earliest_start(now)
     duration = datetime.timedelta(hours=float(length))
+
+    def starts_on(expert, day):
+        intervals = _free_intervals(day, weekly[expert.pk], exceptions[expert.pk], bookings[expert.pk])
+        return [start for start in _starts(intervals, duration, not_before) if start not in not_at]
+
     result = []
     for expert in experts:
         expert_days = []
         for offset in range(days):
             day = first_day + datetime.timedelta(days=offset)
-            intervals = _free_intervals(day, weekly[expert.pk], exceptions[expert.pk], bookings[expert.pk])
-            expert_days.append(DaySlots(date=day, starts=_starts(intervals, duration, not_before), limit=per_day))
-        result.append(ExpertSlots(expert=expert, days=expert_days))
+            expert_days.append(DaySlots(date=day, starts=starts_on(expert, day), limit=per_day))
+        next_start = None
+        if with_next:
+            day = today
+            while next_start is None and day <= horizon:
+                next_start = next(iter(starts_on(expert, day)), None)
+                day += datetime.timedelta(days=1)
+        result.append(ExpertSlots(expert=expert, days=expert_days, next_start=next_start))
     return result
+
+
+def pickers_range(now=None) -> tuple[datetime.date, datetime.date]:
+    """The first and last day the slot pickers show: today and the last day of their last week (``LAST_WEEK``)."""
+    today = timezone.localtime(now or timezone.now()).date()
+    return today, today + datetime.timedelta(days=7 * (LAST_WEEK + 1) - 1)
+
+
+def week_of(moment: datetime.datetime, now=None) -> int:
+    """The slot pickers' week (0 starts today) in which ``moment`` falls."""
+    today, _last = pickers_range(now)
+    return (timezone.localtime(moment).date() - today).days // 7
+
+
+def week_months_away(week: int, months: int, now=None) -> int:
+    """The slot pickers' week holding the same day ``months`` calendar months before or after the first day of
+    ``week`` (the 31st goes to the month's last day), kept within the pickers' weeks (0 to ``LAST_WEEK``)."""
+    today, _last = pickers_range(now)
+    first = today + datetime.timedelta(days=7 * week)
+    index = first.month - 1 + months
+    year, month = first.year + index // 12, index % 12 + 1
+    target = first.replace(year=year, month=month, day=min(first.day, calendar.monthrange(year, month)[1]))
+    return min(max((target - today).days // 7, 0), LAST_WEEK)
 
 
 @dataclass
@@ -302,7 +351,17 @@ def bookable_experts(service_area):
 
 # What list rows show. A consultation row is wide (agenda, addresses, meeting link...) and a list page builds
 # dozens of them with their area and expert, so only these columns are read.
-LIST_ROW_FIELDS = ("topic", "starts_at", "ends_at", "hours", "status", "format", "city", "service_area__name")
+LIST_ROW_FIELDS = (
+    "topic",
+    "starts_at",
+    "ends_at",
+    "hours",
+    "status",
+    "format",
+    "city",
+    "meeting_url",  # whether the expert still has to give it (``Consultation.awaits_meeting_link``)
+    "service_area__name",
+)
 LIST_EXPERT_FIELDS = ("expert__user__first_name", "expert__user__last_name", "expert__user__email")
 
 

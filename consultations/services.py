@@ -84,9 +84,8 @@ def _check_details(*, format, city, address, meeting_url, topic) -> dict:
         if not (address or "").strip():
             errors["address"] = _("Give the street address in Lithuania.")
     elif format == Consultation.Format.ONLINE:
-        if not (meeting_url or "").strip():
-            errors["meeting_url"] = _("Give the meeting link for an online consultation.")
-        elif not meeting_url.startswith("https://"):
+        # The link may be left for the expert to add when confirming (``Consultation.awaits_meeting_link``).
+        if (meeting_url or "").strip() and not meeting_url.strip().startswith("https://"):
             errors["meeting_url"] = _("The meeting link must start with https://.")
     else:
         errors["format"] = _("Choose on-site or online.")
@@ -94,7 +93,7 @@ def _check_details(*, format, city, address, meeting_url, topic) -> dict:
         raise ValidationError(errors)
     if format == Consultation.Format.ONSITE:
         return {"city": city, "address": address.strip(), "meeting_url": ""}
-    return {"city": "", "address": "", "meeting_url": meeting_url.strip()}
+    return {"city": "", "address": "", "meeting_url": (meeting_url or "").strip()}
 
 
 def _check_time(*, starts_at, hours, now=None) -> datetime.datetime:
@@ -227,7 +226,7 @@ def consultation_book(
     Rules: the person manages the cluster; the cluster has an active agreement with hours left in the area;
     the expert is active and consults in the area; the time is at least the minimum notice ahead, inside the
     expert's working hours and clear of their live bookings (with the buffer); 1–4 hours; on-site in a
-    Lithuanian city with an address, or online with a link.
+    Lithuanian city with an address, or online, with a link or leaving it for the expert to add when confirming.
     """
     if not cluster.managers.filter(pk=booked_by.pk).exists():
         raise ValidationError({"service_area": _("You do not manage this cluster.")})
@@ -270,8 +269,9 @@ def consultation_confirm(
 ) -> Consultation:
     """The expert accepts a request that has not started yet (``Consultation.confirm_refusal``).
 
-    For an online session the expert may give (or replace) the meeting link; a note goes to the session's
-    thread, so the cluster reads it with the confirmation.
+    For an online session the expert may give (or replace) the meeting link, and must give it when the cluster
+    left it to them (``Consultation.awaits_meeting_link``): a confirmed online session has a link to join. A note
+    goes to the session's thread, so the cluster reads it with the confirmation.
     """
     meeting_url = _check_confirm_link(consultation, meeting_url)
     note = (note or "").strip()
@@ -280,6 +280,8 @@ def consultation_confirm(
     with transaction.atomic():
         (consultation,) = lock(consultation)
         _refuse(consultation.confirm_refusal())
+        if not meeting_url and consultation.awaits_meeting_link:
+            raise ValidationError({"meeting_url": LINK_TO_ADD})
         consultation.status = Consultation.Status.CONFIRMED
         consultation.confirmed_at = timezone.now()
         consultation.status_reason = ""  # an earlier reason (a staff decision) is not the expert's
@@ -292,6 +294,10 @@ def consultation_confirm(
             ConsultationMessage.objects.create(consultation=consultation, author=by, body=note)
         _announce("confirmed", consultation, by=by, note=note)
     return consultation
+
+
+LINK_TO_ADD = _("Add the meeting link: the cluster left it for you to give when confirming.")
+LINK_KEPT = _("The expert has already confirmed: an online session needs its meeting link now.")
 
 
 def _check_confirm_link(consultation: Consultation, meeting_url: str | None) -> str:
@@ -883,8 +889,9 @@ def consultation_propose(*, consultation: Consultation, starts_at: datetime.date
         if current.expert.user_id != by.pk:
             raise ValidationError(_("Only the session's expert proposes another time."))
         _refuse(current.propose_refusal())
-        if starts_at == current.starts_at:
-            raise ValidationError({"starts_at": _("Pick a time other than the booked one.")})
+        refusal = current.proposed_time_refusal(starts_at)
+        if refusal:
+            raise ValidationError({"starts_at": refusal})
         _check_expert_free(expert, starts_at=starts_at, ends_at=ends_at, exclude=current)
         current.proposed_starts_at, current.proposed_ends_at = starts_at, ends_at
         current.save()
@@ -972,6 +979,10 @@ def consultation_edit_details(
         if not current.cluster.managers.filter(pk=by.pk).exists():
             raise ValidationError(_("Only the cluster's managers correct its bookings."))
         _refuse(current.details_edit_refusal())
+        # Only a request may be without its link: the expert gives it when confirming.
+        confirmed = current.status != Consultation.Status.REQUESTED
+        if confirmed and format == Consultation.Format.ONLINE and not values["meeting_url"]:
+            raise ValidationError({"meeting_url": LINK_KEPT})
         changed = [name for name in DETAIL_FIELDS if getattr(current, name) != values[name]]
         if not changed:
             return current

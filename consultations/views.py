@@ -88,6 +88,7 @@ from .selectors import (
     free_slots,
     manager_dashboard,
     session_contacts,
+    week_months_away,
 )
 
 SLOT_DAYS = 7
@@ -139,9 +140,12 @@ def _query(**params) -> str:
 
 
 def _week_links(week: int, **params) -> dict:
+    """The slot pickers' links a week and a month back and ahead, within their weeks (0 to ``LAST_WEEK``)."""
     return {
         "prev_week_url": f"?{_query(**params, week=week - 1)}" if week > 0 else None,
         "next_week_url": f"?{_query(**params, week=week + 1)}" if week < LAST_WEEK else None,
+        "prev_month_url": f"?{_query(**params, week=week_months_away(week, -1))}" if week > 0 else None,
+        "next_month_url": f"?{_query(**params, week=week_months_away(week, 1))}" if week < LAST_WEEK else None,
     }
 
 
@@ -174,7 +178,8 @@ def book_slots(request):
         # A page of experts at a time: an area may have a hundred experts, each with dozens of free starts a week.
         expert_page = Paginator(experts, EXPERTS_PER_PAGE).get_page(page_number)
         shown, per_day = list(expert_page), SLOTS_PER_DAY
-    slots = free_slots(shown, first_day=first_day, days=SLOT_DAYS, length=length, per_day=per_day)
+    # Each expert's next free time too, whichever week is shown (a link to its week).
+    slots = free_slots(shown, first_day=first_day, days=SLOT_DAYS, length=length, per_day=per_day, with_next=True)
     status = services.booking_status(cluster, area, length)
     rebook = _rebook_source(request, request.GET.get("rebook"))
     here = {"area": area.code, "length": length, "page": page_number, "rebook": rebook.pk if rebook else None}
@@ -196,6 +201,8 @@ def book_slots(request):
             "slot_url": reverse("consultations:book-new"),
             "slot_query": _query(area=area.code, length=length, rebook=here["rebook"]),
             "expert_week_query": _query(**here, week=week),
+            "next_query": _query(**here, expert=focus.pk if focus else None),
+            "last_week": LAST_WEEK,
             "length_options": BOOKING_LENGTHS,
             **_week_links(week, **here, expert=focus.pk if focus else None),
         },
@@ -598,7 +605,15 @@ def consultation_propose(request, pk):
     week = query.cleaned_data.get("week") or 0
     first_day = _week_start(week)
     length = consultation.hours.normalize()
-    slots = free_slots([consultation.expert], first_day=first_day, days=SLOT_DAYS, length=length, exclude=consultation)
+    slots = free_slots(
+        [consultation.expert],
+        first_day=first_day,
+        days=SLOT_DAYS,
+        length=length,
+        exclude=consultation,
+        # The booked time itself is no proposal (``Consultation.proposed_time_refusal``).
+        not_at=[consultation.starts_at],
+    )
     return render(
         request,
         "consultations/propose_slots.html",
@@ -770,7 +785,10 @@ def consultation_confirm(request, pk):
 
 @login_required
 def consultation_decline(request, pk):
+    """The expert declines a request, or calls off a session they confirmed (the same rule and service: the cluster
+    gets its hours back and is offered another time); the page names it as the expert sees it."""
     consultation = get_consultation_for_expert(request.user, pk)
+    confirmed = consultation.status == Consultation.Status.CONFIRMED
     form = ReasonForm(submitted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -780,19 +798,24 @@ def consultation_decline(request, pk):
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
-            messages.success(request, _("The request is declined; the cluster sees your reason."))
+            if confirmed:
+                messages.success(request, _("The session is cancelled; the cluster sees your reason."))
+            else:
+                messages.success(request, _("The request is declined; the cluster sees your reason."))
             return redirect("consultations:my-sessions")
+    if confirmed:
+        title, button = _("Cancel the session"), _("Cancel the session")
+        intro = _(
+            "You confirmed this session. If you cannot hold it, the cluster gets its hours back, sees your reason "
+            "and can book another time or another expert."
+        )
+    else:
+        title, button = _("Decline the request"), _("Decline")
+        intro = _("The cluster sees your reason and can book another time or another expert.")
     return render(
         request,
         "consultations/consultation_reason.html",
-        {
-            "consultation": consultation,
-            "form": form,
-            "title": _("Decline the request"),
-            "intro": _("The cluster sees your reason and can book another time or another expert."),
-            "button": _("Decline"),
-            "danger": True,
-        },
+        {"consultation": consultation, "form": form, "title": title, "intro": intro, "button": button, "danger": True},
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import StaffFactory
 from consultations.models import Consultation
@@ -63,6 +64,10 @@ def manager_urls(world):
         reverse("consultations:book"),
         f"{reverse('consultations:book-slots')}?area={world.area.code}&length=2",
         f"{reverse('consultations:book-slots')}?area={world.area.code}&length=2&expert={world.expert.pk}",
+        # Each expert's next free time is read over all the pickers' weeks, whichever week is shown.
+        f"{reverse('consultations:book-slots')}?area={world.area.code}&length=1&week=6",
+        f"{reverse('consultations:book-new')}?area={world.area.code}&expert={world.expert.pk}&length=1"
+        f"&start={timezone.localtime(local_at(2, 15)):%Y-%m-%dT%H:%M}",
         reverse("consultations:consultation-reschedule", args=[first.pk]),
         reverse("consultations:consultation-list"),
         f"{reverse('consultations:consultation-list')}?when=past",
@@ -72,7 +77,12 @@ def manager_urls(world):
 
 
 def expert_urls(world):
+    # The first request of the expert's (``add_rows`` books them from day 20 on): its confirm page and grid of
+    # other times to propose.
+    request_ = Consultation.objects.filter(expert=world.expert, status="requested").order_by("pk").first()
     return [
+        reverse("consultations:consultation-confirm", args=[request_.pk]),
+        reverse("consultations:consultation-propose", args=[request_.pk]),
         reverse("consultations:my-sessions"),
         reverse("consultations:session-list"),
         f"{reverse('consultations:session-list')}?when=past&cluster={world.cluster.pk}",

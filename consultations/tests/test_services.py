@@ -62,7 +62,7 @@ def test_booking_starts_as_requested_and_holds_hours(world):
         ("hours", {"hours": Decimal("-1")}),
         ("city", {"format": "onsite", "city": "Riga", "address": "Brivibas 1", "meeting_url": ""}),
         ("address", {"format": "onsite", "city": "Vilnius", "address": "  ", "meeting_url": ""}),
-        ("meeting_url", {"format": "online", "meeting_url": ""}),
+        ("meeting_url", {"format": "online", "meeting_url": "ftp://meet.example.com"}),
         ("topic", {"topic": " "}),
     ],
 )
@@ -496,7 +496,6 @@ def booked(world, **overrides):
             "On-site consultations take place in Lithuania: choose a Lithuanian city.",
         ),
         ("address", {"format": "onsite", "city": "Vilnius", "address": None}, "Give the street address in Lithuania."),
-        ("meeting_url", {"meeting_url": None}, "Give the meeting link for an online consultation."),
         ("meeting_url", {"meeting_url": "http://meet.example.com"}, "The meeting link must start with https://."),
         ("format", {"format": "phone"}, "Choose on-site or online."),
         ("service_area", {"booked_by": "stranger"}, "You do not manage this cluster."),
@@ -514,12 +513,60 @@ def test_onsite_booking_without_an_address_argument_is_refused(world):
     assert refused("address", services.consultation_book, **kwargs) == "Give the street address in Lithuania."
 
 
-def test_online_booking_without_a_link_argument_asks_for_the_link(world):
-    kwargs = world.book_kwargs()
-    kwargs.pop("meeting_url")
-    assert refused("meeting_url", services.consultation_book, **kwargs) == (
-        "Give the meeting link for an online consultation."
+@pytest.mark.parametrize("link", [None, "", "   "])
+def test_online_booking_may_leave_the_link_for_the_expert(world, link):
+    kwargs = world.book_kwargs(meeting_url=link, city="Vilnius", address="Gedimino pr. 1")
+    if link is None:
+        kwargs.pop("meeting_url")
+    consultation = services.consultation_book(**kwargs)
+    consultation.refresh_from_db()
+    assert (consultation.meeting_url, consultation.city, consultation.address) == ("", "", "")
+    assert consultation.awaits_meeting_link
+
+
+def test_the_expert_gives_the_link_the_cluster_left_when_confirming(world):
+    consultation = booked(world, meeting_url="")
+    assert refused("meeting_url", services.consultation_confirm, consultation=consultation, by=world.expert.user) == (
+        "Add the meeting link: the cluster left it for you to give when confirming."
     )
+    consultation.refresh_from_db()
+    assert consultation.status == "requested"
+    assert "https://" in refused(
+        "meeting_url",
+        services.consultation_confirm,
+        consultation=consultation,
+        by=world.expert.user,
+        meeting_url="http://meet.example.com/x",
+    )
+    services.consultation_confirm(
+        consultation=consultation, by=world.expert.user, meeting_url=" https://meet.example.com/expert "
+    )
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.meeting_url) == ("confirmed", "https://meet.example.com/expert")
+    assert not consultation.awaits_meeting_link
+
+
+def test_an_expert_confirming_keeps_or_replaces_the_clusters_link(world):
+    kept, replaced = booked(world), booked(world, starts_at=local_at(4, 10))
+    services.consultation_confirm(consultation=kept, by=world.expert.user)
+    services.consultation_confirm(consultation=replaced, by=world.expert.user, meeting_url="https://x.example.com/r")
+    kept.refresh_from_db(), replaced.refresh_from_db()
+    assert (kept.meeting_url, replaced.meeting_url) == ("https://meet.example.com/room", "https://x.example.com/r")
+
+
+def test_a_request_may_lose_its_link_but_a_confirmed_session_keeps_one(world):
+    request_, confirmed = booked(world), booked(world, starts_at=local_at(4, 10))
+    services.consultation_confirm(consultation=confirmed, by=world.expert.user)
+    values = {"topic": "Strategy review", "agenda": "Goals", "format": "online", "meeting_url": ""}
+    services.consultation_edit_details(consultation=request_, by=world.manager, **values)
+    request_.refresh_from_db()
+    assert request_.awaits_meeting_link
+    edit = services.consultation_edit_details
+    assert refused("meeting_url", edit, consultation=confirmed, by=world.manager, **values) == (
+        "The expert has already confirmed: an online session needs its meeting link now."
+    )
+    confirmed.refresh_from_db()
+    assert confirmed.meeting_url == "https://meet.example.com/room"
 
 
 def test_onsite_booking_keeps_city_and_address_and_no_link(world):

@@ -83,7 +83,7 @@ def field_error(response, field):
         ("city", {"city": "Riga"}, "valid choice"),
         ("city", {"city": ""}, "city"),
         ("address", {"address": ""}, "address"),
-        ("meeting_url", {"format": "online", "meeting_url": ""}, "link"),
+        ("meeting_url", {"format": "online", "meeting_url": "not a link"}, "valid URL"),
         ("starts_at", {"starts_at": slot_value(timezone.now() - datetime.timedelta(hours=2))}, "past"),
         ("starts_at", {"starts_at": slot_value(timezone.now() + datetime.timedelta(hours=3))}, "ahead"),
         ("hours", {"hours": "5"}, "valid choice"),
