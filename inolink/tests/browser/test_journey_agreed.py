@@ -56,8 +56,10 @@ def test_extra_hours_are_disputed_by_the_manager_and_decided_by_staff(page):
         hours_delivered=Decimal("2.5"),
     )
 
+    # The manager finds them on the start page's to-do list.
     sign_in(page, manager.email, PASSWORD)
-    page.goto(consultation.get_absolute_url())
+    todo = page.locator("section[aria-labelledby=todo]")
+    todo.locator(".todo-extra-hours").get_by_role("link", name="Accept or dispute").click()
     extra = page.locator("#extra-hours")
     expect(extra).to_contain_text("Logged 2.5 h on a booking of 2 h (0.5 h more)")
     expect(extra).to_contain_text("counted toward the cluster's hours: 2 h")
@@ -88,6 +90,51 @@ def test_extra_hours_are_disputed_by_the_manager_and_decided_by_staff(page):
     outcome = SessionOutcome.objects.get(consultation=consultation)
     assert (outcome.extra_status, outcome.extra_decided_by) == ("refused", staff)
     assert HourAllocation.objects.get(pk=allocation.pk).hours_delivered == Decimal("2")
+
+    # The manager reads the decision and its reason; the extra hours are off the to-do list (rating stays on it).
+    page.context.clear_cookies()
+    sign_in(page, manager.email, PASSWORD)
+    expect(page.locator("section[aria-labelledby=todo] .todo-rate")).to_contain_text("Export contracts")
+    expect(page.locator("section[aria-labelledby=todo] .todo-extra-hours")).to_have_count(0)
+    page.goto(consultation.get_absolute_url())
+    extra = page.locator("#extra-hours")
+    expect(extra).to_contain_text("Extra hours: Not counted")
+    expect(extra).to_contain_text("Staff decision: The minutes end at noon.")
+    expect(extra).to_contain_text("counted toward the cluster's hours: 2 h")
+    expect(extra.get_by_role("button", name="Accept the extra hours")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_extra_hours_accepted_by_the_manager_count_at_once(page):
+    manager, agreement, allocation, expert = cast()
+    consultation = ConsultationFactory(
+        agreement=agreement,
+        expert=expert,
+        booked_by=manager,
+        topic="Board rules",
+        starts_at=timezone.now() - datetime.timedelta(hours=4),
+        hours=Decimal("2"),
+        status=Consultation.Status.CONFIRMED,
+    )
+    services.outcome_save(
+        consultation=consultation,
+        by=expert.user,
+        result="held",
+        summary="Rules drafted.",
+        hours_delivered=Decimal("2.5"),
+    )
+    assert HourAllocation.objects.get(pk=allocation.pk).hours_delivered == Decimal("2")
+
+    sign_in(page, manager.email, PASSWORD)
+    todo = page.locator("section[aria-labelledby=todo]")
+    todo.locator(".todo-extra-hours").get_by_role("link", name="Accept or dispute").click()
+    page.locator("#extra-hours").get_by_role("button", name="Accept the extra hours").click()
+    expect(page.locator(".alert-success")).to_contain_text("The extra hours are accepted and count now.")
+    extra = page.locator("#extra-hours")
+    expect(extra).to_contain_text("Extra hours: Accepted")
+    expect(extra).to_contain_text("counted toward the cluster's hours: 2.5 h")
+    assert_accessible(page)
+    assert HourAllocation.objects.get(pk=allocation.pk).hours_delivered == Decimal("2.5")
 
 
 def test_a_reschedule_shows_who_moved_it_why_and_both_times(page):
