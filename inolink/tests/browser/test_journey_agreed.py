@@ -14,6 +14,7 @@ from clusters.tests.factories import ClusterFactory
 from consultations import services
 from consultations.models import Consultation, HourAllocation, ServiceArea, SessionOutcome
 from consultations.tests.factories import ConsultationFactory, ExpertFactory, available_all_week, local_at
+from notifications.models import OutgoingMessage
 
 from .conftest import assert_accessible, sign_in, slot_link_name
 
@@ -171,6 +172,17 @@ def test_a_reschedule_shows_who_moved_it_why_and_both_times(page):
     expect(page.locator("main")).not_to_contain_text("(Tomas Ekspertas)")
     assert_accessible(page)
 
+    # The expert reads the same: who moved it, why, and both times.
+    page.context.clear_cookies()
+    sign_in(page, expert.user.email, PASSWORD)
+    page.goto(consultation.get_absolute_url())
+    history = page.locator("section[aria-labelledby=history]")
+    expect(history).to_contain_text(
+        f"Moved: from {wall(local_at(3, 10))} to {wall(local_at(4, 13))}, by Rasa Petraitė (cluster manager)"
+    )
+    expect(history).to_contain_text("Our board meets that morning.")
+    assert_accessible(page)
+
 
 def test_the_expert_proposes_another_time_and_the_manager_accepts(page):
     manager, agreement, _allocation, expert = cast()
@@ -197,9 +209,10 @@ def test_the_expert_proposes_another_time_and_the_manager_accepts(page):
     page.get_by_role("button", name="Send the proposal").click()
     expect(page.locator(".alert-success")).to_contain_text("Your proposal is sent")
 
+    # The manager finds the proposal on the start page's to-do list.
     page.context.clear_cookies()
     sign_in(page, manager.email, PASSWORD)
-    page.goto(consultation.get_absolute_url())
+    page.locator("section[aria-labelledby=todo] .todo-proposal").get_by_role("link", name="Answer the proposal").click()
     proposal = page.locator("section[aria-labelledby=proposal-heading]")
     expect(proposal).to_be_visible()
     expect(page.locator("section[aria-labelledby=history]")).to_contain_text("I am travelling on that day.")
@@ -207,6 +220,16 @@ def test_the_expert_proposes_another_time_and_the_manager_accepts(page):
     proposal.get_by_role("button", name="Accept the proposed time").click()
     expect(page.locator(".alert-success")).to_contain_text("moved to the proposed time and confirmed")
     expect(page.locator("main .badge").first).to_have_text("Confirmed")
+    history = page.locator("section[aria-labelledby=history]")
+    moved_from, moved_to = wall(local_at(3, 10)), wall(local_at(5, 14))
+    expect(history).to_contain_text(
+        f"Another time proposed: from {moved_from} to {moved_to}, by Tomas Ekspertas (expert)"
+    )
+    expect(history).to_contain_text(
+        f"Proposed time accepted: from {moved_from} to {moved_to}, by Rasa Petraitė (cluster manager)"
+    )
+    page.goto("/")
+    expect(page.locator("section[aria-labelledby=todo] .todo-proposal")).to_have_count(0)
     moved = Consultation.objects.get(pk=consultation.pk)
     assert (moved.status, moved.starts_at) == ("confirmed", local_at(5, 14))
 
@@ -239,6 +262,19 @@ def test_the_manager_corrects_the_details(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Grant eligibility")
     expect(page.locator("main")).to_contain_text("Gedimino pr. 1, Vilnius")
     expect(page.locator("main")).not_to_contain_text("Vilnius, Vilnius")
+    expect(page.locator("section[aria-labelledby=history]")).to_contain_text(
+        "Details corrected by Rasa Petraitė (cluster manager)"
+    )
+    assert_accessible(page)
+
+    # The expert is told, and reads the corrected booking.
+    told = OutgoingMessage.objects.get(kind="consultation_details_changed", object_id=consultation.pk)
+    assert told.recipient == expert.user
+    page.context.clear_cookies()
+    sign_in(page, expert.user.email, PASSWORD)
+    page.goto(consultation.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grant eligibility")
+    expect(page.locator("main")).to_contain_text("Gedimino pr. 1, Vilnius")
     expect(page.locator("section[aria-labelledby=history]")).to_contain_text(
         "Details corrected by Rasa Petraitė (cluster manager)"
     )
