@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.html import strip_tags
 from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD
 from consultations.models import Consultation, ServiceArea
+from consultations.templatetags.consultation_badges import status_badge
 from consultations.tests.conftest import make_world
 from consultations.tests.factories import ConsultationFactory, RatingFactory, SessionOutcomeFactory, local_at
 from consultations.views import TODOS_SHOWN
@@ -108,8 +109,9 @@ def test_the_managers_to_do_home_on_a_phone(page, language):
     unreported = ConsultationFactory(
         agreement=world.agreement, topic="Unreported: roadmap", status="confirmed", starts_at=local_at(-1, 10)
     )
-    with translation.override(language):
-        report_outstanding, confirmed = gettext("Report outstanding"), gettext("Confirmed")
+    with translation.override(language):  # the badges' words in the page's language
+        report_outstanding = strip_tags(status_badge(unreported))
+        confirmed = str(Consultation.Status.CONFIRMED.label)
 
     page.set_viewport_size(PHONE)
     sign_in(page, world.manager.email, PASSWORD)
