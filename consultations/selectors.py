@@ -416,7 +416,9 @@ def consultation_detail_queryset(queryset):
 
 
 DASHBOARD_ROWS = 10
-DASHBOARD_RECENT_ROWS = 5
+# The start page's sessions, after the to-do list: a few of each, the rest in the list of all consultations.
+DASHBOARD_UPCOMING_ROWS = 5
+DASHBOARD_RECENT_ROWS = 3
 
 
 # A declined request stays on the manager's to-do list this long, unless the cluster books the area again.
@@ -424,13 +426,15 @@ REBOOK_TODO_DAYS = 14
 
 
 def manager_dashboard(cluster, *, now=None):
-    """A cluster manager's start page: upcoming (requested and confirmed only: declined and cancelled ones leave
-    the list) and recent sessions, in two queries whatever the count."""
+    """A cluster manager's start page: the next upcoming sessions (requested and confirmed only: declined and
+    cancelled ones leave the list), whether more are to come, and the latest past ones, in two queries whatever
+    the count."""
     now = now or timezone.now()
     mine = consultation_list(Consultation.objects.filter(cluster=cluster), with_cluster=False)
+    upcoming = list(mine.live().upcoming(now).order_by("starts_at")[: DASHBOARD_UPCOMING_ROWS + 1])
     return {
-        "upcoming": list(mine.live().upcoming(now).order_by("starts_at")[:DASHBOARD_ROWS]),
-        # Five: the to-do list comes first now, and on a phone every row is a screen's tenth.
+        "upcoming": upcoming[:DASHBOARD_UPCOMING_ROWS],
+        "more_upcoming": len(upcoming) > DASHBOARD_UPCOMING_ROWS,
         "recent": list(mine.past(now).order_by("-starts_at")[:DASHBOARD_RECENT_ROWS]),
     }
 

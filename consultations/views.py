@@ -95,6 +95,9 @@ SLOT_DAYS = 7
 SLOTS_PER_DAY = 4  # starts a day shows in the slot picker's overview of many experts
 LIST_PAGE_SIZE = 50
 EXPERTS_PER_PAGE = 8
+# To-do items the start page shows before "N more things to do": the soonest due come first, and on a phone each
+# item is a fifth of the screen.
+TODOS_SHOWN = 5
 
 
 def _week_start(week: int) -> datetime.date:
@@ -109,13 +112,15 @@ def dashboard(request):
     """A cluster manager's start page: first what needs the manager (a to-do list from every app, with the road
     to the label), then a compact summary of the hours, then upcoming and recent sessions."""
     cluster = require_current_cluster(request)
+    # What needs the manager, from every app (inolink.todo): consultations' own, events', ...
+    todos = todos_for(DASHBOARD_TODO_SLOT, request, cluster)
     context = {
         "cluster": cluster,
         "managed_clusters": managed_clusters_for(request),
         "agreement": current_agreement(cluster),
         **manager_dashboard(cluster),
-        # What needs the manager, from every app (inolink.todo): consultations' own, events', ...
-        "todos": todos_for(DASHBOARD_TODO_SLOT, request, cluster),
+        "todos": todos[:TODOS_SHOWN],
+        "todos_more": todos[TODOS_SHOWN:],
         # The road to the label's card comes from reports, above this app (inolink.panels).
         "main_panels": panels_for("consultations.dashboard.main", request, cluster),
     }

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from consultations.selectors import REBOOK_TODO_DAYS, manager_todo
+from consultations.selectors import DASHBOARD_UPCOMING_ROWS, REBOOK_TODO_DAYS, manager_todo
 from consultations.templatetags.consultation_badges import status_badge
+from consultations.views import TODOS_SHOWN
 from events.models import FundingIntent
 from events.tests.factories import EventFactory, FundingCallFactory, FundingIntentFactory, in_days
 from inolink.todo import TodoItem, TodoSource, _sources, register_todo_source, todos_for
@@ -126,6 +127,35 @@ def test_the_to_do_list_comes_before_the_hours_and_gathers_events_and_calls(worl
     page = response.content.decode()
     assert page.index('id="todo"') < page.index('id="hours-summary"') < page.index('id="upcoming"')
     assert event.get_absolute_url() in page and call.get_absolute_url() in page
+
+
+def test_the_first_to_dos_are_shown_and_the_rest_are_one_tap_away(world, client):
+    """The soonest due come first; past ``TODOS_SHOWN`` the rest wait under "N more things to do", so a phone
+    shows the sessions too without a long scroll."""
+    for hours in range(TODOS_SHOWN + 2):
+        _proposed(world, in_hours=48 + hours)
+    client.force_login(world.manager)
+    response = client.get(reverse("consultations:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    shown, more = response.context["todos"], response.context["todos_more"]
+    assert (len(shown), len(more)) == (TODOS_SHOWN, 2)
+    assert max(item.due for item in shown) < min(item.due for item in more)
+    page = response.content.decode()
+    assert page.index(shown[-1].url) < page.index("2 more things to do") < page.index(more[0].url)
+
+
+def test_only_the_next_upcoming_sessions_are_on_the_start_page_with_a_link_to_all(world, client):
+    client.force_login(world.manager)
+    for day in range(DASHBOARD_UPCOMING_ROWS):
+        ConsultationFactory(agreement=world.agreement, status="confirmed", starts_at=local_at(day + 2, 10))
+    response = client.get(reverse("consultations:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    assert len(response.context["upcoming"]) == DASHBOARD_UPCOMING_ROWS
+    assert "All upcoming consultations" not in response.content.decode()
+    ConsultationFactory(
+        agreement=world.agreement, status="confirmed", starts_at=local_at(DASHBOARD_UPCOMING_ROWS + 2, 10)
+    )
+    response = client.get(reverse("consultations:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    assert len(response.context["upcoming"]) == DASHBOARD_UPCOMING_ROWS
+    assert "All upcoming consultations" in response.content.decode()
 
 
 def test_the_start_page_reads_in_a_fixed_number_of_queries(world, client, django_assert_max_num_queries):

@@ -14,6 +14,7 @@ from clusters.tests.factories import ClusterFactory
 from consultations import services
 from consultations.models import Consultation, HourAllocation, ServiceArea, SessionOutcome
 from consultations.tests.factories import ConsultationFactory, ExpertFactory, available_all_week, local_at
+from notifications.models import OutgoingMessage
 
 from .conftest import assert_accessible, sign_in, slot_link_name
 
@@ -56,8 +57,10 @@ def test_extra_hours_are_disputed_by_the_manager_and_decided_by_staff(page):
         hours_delivered=Decimal("2.5"),
     )
 
+    # The manager finds them on the start page's to-do list.
     sign_in(page, manager.email, PASSWORD)
-    page.goto(consultation.get_absolute_url())
+    todo = page.locator("section[aria-labelledby=todo]")
+    todo.locator(".todo-extra-hours").get_by_role("link", name="Accept or dispute").click()
     extra = page.locator("#extra-hours")
     expect(extra).to_contain_text("Logged 2.5 h on a booking of 2 h (0.5 h more)")
     expect(extra).to_contain_text("counted toward the cluster's hours: 2 h")
@@ -88,6 +91,51 @@ def test_extra_hours_are_disputed_by_the_manager_and_decided_by_staff(page):
     outcome = SessionOutcome.objects.get(consultation=consultation)
     assert (outcome.extra_status, outcome.extra_decided_by) == ("refused", staff)
     assert HourAllocation.objects.get(pk=allocation.pk).hours_delivered == Decimal("2")
+
+    # The manager reads the decision and its reason; the extra hours are off the to-do list (rating stays on it).
+    page.context.clear_cookies()
+    sign_in(page, manager.email, PASSWORD)
+    expect(page.locator("section[aria-labelledby=todo] .todo-rate")).to_contain_text("Export contracts")
+    expect(page.locator("section[aria-labelledby=todo] .todo-extra-hours")).to_have_count(0)
+    page.goto(consultation.get_absolute_url())
+    extra = page.locator("#extra-hours")
+    expect(extra).to_contain_text("Extra hours: Not counted")
+    expect(extra).to_contain_text("Staff decision: The minutes end at noon.")
+    expect(extra).to_contain_text("counted toward the cluster's hours: 2 h")
+    expect(extra.get_by_role("button", name="Accept the extra hours")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_extra_hours_accepted_by_the_manager_count_at_once(page):
+    manager, agreement, allocation, expert = cast()
+    consultation = ConsultationFactory(
+        agreement=agreement,
+        expert=expert,
+        booked_by=manager,
+        topic="Board rules",
+        starts_at=timezone.now() - datetime.timedelta(hours=4),
+        hours=Decimal("2"),
+        status=Consultation.Status.CONFIRMED,
+    )
+    services.outcome_save(
+        consultation=consultation,
+        by=expert.user,
+        result="held",
+        summary="Rules drafted.",
+        hours_delivered=Decimal("2.5"),
+    )
+    assert HourAllocation.objects.get(pk=allocation.pk).hours_delivered == Decimal("2")
+
+    sign_in(page, manager.email, PASSWORD)
+    todo = page.locator("section[aria-labelledby=todo]")
+    todo.locator(".todo-extra-hours").get_by_role("link", name="Accept or dispute").click()
+    page.locator("#extra-hours").get_by_role("button", name="Accept the extra hours").click()
+    expect(page.locator(".alert-success")).to_contain_text("The extra hours are accepted and count now.")
+    extra = page.locator("#extra-hours")
+    expect(extra).to_contain_text("Extra hours: Accepted")
+    expect(extra).to_contain_text("counted toward the cluster's hours: 2.5 h")
+    assert_accessible(page)
+    assert HourAllocation.objects.get(pk=allocation.pk).hours_delivered == Decimal("2.5")
 
 
 def test_a_reschedule_shows_who_moved_it_why_and_both_times(page):
@@ -124,6 +172,17 @@ def test_a_reschedule_shows_who_moved_it_why_and_both_times(page):
     expect(page.locator("main")).not_to_contain_text("(Tomas Ekspertas)")
     assert_accessible(page)
 
+    # The expert reads the same: who moved it, why, and both times.
+    page.context.clear_cookies()
+    sign_in(page, expert.user.email, PASSWORD)
+    page.goto(consultation.get_absolute_url())
+    history = page.locator("section[aria-labelledby=history]")
+    expect(history).to_contain_text(
+        f"Moved: from {wall(local_at(3, 10))} to {wall(local_at(4, 13))}, by Rasa Petraitė (cluster manager)"
+    )
+    expect(history).to_contain_text("Our board meets that morning.")
+    assert_accessible(page)
+
 
 def test_the_expert_proposes_another_time_and_the_manager_accepts(page):
     manager, agreement, _allocation, expert = cast()
@@ -150,9 +209,10 @@ def test_the_expert_proposes_another_time_and_the_manager_accepts(page):
     page.get_by_role("button", name="Send the proposal").click()
     expect(page.locator(".alert-success")).to_contain_text("Your proposal is sent")
 
+    # The manager finds the proposal on the start page's to-do list.
     page.context.clear_cookies()
     sign_in(page, manager.email, PASSWORD)
-    page.goto(consultation.get_absolute_url())
+    page.locator("section[aria-labelledby=todo] .todo-proposal").get_by_role("link", name="Answer the proposal").click()
     proposal = page.locator("section[aria-labelledby=proposal-heading]")
     expect(proposal).to_be_visible()
     expect(page.locator("section[aria-labelledby=history]")).to_contain_text("I am travelling on that day.")
@@ -160,6 +220,16 @@ def test_the_expert_proposes_another_time_and_the_manager_accepts(page):
     proposal.get_by_role("button", name="Accept the proposed time").click()
     expect(page.locator(".alert-success")).to_contain_text("moved to the proposed time and confirmed")
     expect(page.locator("main .badge").first).to_have_text("Confirmed")
+    history = page.locator("section[aria-labelledby=history]")
+    moved_from, moved_to = wall(local_at(3, 10)), wall(local_at(5, 14))
+    expect(history).to_contain_text(
+        f"Another time proposed: from {moved_from} to {moved_to}, by Tomas Ekspertas (expert)"
+    )
+    expect(history).to_contain_text(
+        f"Proposed time accepted: from {moved_from} to {moved_to}, by Rasa Petraitė (cluster manager)"
+    )
+    page.goto("/")
+    expect(page.locator("section[aria-labelledby=todo] .todo-proposal")).to_have_count(0)
     moved = Consultation.objects.get(pk=consultation.pk)
     assert (moved.status, moved.starts_at) == ("confirmed", local_at(5, 14))
 
@@ -192,6 +262,19 @@ def test_the_manager_corrects_the_details(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Grant eligibility")
     expect(page.locator("main")).to_contain_text("Gedimino pr. 1, Vilnius")
     expect(page.locator("main")).not_to_contain_text("Vilnius, Vilnius")
+    expect(page.locator("section[aria-labelledby=history]")).to_contain_text(
+        "Details corrected by Rasa Petraitė (cluster manager)"
+    )
+    assert_accessible(page)
+
+    # The expert is told, and reads the corrected booking.
+    told = OutgoingMessage.objects.get(kind="consultation_details_changed", object_id=consultation.pk)
+    assert told.recipient == expert.user
+    page.context.clear_cookies()
+    sign_in(page, expert.user.email, PASSWORD)
+    page.goto(consultation.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grant eligibility")
+    expect(page.locator("main")).to_contain_text("Gedimino pr. 1, Vilnius")
     expect(page.locator("section[aria-labelledby=history]")).to_contain_text(
         "Details corrected by Rasa Petraitė (cluster manager)"
     )
