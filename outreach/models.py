@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -245,6 +245,11 @@ class GroupMessage(models.Model):
 
     def get_absolute_url(self):
         return reverse("outreach:message-detail", args=[self.pk])
+
+    @property
+    def subject(self) -> str:
+        """The subject in the reader's language (the page's), or in the other one when only that one is written."""
+        return self.text_for(translation.get_language())[0]
 
     def text_for(self, language: str) -> tuple[str, str]:
         """(subject, text) in ``language``, or in the other language when only that one is written."""
