@@ -249,3 +249,20 @@ def test_list_and_detail_queries_stay_flat(client, django_assert_max_num_queries
         client.get(reverse("outreach:message-list"))
     with django_assert_max_num_queries(len(detail_small)):
         client.get(big.get_absolute_url())
+
+
+def test_preview_queries_stay_flat_with_the_audience(client, django_assert_max_num_queries):
+    """The preview lists who receives the message: its queries do not grow with the number of people."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(StaffFactory())
+    _programme_cluster(language="lt")
+    with CaptureQueriesContext(connection) as small:
+        response = _compose(client, action="preview")
+    assert response.context["preview"]["count"] == 1
+    for n in range(10):
+        _programme_cluster(language="lt" if n % 2 else "en")
+    with django_assert_max_num_queries(len(small)):
+        response = _compose(client, action="preview")
+    assert response.context["preview"]["count"] == 11
