@@ -67,7 +67,10 @@ class ComposeForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Audience"),
         choices=[("", "---------"), *AUDIENCE_CHOICES],
-        error_messages={"invalid_choice": _("Choose an audience from the list.")},
+        error_messages={
+            "required": _("Choose an audience from the list."),
+            "invalid_choice": _("Choose an audience from the list."),
+        },
     )
     label = forms.TypedChoiceField(
         label=_("Holding the label"),

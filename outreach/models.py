@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -214,7 +214,9 @@ class GroupMessage(models.Model):
         _("form key"), unique=True, editable=False, help_text=_("The compose form's key: a double submit sends once.")
     )
     audience = models.CharField(_("audience"), max_length=40)
-    audience_description = models.CharField(_("audience, in words"), max_length=300)
+    # In both languages, written when sending: a reader sees their own, as the audience stood then.
+    audience_description_lt = models.CharField(_("audience, in Lithuanian words"), max_length=300)
+    audience_description_en = models.CharField(_("audience, in English words"), max_length=300, blank=True)
     criteria = models.JSONField(_("criteria"), default=dict, blank=True)
     subject_lt = models.CharField(_("subject (Lithuanian)"), max_length=SUBJECT_MAX_LENGTH, blank=True)
     body_lt = models.TextField(_("text (Lithuanian)"), max_length=BODY_MAX_LENGTH, blank=True)
@@ -245,6 +247,18 @@ class GroupMessage(models.Model):
 
     def get_absolute_url(self):
         return reverse("outreach:message-detail", args=[self.pk])
+
+    @property
+    def subject(self) -> str:
+        """The subject in the reader's language (the page's), or in the other one when only that one is written."""
+        return self.text_for(translation.get_language())[0]
+
+    @property
+    def audience_description(self) -> str:
+        """Who received it, in the reader's language (the page's), or in the other one for an older message."""
+        if translation.get_language() == "en" and self.audience_description_en:
+            return self.audience_description_en
+        return self.audience_description_lt or self.audience_description_en
 
     def text_for(self, language: str) -> tuple[str, str]:
         """(subject, text) in ``language``, or in the other language when only that one is written."""

@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations.models import Expert
@@ -215,12 +215,16 @@ def group_message_send(*, key, audience_key: str, criteria: dict, texts: dict, b
     if not recipients:
         raise ValidationError({"audience": _("Nobody matches these criteria: the message was not sent.")})
     stored = {name: (value.pk if hasattr(value, "pk") else value) for name, value in criteria.items() if value}
+    descriptions = {}
+    for language in ("lt", "en"):
+        with translation.override(language):
+            descriptions[f"audience_description_{language}"] = audience.describe(criteria)[:300]
     try:
         with transaction.atomic():
             message = GroupMessage.objects.create(
                 key=key,
                 audience=audience.key,
-                audience_description=audience.describe(criteria)[:300],
+                **descriptions,
                 criteria=stored,
                 sent_by=by,
                 recipient_count=len(recipients),

@@ -32,6 +32,14 @@ def int_or_none(value):
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
+def _welcome(invitation) -> str:
+    if invitation.role == invitation.Role.MANAGER:
+        return gettext("Welcome to InoLink. Your account is ready: you can now book consultations for %(cluster)s.") % {
+            "cluster": invitation.cluster
+        }
+    return gettext("Welcome to InoLink. Your account is ready: set your availability so that clusters can book you.")
+
+
 @sensitive_post_parameters("password1", "password2")
 @never_cache
 def invitation_accept(request, token):
@@ -63,6 +71,8 @@ def invitation_accept(request, token):
                 attach_service_errors(form, error)
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                # Still inside the invitation's language: the greeting is read in it on the start page.
+                messages.success(request, _welcome(invitation))
                 response = redirect("home")
                 response.set_cookie(
                     settings.LANGUAGE_COOKIE_NAME,

@@ -197,6 +197,21 @@ def test_another_clusters_thread_is_a_404(client, session):
     assert not ConsultationMessage.objects.exists()
 
 
+def test_another_experts_thread_is_a_404(client, session):
+    from .factories import ExpertFactory
+
+    stranger = ExpertFactory().user
+    assert _post(client, stranger, session, "Hi").status_code == 404
+    client.force_login(stranger)
+    assert client.get(reverse("consultations:consultation-detail", args=[session.pk])).status_code == 404
+    assert not ConsultationMessage.objects.exists()
+
+
+def test_the_thread_address_takes_only_a_post(client, world, session):
+    client.force_login(world.manager)
+    assert client.get(reverse("consultations:consultation-message", args=[session.pk])).status_code == 405
+
+
 def test_only_the_two_sides_write(world, session):
     staff = StaffFactory()
     with pytest.raises(ValidationError):

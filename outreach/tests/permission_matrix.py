@@ -19,7 +19,7 @@ def message_detail():
     message = GroupMessage.objects.create(
         key=uuid.uuid4(),
         audience="managers_to_rate",
-        audience_description="x",
+        audience_description_lt="x",
         subject_en="Hi",
         body_en="Text",
         sent_by=staff,

@@ -150,7 +150,7 @@ def test_a_person_without_an_email_address_is_listed_as_unreachable(client, djan
     page = client.get(message.get_absolute_url()).content.decode()
     assert "Unreachable" in page or "Nepasiekiamas" in page
     listing = client.get(reverse("outreach:message-list")).content.decode()
-    assert message.subject_lt in listing
+    assert message.subject_lt in listing or message.subject_en in listing  # the reader's language
 
 
 def test_unknown_audience_and_empty_text_are_refused():
@@ -249,3 +249,38 @@ def test_list_and_detail_queries_stay_flat(client, django_assert_max_num_queries
         client.get(reverse("outreach:message-list"))
     with django_assert_max_num_queries(len(detail_small)):
         client.get(big.get_absolute_url())
+
+
+def test_preview_queries_stay_flat_with_the_audience(client, django_assert_max_num_queries):
+    """The preview lists who receives the message: its queries do not grow with the number of people."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(StaffFactory())
+    _programme_cluster(language="lt")
+    with CaptureQueriesContext(connection) as small:
+        response = _compose(client, action="preview")
+    assert response.context["preview"]["count"] == 1
+    for n in range(10):
+        _programme_cluster(language="lt" if n % 2 else "en")
+    with django_assert_max_num_queries(len(small)):
+        response = _compose(client, action="preview")
+    assert response.context["preview"]["count"] == 11
+
+
+def test_the_audience_is_described_in_each_readers_language(client):
+    from django.utils import translation
+
+    _programme_cluster()
+    staff = StaffFactory(language="en")
+    with translation.override("en"):  # the sender's language does not decide what a Lithuanian reader sees
+        message = services.group_message_send(
+            key=uuid.uuid4(), audience_key="programme_managers", criteria={}, texts=TEXTS, by=staff
+        )
+    assert message.audience_description_en == "Managers of programme clusters"
+    assert message.audience_description_lt == "Programos klasterių vadybininkai"
+    client.force_login(staff)
+    for language, words in (("lt", "Programos klasterių vadybininkai"), ("en", "Managers of programme clusters")):
+        type(staff).objects.filter(pk=staff.pk).update(language=language)  # a signed-in person reads theirs
+        for url in (reverse("outreach:message-list"), message.get_absolute_url()):
+            assert words in client.get(url).content.decode()

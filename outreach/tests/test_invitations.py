@@ -92,6 +92,9 @@ def test_invited_manager_sets_password_and_lands_home_in_the_invitations_languag
     assert cluster.managers.filter(pk=user.pk).exists()
     assert response.cookies["django_language"].value == "lt"
     assert client.get(reverse("home"))["Location"] == reverse("consultations:dashboard")
+    # A welcome on the start page, in the invitation's language.
+    start = client.get(reverse("consultations:dashboard")).content.decode()
+    assert "Sveiki atvykę į „InoLink“. Jūsų paskyra sukurta" in start and cluster.name in start
     invitation.refresh_from_db()
     assert invitation.accepted_by == user
 
@@ -104,6 +107,10 @@ def test_invited_expert_gets_the_service_areas(client, staff, django_capture_on_
         )
     assert "Legal" in mail.outbox[0].body
     accept(client, link_of(mail.outbox[0]))
+    assert (
+        "Welcome to InoLink. Your account is ready: set your availability"
+        in client.get(reverse("consultations:my-sessions")).content.decode()
+    )
     expert = Expert.objects.get(user__email="jonas@example.com")
     assert set(expert.service_areas.all()) == set(areas)
     assert client.get(reverse("home"))["Location"] == reverse("consultations:my-sessions")
