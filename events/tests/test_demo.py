@@ -26,7 +26,7 @@ def test_demo_events_cover_every_kind_and_loading_twice_changes_nothing(settings
     published = Event.objects.published()
     assert set(published.values_list("kind", flat=True)) == set(Event.Kind.values)
     assert published.filter(kind=Event.Kind.PRESENTATION, city="Vilnius").exists()
-    assert published.filter(title__icontains="Innovation Express", kind=Event.Kind.FUNDING_CALL).exists()
+    assert published.filter(title_en__icontains="Innovation Express", kind=Event.Kind.FUNDING_CALL).exists()
     assert published.filter(kind=Event.Kind.EU_MEASURE).exists()
     assert Event.objects.filter(status=Event.Status.DRAFT).count() == 1
     # Staff wrote every demo event, and the programme's name, in both languages.
