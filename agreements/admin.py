@@ -87,11 +87,11 @@ class AgreementAdmin(PlainActionCheckboxMixin, SimpleHistoryAdmin):
 @admin.register(Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "starts_on", "ends_on", "kpi_summary"]
-    search_fields = ["name", "code"]
+    search_fields = ["name_lt", "name_en", "code"]
     list_select_related = ["agency", "partner"]
     readonly_fields = ["kpi_summary"]
     fieldsets = (
-        (None, {"fields": ("name", "code", "agency", "partner", "description")}),
+        (None, {"fields": ("name_lt", "name_en", "code", "agency", "partner", "description")}),
         (_("Period"), {"fields": ("starts_on", "ends_on")}),
         (_("KPI targets"), {"fields": ("bronze_target", "silver_target", "target_date", "kpi_summary")}),
     )

@@ -23,7 +23,8 @@ def load(*, registry) -> Programme:
     programme, _created = Programme.objects.get_or_create(
         code="inolink",
         defaults={
-            "name": "Promotion and Development of Innovation Networking (InoLink)",
+            "name_lt": "Inovacijų tinklaveikos skatinimas ir plėtra (InoLink)",
+            "name_en": "Promotion and Development of Innovation Networking (InoLink)",
             "agency": registry["agency"],
             "partner": registry["partner"],
             "starts_on": starts_on,

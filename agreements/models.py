@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Cluster, LabelLevel, Organisation, label_valid_on
+from inolink.bilingual import BilingualText, written_in_either
 
 from .validators import validate_pdf_document
 
@@ -42,7 +43,9 @@ class ProgrammeQuerySet(models.QuerySet):
 
 
 class Programme(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    # Staff write the name in Lithuanian, in English or both; ``name`` gives the reader's (inolink/bilingual.py).
+    name_lt = models.CharField(_("name in Lithuanian"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     agency = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="programmes_as_agency", verbose_name=_("agency")
@@ -57,6 +60,8 @@ class Programme(models.Model):
     target_date = models.DateField(_("targets due by"))
     description = models.TextField(_("description"), blank=True)
 
+    name = BilingualText(_("name"))
+
     history = HistoricalRecords()
     objects = ProgrammeQuerySet.as_manager()
 
@@ -65,6 +70,7 @@ class Programme(models.Model):
         verbose_name_plural = _("programmes")
         ordering = ["-starts_on"]
         constraints = [
+            models.CheckConstraint(condition=written_in_either("name"), name="agreements_programme_has_name"),
             models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="agreements_programme_period"),
         ]
 
@@ -72,8 +78,13 @@ class Programme(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}
+        if not (self.name_lt or self.name_en):
+            errors["name_lt"] = _("Write the name in Lithuanian, in English, or in both.")
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
-            raise ValidationError({"ends_on": _("The programme must end after it starts.")})
+            errors["ends_on"] = _("The programme must end after it starts.")
+        if errors:
+            raise ValidationError(errors)
 
     def participating_clusters(self):
         """Clusters with a live (not terminated) agreement under this programme."""

@@ -202,12 +202,20 @@ class SessionOutcomeSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     approved_count = serializers.IntegerField(read_only=True, help_text="Approved applications (they use the places).")
+    title = serializers.CharField(
+        read_only=True, help_text="In the request's language, or in the other one when only that is written."
+    )
+    description = serializers.CharField(
+        read_only=True, help_text="In the request's language, or in the other one when only that is written."
+    )
 
     class Meta:
         model = Event
         fields = [
             "id",
             "title",
+            "title_lt",
+            "title_en",
             "kind",
             "organiser",
             "country",
@@ -220,6 +228,8 @@ class EventSerializer(serializers.ModelSerializer):
             "approved_count",
             "delegates_per_cluster",
             "description",
+            "description_lt",
+            "description_en",
             "external_url",
             "status",
             "published_at",

@@ -43,7 +43,7 @@ def base_objects():
     programme, _ = Programme.objects.get_or_create(
         code="bench",
         defaults={
-            "name": "Bench programme",
+            "name_en": "Bench programme",
             "agency": agency,
             "partner": partner,
             "starts_on": today - datetime.timedelta(days=400),
@@ -199,7 +199,7 @@ def generate_chunk(chunk: int) -> None:
     event_starts = [now + datetime.timedelta(days=rng.randint(-300, 300)) for _ in range(EVENTS_PER_CHUNK)]
     Event.objects.bulk_create(
         Event(
-            title=f"Bench event {chunk}-{i}",
+            title_en=f"Bench event {chunk}-{i}",
             kind=rng.choice(Event.Kind.values),
             organiser="Bench organiser",
             country="LT",

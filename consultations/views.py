@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -941,7 +941,9 @@ def calendar_feed(request, token):
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
     if not feed.user.is_active:
         raise Http404
-    return calendar_response(feed_items(feed.user), name=_("InoLink"), filename="inolink.ics", attachment=False)
+    # A calendar app sends no language: the feed is in its owner's, like their emails.
+    with translation.override(feed.user.preferred_language):
+        return calendar_response(feed_items(feed.user), name=_("InoLink"), filename="inolink.ics", attachment=False)
 
 
 # The two sides of a session (issue 15) ------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from inolink.admin import DropdownListFilter, ExportListMixin, SubquerySearchMixin
+from inolink.bilingual import pick
 from inolink.forms import attach_service_errors
 
 from . import services
@@ -61,12 +62,24 @@ class EventAdmin(SimpleHistoryAdmin):
         "outcomes_link",
     ]
     list_filter = ["status", "kind", "country"]
-    search_fields = ["title", "organiser", "city"]
+    search_fields = ["title_lt", "title_en", "organiser", "city"]
     date_hierarchy = "starts_at"
     list_per_page = 50
     inlines = [ParticipationInline]
     fieldsets = (
-        (None, {"fields": ("title", "kind", "organiser", "description", "external_url")}),
+        # Both languages side by side: readers get theirs, or the other when one is left empty.
+        (
+            None,
+            {
+                "fields": (
+                    ("title_lt", "title_en"),
+                    "kind",
+                    "organiser",
+                    ("description_lt", "description_en"),
+                    "external_url",
+                )
+            },
+        ),
         (
             _("Status"),
             {"fields": ("status", "published_at", "cancelled_at", "cancel_reason", "status_changed_by")},
@@ -199,7 +212,8 @@ class EventFilter(DropdownListFilter):
         # took longer than the rest of the page.
         events = Event.objects.annotate(day=TruncDate("starts_at")).order_by("-starts_at")
         return [
-            (str(pk), f"{title} ({day.isoformat()})") for pk, title, day in events.values_list("pk", "title", "day")
+            (str(pk), f"{pick(lt=title_lt, en=title_en)} ({day.isoformat()})")
+            for pk, title_lt, title_en, day in events.values_list("pk", "title_lt", "title_en", "day")
         ]
 
 
@@ -218,7 +232,7 @@ class ParticipationAdmin(ExportListMixin, SubquerySearchMixin, SimpleHistoryAdmi
         "delegate_count",
     ]
     list_filter = ["status", "support_needed", "event__kind", EventFilter]
-    search_fields = ["cluster__name", "event__title"]
+    search_fields = ["cluster__name", "event__title_lt", "event__title_en"]
     list_select_related = ["cluster", "event"]
     list_per_page = 50
     readonly_fields = [
@@ -355,7 +369,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
     list_display = ["participation", "kind", "decided_by", "decided_at", "notified_at"]
     list_filter = ["kind", ("notified_at", admin.EmptyFieldListFilter)]
     list_select_related = ["participation__cluster", "participation__event", "decided_by"]
-    search_fields = ["participation__cluster__name", "participation__event__title"]
+    search_fields = ["participation__cluster__name", "participation__event__title_lt", "participation__event__title_en"]
     readonly_fields = ["participation", "kind", "note", "decided_by", "decided_at", "notified_at"]
 
     def has_add_permission(self, request):
@@ -377,7 +391,12 @@ class OutcomeAdmin(ExportListMixin, SimpleHistoryAdmin):
     resource_classes = [OutcomeResource]
     list_display = ["cluster", "event", "attended", "contacts_made", "lead_count", "reported_by", "reported_at"]
     list_filter = ["attended", "participation__event", "participation__cluster"]
-    search_fields = ["participation__cluster__name", "participation__event__title", "notes"]
+    search_fields = [
+        "participation__cluster__name",
+        "participation__event__title_lt",
+        "participation__event__title_en",
+        "notes",
+    ]
     list_select_related = ["participation__cluster", "participation__event", "reported_by"]
     readonly_fields = ["participation", "reported_by", "reported_at"]
     fields = ["participation", "attended", "contacts_made", "notes", "reported_by", "reported_at"]
@@ -434,7 +453,7 @@ class FundingIntentAdmin(ExportListMixin, SimpleHistoryAdmin):
     resource_classes = [FundingIntentResource]
     list_display = ["event", "cluster", "status", "submitted_on", "decided_on", "updated_by", "updated_at"]
     list_filter = ["status", "event"]
-    search_fields = ["cluster__name", "event__title"]
+    search_fields = ["cluster__name", "event__title_lt", "event__title_en"]
     list_select_related = ["event", "cluster", "updated_by"]
     readonly_fields = ["event", "cluster", "updated_by", "created_at", "updated_at"]
 

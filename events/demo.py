@@ -7,6 +7,7 @@ are the ones the programme's press release names. Loading twice changes nothing.
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from clusters.models import IndicatorArea
@@ -14,6 +15,7 @@ from clusters.models import IndicatorArea
 from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
 
 Kind = Event.Kind
+TEXTS = ("title_lt", "title_en", "description_lt", "description_en")  # each demo event has both languages
 
 
 def _at(days: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
@@ -24,7 +26,8 @@ def _at(days: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
 EVENTS = [
     {
         "key": "presentation-vilnius",
-        "title": "InoLink klasterių pristatymo renginys Vilniuje",
+        "title_lt": "InoLink klasterių pristatymo renginys Vilniuje",
+        "title_en": "InoLink cluster presentation event in Vilnius",
         "kind": Kind.PRESENTATION,
         "organiser": "Inovacijų agentūra (MITA) ir Lietuvos inovacijų centras",
         "country": "LT",
@@ -35,14 +38,19 @@ EVENTS = [
         "deadline": 25,
         "places": 8,
         "delegates": 3,
-        "description": "Programos „InoLink“ klasteriai pristato savo veiklą, narius ir tarptautinio "
+        "description_lt": "Programos „InoLink“ klasteriai pristato savo veiklą, narius ir tarptautinio "
         "bendradarbiavimo planus verslo asociacijoms, investuotojams ir užsienio ambasadų atstovams.\n\n"
         "Kiekvienas klasteris turės 10 minučių pristatymui ir stendą tinklaveikos zonoje. "
         "Renginys nemokamas, dalyvių skaičius ribotas.",
+        "description_en": "The clusters of the InoLink programme present their work, members and international "
+        "cooperation plans to business associations, investors and representatives of foreign embassies.\n\n"
+        "Each cluster has 10 minutes to present and a stand in the networking area. "
+        "The event is free of charge; places are limited.",
     },
     {
         "key": "presentation-kaunas",
-        "title": "Klasterių diena Kaune: pramonė ir mokslas",
+        "title_lt": "Klasterių diena Kaune: pramonė ir mokslas",
+        "title_en": "Cluster day in Kaunas: industry and science",
         "kind": Kind.PRESENTATION,
         "organiser": "Lietuvos inovacijų centras",
         "country": "LT",
@@ -53,12 +61,16 @@ EVENTS = [
         "deadline": 9,  # closes soon: iVITA has not applied, so it is on the manager's to-do list
         "places": 10,
         "delegates": 2,
-        "description": "Pramonės ir mokslo klasterių pristatymai, susitikimai su universitetų tyrėjų "
+        "description_lt": "Pramonės ir mokslo klasterių pristatymai, susitikimai su universitetų tyrėjų "
         "grupėmis ir diskusija apie bendrus projektus naujuoju ES finansavimo laikotarpiu.",
+        "description_en": "Presentations by industry and science clusters, meetings with university research "
+        "groups and a discussion "
+        "of joint projects in the new EU funding period.",
     },
     {
         "key": "hannover",
-        "title": "Hannover Messe: Lithuanian cluster pavilion",
+        "title_lt": "Hannover Messe: Lietuvos klasterių paviljonas",
+        "title_en": "Hannover Messe: Lithuanian cluster pavilion",
         "kind": Kind.EXHIBITION,
         "organiser": "Deutsche Messe AG; Lithuanian pavilion by MITA",
         "country": "DE",
@@ -69,12 +81,16 @@ EVENTS = [
         "deadline": 70,
         "places": 3,
         "delegates": 2,
-        "description": "The world's leading industrial technology fair. Programme clusters share a Lithuanian "
+        "description_lt": "Pasaulyje pirmaujanti pramonės technologijų paroda. Programos klasteriai dalijasi "
+        "Lietuvos paviljonu: "
+        "vieta stende, laikas paviljono pristatymų programoje ir susitikimai su lankytojais.",
+        "description_en": "The world's leading industrial technology fair. Programme clusters share a Lithuanian "
         "pavilion: a stand place, a slot in the pavilion's pitch programme and matchmaking with visitors.",
     },
     {
         "key": "expo-health",
-        "title": "Nordic Health & Wellness Expo",
+        "title_lt": "Šiaurės šalių sveikatingumo paroda „Nordic Health & Wellness Expo“",
+        "title_en": "Nordic Health & Wellness Expo",
         "kind": Kind.EXHIBITION,
         "organiser": "Nordic Health Expo AB",
         "country": "SE",
@@ -85,12 +101,16 @@ EVENTS = [
         "deadline": 60,
         "places": 4,
         "delegates": 2,
-        "description": "Exhibition of wellness, health tourism and medical technology from the Nordic and "
+        "description_lt": "Šiaurės ir Baltijos šalių sveikatingumo, sveikatos turizmo ir medicinos technologijų "
+        "paroda su pirkėjų "
+        "programa SPA centrų ir klinikų valdytojams.",
+        "description_en": "Exhibition of wellness, health tourism and medical technology from the Nordic and "
         "Baltic countries, with a buyers' programme for spa and clinic operators.",
     },
     {
         "key": "cluster-conference",
-        "title": "European Cluster Conference",
+        "title_lt": "Europos klasterių konferencija",
+        "title_en": "European Cluster Conference",
         "kind": Kind.INTERNATIONAL,
         "organiser": "European Commission, European Cluster Collaboration Platform",
         "country": "BE",
@@ -101,12 +121,16 @@ EVENTS = [
         "deadline": 45,
         "places": 5,
         "delegates": 2,
-        "description": "Cluster managers and policy makers from across Europe meet to discuss cluster "
+        "description_lt": "Klasterių vadovai ir politikos formuotojai iš visos Europos aptaria klasterių vadybos "
+        "kompetenciją, "
+        "tarptautiškumą ir Europos klasterių partnerystes.",
+        "description_en": "Cluster managers and policy makers from across Europe meet to discuss cluster "
         "excellence, internationalisation and the European Cluster Partnerships.",
     },
     {
         "key": "slush",
-        "title": "Slush: Baltic cluster delegation",
+        "title_lt": "Slush: Baltijos šalių klasterių delegacija",
+        "title_en": "Slush: Baltic cluster delegation",
         "kind": Kind.INTERNATIONAL,
         "organiser": "Slush Oy",
         "country": "FI",
@@ -117,12 +141,16 @@ EVENTS = [
         "deadline": 110,
         "places": None,
         "delegates": 2,
-        "description": "Start-up and technology event; the programme arranges a joint delegation of "
+        "description_lt": "Startuolių ir technologijų renginys; programa suburia bendrą klasterių delegaciją "
+        "susitikimams su "
+        "investuotojais ir įmonių partneriais.",
+        "description_en": "Start-up and technology event; the programme arranges a joint delegation of "
         "clusters with investors and corporate partners.",
     },
     {
         "key": "brokerage-riga",
-        "title": "Baltic Sea Region Cluster Matchmaking",
+        "title_lt": "Baltijos jūros regiono klasterių partnerių paieškos renginys",
+        "title_en": "Baltic Sea Region Cluster Matchmaking",
         "kind": Kind.BROKERAGE,
         "organiser": "Enterprise Europe Network Baltic partners",
         "country": "LV",
@@ -133,12 +161,16 @@ EVENTS = [
         "deadline": 35,
         "places": 6,
         "delegates": 2,
-        "description": "Pre-arranged one-to-one meetings between clusters and companies of the Baltic Sea "
+        "description_lt": "Iš anksto suderinti dvišaliai klasterių ir Baltijos jūros regiono įmonių, ieškančių "
+        "partnerių bendriems "
+        "projektams, susitikimai.",
+        "description_en": "Pre-arranged one-to-one meetings between clusters and companies of the Baltic Sea "
         "Region looking for partners in joint projects.",
     },
     {
         "key": "bsr-innovation-express",
-        "title": "Baltic Sea Region Innovation Express call",
+        "title_lt": "Baltijos jūros regiono programos „Innovation Express“ kvietimas",
+        "title_en": "Baltic Sea Region Innovation Express call",
         "kind": Kind.FUNDING_CALL,
         "organiser": "BSR Innovation Express partners; in Lithuania: MITA",
         "country": "EU",
@@ -152,15 +184,22 @@ EVENTS = [
         "places": None,
         "delegates": 1,
         "external_url": "https://mita.lrv.lt/",
-        "description": "Baltijos jūros regiono programos priemonė „Innovation Express“ finansuoja klasterių "
+        "description_lt": "Baltijos jūros regiono programos priemonė „Innovation Express“ finansuoja klasterių "
         "tarptautinio bendradarbiavimo veiklas: bendrus projektus su kitų šalių klasteriais, paslaugų "
         "paketų kūrimą įmonėms ir patekimą į naujas rinkas.\n\n"
         "Ketinantys teikti paraišką klasteriai kviečiami pažymėti savo ketinimą – programos ekspertai "
         "padės parengti paraišką.",
+        "description_en": "The Innovation Express measure of the Baltic Sea Region programme funds clusters' "
+        "international "
+        "cooperation: joint projects with clusters of other countries, service packages for companies and entry "
+        "into new markets.\n\n"
+        "Clusters that intend to apply are invited to mark their intent: the programme's experts will help "
+        "prepare the application.",
     },
     {
         "key": "eu-measure",
-        "title": "ES struktūrinių fondų priemonė klasteriams „Inoklaster LT“",
+        "title_lt": "ES struktūrinių fondų priemonė klasteriams „Inoklaster LT“",
+        "title_en": "EU structural funds measure for clusters “Inoklaster LT”",
         "kind": Kind.EU_MEASURE,
         "organiser": "Lietuvos Respublikos ekonomikos ir inovacijų ministerija; įgyvendina MITA",
         "country": "LT",
@@ -173,13 +212,18 @@ EVENTS = [
         "closes": 160,
         "places": None,
         "delegates": 1,
-        "description": "Naujojo ES investicijų laikotarpio priemonė klasterių brandai ir konkurencingumui "
+        "description_lt": "Naujojo ES investicijų laikotarpio priemonė klasterių brandai ir konkurencingumui "
         "stiprinti: bendros klasterio narių inovacijų veiklos, naujų produktų kūrimas ir eksporto plėtra.\n\n"
         "Kvietimas skelbiamas pagal priemonės aprašą; paraiškos teikiamos per DMS sistemą.",
+        "description_en": "A measure of the new EU investment period that strengthens the maturity and "
+        "competitiveness of clusters: "
+        "joint innovation activities of cluster members, new products and export growth.\n\n"
+        "The call is announced under the measure's description; applications are submitted through the DMS system.",
     },
     {
         "key": "draft-forum",
-        "title": "Klasterių forumas Klaipėdoje (rengiama)",
+        "title_lt": "Klasterių forumas Klaipėdoje (rengiama)",
+        "title_en": "Cluster forum in Klaipėda (in preparation)",
         "kind": Kind.PRESENTATION,
         "organiser": "Lietuvos inovacijų centras",
         "country": "LT",
@@ -191,11 +235,13 @@ EVENTS = [
         "places": 12,
         "delegates": 2,
         "status": Event.Status.DRAFT,
-        "description": "Renginio programa rengiama.",
+        "description_lt": "Renginio programa rengiama.",
+        "description_en": "The programme of the event is being prepared.",
     },
     {
         "key": "past-itb",
-        "title": "ITB Berlin: health tourism pavilion",
+        "title_lt": "ITB Berlin: sveikatos turizmo paviljonas",
+        "title_en": "ITB Berlin: health tourism pavilion",
         "kind": Kind.EXHIBITION,
         "organiser": "Messe Berlin GmbH; Lithuanian stand by MITA",
         "country": "DE",
@@ -206,7 +252,10 @@ EVENTS = [
         "deadline": -90,
         "places": 3,
         "delegates": 2,
-        "description": "International tourism trade show; the health and medical tourism hall hosted a "
+        "description_lt": "Tarptautinė turizmo paroda; sveikatos ir medicinos turizmo salėje veikė bendras "
+        "programos klasterių "
+        "Lietuvos stendas.",
+        "description_en": "International tourism trade show; the health and medical tourism hall hosted a "
         "Lithuanian stand shared by programme clusters.",
     },
 ]
@@ -217,9 +266,19 @@ def _event(spec) -> Event:
     deadline = _at(spec["deadline"], 23, 59)
     if deadline > start:
         deadline = start
-    event, _created = Event.objects.get_or_create(
-        title=spec["title"],
-        defaults={
+    texts = {name: spec[name] for name in TEXTS}
+    # Found by either title: a demo loaded before both languages were kept has only one; it gets the other.
+    event = Event.objects.filter(Q(title_lt=spec["title_lt"]) | Q(title_en=spec["title_en"])).first()
+    if event is not None:
+        missing = [name for name in TEXTS if not getattr(event, name)]
+        for name in missing:
+            setattr(event, name, texts[name])
+        if missing:
+            event.save(update_fields=missing)
+        return event
+    return Event.objects.create(
+        **texts,
+        **{
             "kind": spec["kind"],
             "organiser": spec["organiser"],
             "country": spec["country"],
@@ -230,13 +289,11 @@ def _event(spec) -> Event:
             "registration_deadline": deadline,
             "places": spec["places"],
             "delegates_per_cluster": spec["delegates"],
-            "description": spec["description"],
             "external_url": spec.get("external_url", ""),
             "status": spec.get("status", Event.Status.PUBLISHED),
             **_call_dates(spec),
         },
     )
-    return event
 
 
 def _call_dates(spec) -> dict:

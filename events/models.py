@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement
 from clusters.models import Cluster, IndicatorArea
+from inolink.bilingual import BilingualText, written_in_either
 from inolink.choices import choice_label
 from inolink.text_limits import max_length_check
 
@@ -29,6 +30,7 @@ DECISION_NOTE_MAX_LENGTH = 4000
 OUTCOME_NOTES_MAX_LENGTH = 8000
 FUNDING_NOTE_MAX_LENGTH = 2000
 CANCEL_REASON_MAX_LENGTH = 2000
+TITLE_MAX_LENGTH = 200
 
 
 def _participation_count(*conditions, **filters):
@@ -108,7 +110,10 @@ class Event(models.Model):
 
     FUNDING_KINDS = (Kind.FUNDING_CALL, Kind.EU_MEASURE)
 
-    title = models.CharField(_("title"), max_length=200)
+    # Staff write the title and description in Lithuanian, in English or both; ``title`` and ``description`` give the
+    # reader's language (inolink/bilingual.py).
+    title_lt = models.CharField(_("title in Lithuanian"), max_length=TITLE_MAX_LENGTH, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=TITLE_MAX_LENGTH, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     organiser = models.CharField(_("organiser"), max_length=200)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.LT)
@@ -145,7 +150,8 @@ class Event(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DELEGATES)],
         help_text=_("How many people each cluster may send."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description_lt = models.TextField(_("description in Lithuanian"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     external_url = models.URLField(_("external link"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -162,15 +168,19 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    title = BilingualText(_("title"))
+    description = BilingualText(_("description"))
+
     history = HistoricalRecords()
     objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        ordering = ["starts_at", "title"]
+        ordering = ["starts_at", "title_lt", "title_en"]
         indexes = [models.Index(fields=["status", "starts_at"], name="events_event_status_start")]
         constraints = [
+            models.CheckConstraint(condition=written_in_either("title"), name="events_event_has_title"),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="events_event_ends_after_start"),
             # A funding call takes intents until it closes, so its deadline is its end (``sync_call_period``).
             models.CheckConstraint(
@@ -212,6 +222,8 @@ class Event(models.Model):
 
     def clean(self):
         errors = {}
+        if not (self.title_lt or self.title_en):
+            errors["title_lt"] = _("Write the title in Lithuanian, in English, or in both.")
         if self.kind in self.FUNDING_KINDS:
             if not self.opens_on:
                 errors["opens_on"] = _("Give the day the call opens.")

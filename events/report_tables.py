@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agreements.models import Agreement
+from inolink.bilingual import pick
 from inolink.tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
 from .models import Delegate, Event, FundingIntent, Participation, PartnershipLead
@@ -55,7 +56,7 @@ def event_applications_table(scope: ReportScope):
     """Two queries: the application counts per event, and the leads per event."""
     participations = _participations_in_scope(scope)
     rows = (
-        participations.values("event_id", "event__title", "event__kind", "event__starts_at")
+        participations.values("event_id", "event__title_lt", "event__title_en", "event__kind", "event__starts_at")
         .annotate(
             applied=Count("pk"),
             approved=Count("pk", filter=Q(status=Status.APPROVED)),
@@ -65,7 +66,7 @@ def event_applications_table(scope: ReportScope):
             attended=Count("pk", filter=Q(outcome__attended=True)),
             contacts=Sum("outcome__contacts_made"),
         )
-        .order_by("event__starts_at", "event__title", "event_id")
+        .order_by("event__starts_at", "event__title_lt", "event__title_en", "event_id")
     )
     leads = dict(
         PartnershipLead.objects.filter(outcome__participation__in=participations.values("pk"))
@@ -76,7 +77,7 @@ def event_applications_table(scope: ReportScope):
     kinds = dict(Event.Kind.choices)
     for row in rows:
         yield (
-            row["event__title"],
+            pick(lt=row["event__title_lt"], en=row["event__title_en"]),
             str(kinds.get(row["event__kind"], row["event__kind"])),
             timezone.localtime(row["event__starts_at"]).date(),
             row["applied"],
@@ -192,7 +193,7 @@ def event_participants_table(scope: ReportScope):
         _participations_in_scope(scope)
         .select_related("event", "cluster", "outcome")
         .prefetch_related(Prefetch("delegates", queryset=Delegate.objects.order_by("position", "pk")))
-        .order_by("event__starts_at", "event__title", "event_id", "cluster__name", "pk")
+        .order_by("event__starts_at", "event__title_lt", "event__title_en", "event_id", "cluster__name", "pk")
     )
     for participation in participations:
         event = participation.event
@@ -235,7 +236,9 @@ def funding_intents_table(scope: ReportScope):
         intents = intents.filter(cluster__in=Agreement.objects.filter(programme=scope.programme).values("cluster"))
     if scope.cluster is not None:
         intents = intents.filter(cluster=scope.cluster)
-    intents = intents.select_related("event", "cluster").order_by("event__starts_at", "event__title", "cluster__name")
+    intents = intents.select_related("event", "cluster").order_by(
+        "event__starts_at", "event__title_lt", "event__title_en", "cluster__name"
+    )
     for intent in intents:
         yield (
             intent.event.title,

@@ -176,7 +176,7 @@ def hours_by_area_table(scope: ReportScope):
 )
 def label_kpi_table(scope: ReportScope):
     on = min(scope.date_to, timezone.localdate())
-    programmes = Programme.objects.with_kpi_progress(on=on).order_by("-starts_on", "name")
+    programmes = Programme.objects.with_kpi_progress(on=on).order_by("-starts_on", "pk")
     if scope.programme is not None:
         programmes = programmes.filter(pk=scope.programme.pk)
     for programme in programmes:

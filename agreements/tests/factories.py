@@ -17,7 +17,10 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
 
-    name = factory.Sequence(lambda n: f"Programme {n}")
+    class Params:
+        name = factory.Sequence(lambda n: f"Programme {n}")  # in English, unless a test gives both fields
+
+    name_en = factory.SelfAttribute("name")
     code = factory.Sequence(lambda n: f"programme-{n}")
     agency = factory.SubFactory(OrganisationFactory, kind="public")
     partner = factory.SubFactory(OrganisationFactory, kind="public")

@@ -285,3 +285,24 @@ def test_kpi_progress_of_an_annotated_programme_is_the_annotations_day_without_a
         0,
         False,
     )
+
+
+def test_the_programmes_name_is_the_readers_or_the_other_language():
+    programme = ProgrammeFactory(name="Innovation Networking", name_lt="Inovacijų tinklaveika")
+    with translation.override("lt"):
+        assert (programme.name, str(programme)) == ("Inovacijų tinklaveika", "Inovacijų tinklaveika")
+    with translation.override("en"):
+        assert programme.name == "Innovation Networking"
+    english_only = ProgrammeFactory(name="InoLink")
+    with translation.override("lt"):
+        assert english_only.name == "InoLink"
+
+
+def test_a_programme_needs_a_name_in_one_language_at_least():
+    programme = ProgrammeFactory()
+    programme.name_en = ""
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        programme.full_clean()
+    assert error.value.message_dict["name_lt"] == ["Write the name in Lithuanian, in English, or in both."]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Programme.objects.filter(pk=programme.pk).update(name_en="", name_lt="")

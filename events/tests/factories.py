@@ -18,7 +18,13 @@ class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
 
-    title = factory.Sequence(lambda n: f"Event {n}")
+    class Params:
+        # Tests name an event in English (``title``, ``description``); a test of both languages gives the fields.
+        title = factory.Sequence(lambda n: f"Event {n}")
+        description = ""
+
+    title_en = factory.SelfAttribute("title")
+    description_en = factory.SelfAttribute("description")
     kind = Event.Kind.INTERNATIONAL
     organiser = "Organiser"
     country = "DE"

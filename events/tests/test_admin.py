@@ -47,11 +47,13 @@ def event_form(**overrides):
     }
     times |= {k: overrides.pop(k) for k in list(overrides) if k in times}
     data = {
-        "title": "Hannover Messe",
+        "title_lt": "Hannover Messe: Lietuvos paviljonas",
+        "title_en": "Hannover Messe",
         "kind": "exhibition",
         "status": "published",
         "organiser": "Deutsche Messe",
-        "description": "",
+        "description_lt": "Lietuvos klasterių stendas.",
+        "description_en": "",
         "external_url": "",
         "country": "DE",
         "city": "Hannover",
@@ -71,6 +73,12 @@ def test_staff_create_and_publish_an_event(staff_client, staff):
     assert response.status_code == 302, response.context["adminform"].form.errors
     event = Event.objects.get()
     assert event.status == Event.Status.DRAFT  # the status is not a form field: a new event is a draft
+    assert (event.title_lt, event.title_en, event.description_lt, event.description_en) == (
+        "Hannover Messe: Lietuvos paviljonas",
+        "Hannover Messe",
+        "Lietuvos klasterių stendas.",
+        "",
+    )
     changelist = reverse("admin:events_event_changelist")
     staff_client.post(changelist, {"action": "publish", ACTION_CHECKBOX_NAME: [event.pk]})
     event.refresh_from_db()
@@ -81,6 +89,18 @@ def test_staff_create_and_publish_an_event(staff_client, staff):
     assert "is already published." in response.content.decode()
     change = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert 'name="status"' not in change
+
+
+def test_an_event_needs_a_title_in_one_language_at_least(staff_client):
+    response = staff_client.post(reverse("admin:events_event_add"), event_form(title_lt="", title_en=""))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title_lt"] == [
+        "Write the title in Lithuanian, in English, or in both."
+    ]
+    assert not Event.objects.exists()
+    response = staff_client.post(reverse("admin:events_event_add"), event_form(title_lt=""))
+    assert response.status_code == 302
+    assert Event.objects.get().title_en == "Hannover Messe"
 
 
 def test_cancelling_events_needs_a_reason_and_tells_every_cluster_that_applied(staff_client, staff):

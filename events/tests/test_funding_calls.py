@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -146,3 +147,18 @@ def test_a_reminder_is_skipped_once_the_cluster_applied():
     FundingIntent.objects.filter(pk=intent.pk).update(status=FundingIntent.Status.APPLIED, submitted_on=today)
     messages_send()
     assert OutgoingMessage.objects.get(kind="funding_call_closing").status == OutgoingMessage.Status.SKIPPED
+
+
+def test_a_call_is_called_a_call_not_an_event_in_lithuanian(client):
+    """The page's heading and the emails' row name a funding call "kvietimas", never "renginys"."""
+    manager = UserFactory(language="lt")
+    ClusterFactory(managers=[manager])
+    client.force_login(manager)
+    call = FundingCallFactory()
+    page = client.get(call.get_absolute_url()).content.decode()
+    assert "Apie kvietimą" in page and "Apie renginį" not in page
+    event_page = client.get(EventFactory().get_absolute_url()).content.decode()
+    assert "Apie renginį" in event_page
+    with translation.override("lt"):
+        assert render_to_string("events/emails/_event.txt", {"event": call}).startswith("Finansavimo kvietimas:")
+        assert render_to_string("events/emails/_event.txt", {"event": EventFactory()}).startswith("Renginys:")

@@ -53,3 +53,19 @@ def test_a_day_and_month_read_as_lithuanians_write_them():
     """The project's date formats (Django's own for Lithuanian) give the month in the genitive with "d."."""
     with translation.override("lt"):
         assert date_format(datetime.date(2026, 12, 7), "MONTH_DAY_FORMAT") == "gruodžio 7 d."
+
+
+@pytest.mark.parametrize("po_path", po_files(CATALOGUES), ids=lambda p: p.parent.parent.parent.parent.name)
+def test_names_that_carry_their_own_quotes_are_not_quoted_again(po_path):
+    """Cluster names are written with their quotes ('"iVITA" Wellness Cluster'): „%(cluster)s“ would read
+    „"iVITA" Wellness Cluster“. A name the English text quotes too (a constraint's) is not a cluster's."""
+    quoted = re.compile(r"„(%\((?:cluster|name)\)s)“")
+    texts = [
+        text
+        for entry in polib.pofile(str(po_path))
+        if not entry.obsolete
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        for placeholder in quoted.findall(text)
+        if f"“{placeholder}”" not in entry.msgid and f'"{placeholder}"' not in entry.msgid
+    ]
+    assert texts == []

@@ -56,7 +56,7 @@ def test_manager_applies_staff_approve_manager_reports(page):
     expect(page.locator("main")).to_contain_text("Applied")
     expect(page.locator("main")).to_contain_text("Tomas Tomaitis")
     assert_accessible(page)
-    application = Participation.objects.get(event__title="Nordic Food Expo")
+    application = Participation.objects.get(event__title_en="Nordic Food Expo")
     assert (application.status, application.delegates.count()) == ("applied", 2)
     sign_out(page, str(manager))
 
