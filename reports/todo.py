@@ -1,8 +1,8 @@
 """What needs staff today: one list across the programme, at the top of the staff dashboard.
 
 Each item counts what waits for staff, names the first few and links to where staff act on them. Every item is
-one query (its first rows, each carrying the count of all of them), whatever the size of the programme. The rules of what is due live
-with their owners (``awaiting_decision``, the outcome-overdue nudges' constants, ``fully_signed``,
+one query (its first rows, each carrying the count of all of them), whatever the size of the programme. The rules
+of what is due live with their owners (``awaiting_decision``, the outcome-overdue nudges' constants, ``fully_signed``,
 ``with_usage``); this module only gathers them.
 """
 
