@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import re
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -15,7 +16,13 @@ from accounts.tests.factories import PASSWORD, StaffFactory
 from clusters.models import Cluster, Membership
 from consultations.models import Consultation, SessionOutcome
 from consultations.tests.conftest import make_world
-from consultations.tests.factories import ConsultationFactory, ExpertFactory, available_all_week, local_at
+from consultations.tests.factories import (
+    ConsultationFactory,
+    ExpertFactory,
+    SessionOutcomeFactory,
+    available_all_week,
+    local_at,
+)
 
 from .conftest import assert_accessible, sign_in
 
@@ -164,3 +171,51 @@ def test_staff_act_on_an_escalated_consultation_from_the_todo_list_and_sort_who_
     expect(page.get_by_role("link", name="By name")).to_have_attribute("aria-current", "true")
     assert_accessible(page)
     assert timezone.now() - escalated.ends_at > datetime.timedelta(days=7)
+
+
+DELIVERED = "Hours delivered in the period"
+
+
+def hours(text) -> Decimal:
+    """A figure as the page or a sheet shows it ("3.50", "3,5 h", 3.5) as a number."""
+    return Decimal(re.sub(r"[^\d.]", "", str(text).replace(",", ".")) or "0")
+
+
+def test_staff_build_a_report_for_a_period_and_its_sheets_agree_with_the_page(page, tmp_path):
+    world = make_world()
+    for days, delivered in [(-2, "1.5"), (-3, "2"), (-40, "4")]:  # the last one before the period
+        SessionOutcomeFactory(
+            consultation__agreement=world.agreement,
+            consultation__cluster=world.cluster,
+            consultation__expert=world.expert,
+            consultation__service_area=world.area,
+            consultation__starts_at=local_at(days, 10),
+            hours_delivered=Decimal(delivered),
+        )
+    today = timezone.localdate()
+    date_from = today - datetime.timedelta(days=30)
+    staff = StaffFactory()
+    sign_in(page, staff.email, PASSWORD)
+
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    page.get_by_label("From", exact=True).fill(date_from.isoformat())
+    page.get_by_label("To", exact=True).fill(today.isoformat())
+    page.get_by_role("button", name="Apply").click()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download all tables (XLSX)").click()
+    path = tmp_path / "report.xlsx"
+    download.value.save_as(path)
+
+    totals = {}
+    for sheet in openpyxl.load_workbook(path).worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        if rows and DELIVERED in rows[0]:
+            totals[sheet.title] = hours(rows[-1][rows[0].index(DELIVERED)])
+    assert len(totals) >= 2 and set(totals.values()) == {Decimal("3.5")}, totals
+
+    page.goto(f"/reports/tables/hours_by_area/?date_from={date_from.isoformat()}&date_to={today.isoformat()}")
+    headers = [text.strip() for text in page.locator("table thead th").all_inner_texts()]
+    footer = page.locator("table tfoot td").all_inner_texts()
+    assert hours(footer[headers.index(DELIVERED)]) == Decimal("3.5")
+    assert_accessible(page)
