@@ -8,6 +8,7 @@ so an export costs the same few queries for ten rows or fifty thousand.
 
 from diff_match_patch import diff_match_patch
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.html import format_html_join
@@ -179,3 +180,14 @@ class ImportResourceMixin(TranslatedHeadersMixin):
 
     def get_diff_class(self):
         return MarkedDiff
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The preview lists a row's errors by key: the column's name as the file has it ("founding year"), not the
+        # model's attribute ("founded_year").
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            columns = {field.attribute: str(field.column_name) for field in self.get_import_fields()}
+            raise ValidationError(
+                {columns.get(key, key): messages for key, messages in error.error_dict.items()}
+            ) from error
