@@ -22,3 +22,11 @@ class SignInAttemptsConfig(AxesConfig):
 
 class AuthenticatorDevicesConfig(TOTPConfig):
     verbose_name = _("Authenticator apps")
+
+    def ready(self):
+        # The package names its model in plain English, not marked for translation ("TOTP devices" in the admin
+        # whatever the language). Options.original_attrs keeps the package's name, so migrations see no change.
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice._meta.verbose_name = _("TOTP device")
+        TOTPDevice._meta.verbose_name_plural = _("TOTP devices")

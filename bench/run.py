@@ -1,5 +1,5 @@
 """`make bench`: generate a large programme, then measure pages, the API's lists and the open data, the reminder
-sweep, the weekly report and booking.
+sweep, the weekly report, booking and the admin's export of every consultation.
 
 Prints a Markdown table and writes bench/results.json. Uses DATABASE_URL when set (the database name must contain
 "bench": it is dropped and recreated), otherwise a fresh SQLite file bench/bench.sqlite3.
@@ -74,7 +74,7 @@ def main() -> None:
     clear_url_caches()
     call_command("migrate", verbosity=0)
 
-    from bench import api_endpoints, booking, generate, measure, pages, sweep_and_report
+    from bench import api_endpoints, booking, export, generate, measure, pages, sweep_and_report
 
     print(f"# InoLink benchmark on {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}", flush=True)
     t0 = time.perf_counter()
@@ -101,6 +101,12 @@ def main() -> None:
     sweep = sweep_and_report.measure_sweep()
     report = sweep_and_report.measure_report()
     booking_result = booking.measure_booking()
+    export_result = export.measure_export()
+    print(
+        f"export of {export_result['rows']} consultations to XLSX: {export_result['seconds']} s "
+        f"({export_result['read_seconds']} s reading them, {export_result['queries']} queries)",
+        flush=True,
+    )
 
     output = {
         "machine": {
@@ -115,6 +121,7 @@ def main() -> None:
         "sweep": sweep,
         "report": report,
         "booking": booking_result,
+        "export": export_result,
         "total_seconds": round(time.perf_counter() - started, 1),
     }
     (BENCH_DIR / "results.json").write_text(json.dumps(output, indent=2) + "\n")

@@ -11,7 +11,7 @@ from import_export import fields, resources, widgets
 from inolink.resources import (
     ChoiceWidget,
     ExportResource,
-    TranslatedHeadersMixin,
+    ImportResourceMixin,
     YesNoImportWidget,
     column,
     computed_column,
@@ -133,7 +133,7 @@ class MembersWidget(widgets.Widget):
         return f"{MEMBERS_SEPARATOR} ".join(f"{name} [{code}]" if code else name for name, code in value or ())
 
 
-class ClusterRegistryResource(TranslatedHeadersMixin, resources.ModelResource):
+class ClusterRegistryResource(ImportResourceMixin, resources.ModelResource):
     """One row a cluster of the national registry, found by its company code: a new code adds the cluster, a
     known one updates its registry details, and members the row lists are added (``registry_members_add``).
     An unchanged row is skipped, so the same file imported twice changes nothing."""

@@ -1,8 +1,8 @@
 """What needs staff today: one list across the programme, at the top of the staff dashboard.
 
 Each item counts what waits for staff, names the first few and links to where staff act on them. Every item is
-two queries (its first rows and its count), whatever the size of the programme. The rules of what is due live
-with their owners (``awaiting_decision``, the outcome-overdue nudges' constants, ``fully_signed``,
+one query (its first rows, each carrying the count of all of them), whatever the size of the programme. The rules
+of what is due live with their owners (``awaiting_decision``, the outcome-overdue nudges' constants, ``fully_signed``,
 ``with_usage``); this module only gathers them.
 """
 
@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,8 +44,10 @@ def _admin(name: str, *args, query: str = "") -> str:
 
 
 def _item(key, title, help, queryset, url, row) -> TodoItem:
-    rows = [row(obj) for obj in queryset[:ROWS]]
-    count = queryset.count()
+    # A window over the whole filtered set counts it before LIMIT keeps the first rows: no second query.
+    first = list(queryset.annotate(todo_count=Window(Count("pk")))[:ROWS])
+    rows = [row(obj) for obj in first]
+    count = first[0].todo_count if first else 0
     return TodoItem(key=key, title=str(title), help=str(help), count=count, url=url, rows=rows)
 
 

@@ -83,7 +83,12 @@ def test_outcome_and_rating_exports(staff_client):
 @pytest.mark.parametrize(
     ("admin_url", "resource", "make"),
     [
-        ("consultations_consultation", ConsultationResource, lambda: ConsultationFactory()),
+        # A requested booking, and a held one with its outcome and rating: each column's relation read with the list.
+        (
+            "consultations_consultation",
+            ConsultationResource,
+            lambda: (ConsultationFactory(), RatingFactory(consultation=SessionOutcomeFactory().consultation)),
+        ),
         ("consultations_sessionoutcome", SessionOutcomeResource, lambda: SessionOutcomeFactory()),
         ("consultations_rating", RatingResource, lambda: RatingFactory()),
     ],

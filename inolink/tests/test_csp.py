@@ -114,3 +114,21 @@ def test_the_second_factor_and_lockout_pages_comply(client, settings):
     assert response.status_code == 429
     response.status_code = 200
     assert_strict(response)
+
+
+STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE)
+
+
+def test_the_registry_import_preview_has_no_inline_style(client):
+    """django-import-export marks each changed cell with an inline style the policy refuses (a console error a
+    cell); the project's preview marks them with classes (inolink.resources.MarkedDiff)."""
+    from clusters.tests.test_registry_import import GOOD, preview, registry_csv
+
+    ClusterFactory(company_code=GOOD[0][0], name="An older name")
+    client.force_login(StaffFactory())
+    for rows in ([*GOOD], [*GOOD, ["300000903", "Atlantis", "", "Other", "Atlantis County", "", "", "", "", "", ""]]):
+        response = preview(client, registry_csv(rows))
+        assert_strict(response)
+        html = response.content.decode()
+        assert STYLE_ATTRIBUTE.findall(html) == [] and "<style" not in html
+    assert "<ins>Laser Valley</ins>" in preview(client, registry_csv(GOOD)).content.decode()

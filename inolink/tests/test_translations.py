@@ -106,7 +106,9 @@ def test_admin_speaks_lithuanian_where_the_packages_do_not(client):
     assert "Show counts" not in changelist and "Start typing to filter" not in changelist
     # Django's own "Pasirinkite ekspertas kurį norite keisti" leaves the model's name undeclined.
     assert "Pasirinkite, ką keisti: ekspertas" in changelist
-    assert "Prisijungimo bandymai" in client.get(reverse("admin:index")).content.decode()
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Prisijungimo bandymai" in index
+    assert "TOTP įrenginiai" in index and "TOTP devices" not in index  # the package's name is plain English
     calendar = client.get(reverse("admin:jsi18n")).content.decode()
     assert "Sekmadienis" in calendar
 

@@ -1,4 +1,5 @@
-"""Who is behind, on the demo data: axe-clean in both languages, and nothing scrolls sideways on a phone."""
+"""Who is behind, on the demo data: axe-clean in both languages, nothing scrolls sideways on a phone, and at 1280 px
+the table keeps inside its card and the staff menu on one line."""
 
 import pytest
 from django.core.management import call_command
@@ -29,3 +30,19 @@ def test_who_is_behind_passes_axe_and_fits_a_phone(page, language):
         assert page.locator("svg.pace-chart polyline.actual-line").count() == 1
         assert_accessible(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        if width == 1280:
+            assert page.evaluate(TABLE_INSIDE_ITS_CARD), "the pace table (its bars) overflows its card"
+            assert page.evaluate(MENU_ON_ONE_LINE), "the staff menu wraps"
+
+
+TABLE_INSIDE_ITS_CARD = """(() => {
+    const table = document.querySelector('.pace-table');
+    return table.getBoundingClientRect().right <= table.closest('.card-body').getBoundingClientRect().right + 0.5;
+})()"""
+# Every link of the menu on the same line, each in one piece (a label broken over two lines has two boxes).
+MENU_ON_ONE_LINE = """(() => {
+    const links = [...document.querySelectorAll('#main-nav .nav-link')];
+    const tops = new Set(links.map(link => Math.round(link.getBoundingClientRect().top)));
+    return links.length > 6 && tops.size === 1 && links.every(link => link.getClientRects().length === 1
+        && link.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(link).lineHeight));
+})()"""
