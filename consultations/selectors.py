@@ -548,12 +548,13 @@ class TimelineEntry:
     by: object = None
     change: object = None  # a ConsultationChange: who, in which role, why, old and new time
     reason: str = ""  # the note staff gave when they wrote on the expert's behalf
+    message: object = None  # a ConsultationMessage of the session's thread
 
 
-def consultation_timeline(consultation) -> list[TimelineEntry]:
+def consultation_timeline(consultation, thread=()) -> list[TimelineEntry]:
     """What happened to a consultation, newest first, in two queries: each status it took (a save that left the
-    status as it was is no news, unless staff noted why they wrote) and each recorded change of time or details with
-    its author and reason."""
+    status as it was is no news, unless staff noted why they wrote), each recorded change of time or details with
+    its author and reason, and each message of the thread the page already read (``consultation_thread``)."""
     records = list(
         consultation.history.select_related("history_user")
         .order_by("history_date", "history_id")
@@ -573,6 +574,7 @@ def consultation_timeline(consultation) -> list[TimelineEntry]:
             previous = record.status
     changes = ConsultationChange.objects.filter(consultation=consultation).select_related("by")[:TIMELINE_ROWS]
     entries.extend(TimelineEntry(at=change.created_at, by=change.by, change=change) for change in changes)
+    entries.extend(TimelineEntry(at=message.created_at, by=message.author, message=message) for message in thread)
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:TIMELINE_ROWS]
 

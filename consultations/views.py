@@ -368,6 +368,7 @@ def consultation_detail(request, pk):
             area=consultation.service_area.code, length=consultation.hours.normalize(), rebook=consultation.pk
         )
         rebook_url = f"{reverse('consultations:book-slots')}?{query}"
+    sides = session_sides(consultation, is_manager=is_manager, is_expert=is_expert)
     return render(
         request,
         "consultations/consultation_detail.html",
@@ -383,7 +384,7 @@ def consultation_detail(request, pk):
             "rating": rating,
             "can_rate": is_manager and consultation.can_be_rated,
             "rating_form": RatingForm(),
-            "timeline": consultation_timeline(consultation),
+            "timeline": consultation_timeline(consultation, thread=sides["thread"]),
             "decline_proposal_form": OptionalReasonForm(),
             "extra_dispute_days": extra_hours_dispute_days(),
             "outcome_history": (
@@ -393,7 +394,7 @@ def consultation_detail(request, pk):
             "is_staff": is_staff,
             "staff_can_log_outcome": is_staff and consultation.outcome_refusal(request.user) is None,
             "staff_can_reassign": is_staff and consultation.reassign_refusal() is None,
-            **session_sides(consultation, is_manager=is_manager, is_expert=is_expert),
+            **sides,
         },
     )
 

@@ -250,3 +250,16 @@ def test_detail_page_queries_do_not_grow_with_the_thread(client, world, session,
         services.consultation_message_post(consultation=session, by=world.expert.user, body=f"reply {n}")
     with django_assert_max_num_queries(len(small)):
         client.get(url)
+
+
+def test_each_message_of_the_thread_is_in_the_sessions_history(client, world, session):
+    from consultations.selectors import consultation_thread, consultation_timeline
+
+    services.consultation_confirm(consultation=session, by=world.expert.user)
+    _post(client, world.manager, session, "Can we start at 10:15?")
+    timeline = consultation_timeline(session, thread=consultation_thread(session))
+    [entry] = [entry for entry in timeline if entry.message]
+    assert entry.by == world.manager and entry.message.body == "Can we start at 10:15?"
+    assert timeline[0] is entry  # the newest, after the confirmation
+    history = _detail(client, world.expert.user, session).split('id="history"')[1]
+    assert f'<a href="#thread">Message from {world.manager}</a>' in history
