@@ -57,3 +57,7 @@ class BilingualText:
         if instance is None:
             return self
         return pick(lt=getattr(instance, f"{self.name}_lt"), en=getattr(instance, f"{self.name}_en"))
+
+    def __set__(self, instance, value):
+        # Without this, an assignment would hide the pair on that object and be lost on save.
+        raise AttributeError(f"{self.name} is read-only: set {self.name}_lt or {self.name}_en")

@@ -49,7 +49,7 @@ def test_moving_a_published_event_tells_only_the_approved(django_capture_on_comm
 def test_other_edits_and_drafts_tell_nobody(django_capture_on_commit_callbacks):
     event = EventFactory()
     _participation(event, Participation.Status.APPROVED)
-    event.description = "New text"
+    event.description_en = "New text"
     with django_capture_on_commit_callbacks(execute=True):
         services.event_save(event=event, by=StaffFactory())
     draft = EventFactory(status=Event.Status.DRAFT)
@@ -63,10 +63,10 @@ def test_saving_keeps_the_committed_status():
     event = EventFactory()
     stale = Event.objects.get(pk=event.pk)
     services.event_cancel(event=event, reason="Fair cancelled", by=StaffFactory())
-    stale.title = "Renamed"
+    stale.title_en = "Renamed"
     services.event_save(event=stale, by=StaffFactory())
     event.refresh_from_db()
-    assert (event.title, event.status) == ("Renamed", Event.Status.CANCELLED)
+    assert (event.title_en, event.status) == ("Renamed", Event.Status.CANCELLED)
 
 
 def test_the_admin_form_goes_through_the_service(client, django_capture_on_commit_callbacks):

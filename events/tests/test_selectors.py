@@ -287,7 +287,7 @@ def test_event_calendar_item_carries_the_event_and_puts_a_status_note_first():
     assert item.url.endswith(event.get_absolute_url()) and item.url.startswith("http")
     assert item.cancelled is False
     assert event_calendar_item(event, status_note="Approved").description == "Approved\n\nBring cards."
-    event.description = ""
+    event.description_en = ""
     assert event_calendar_item(event, status_note="Approved").description == "Approved"
     event.status = Event.Status.CANCELLED
     assert event_calendar_item(event).cancelled is True
