@@ -49,8 +49,6 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-# serialized_rollback: the flush afterwards leaves the seeded rows for the next such test to restore.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_readers_text_cannot_be_assigned_where_it_would_be_lost():
     event = Event(title_lt="Mugė", title_en="Fair")
     with pytest.raises(AttributeError, match="title_lt or title_en"):
@@ -59,6 +57,8 @@ def test_the_readers_text_cannot_be_assigned_where_it_would_be_lost():
         assert event.title == "Fair"
 
 
+# serialized_rollback: the flush afterwards leaves the seeded rows for the next such test to restore.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_texts_written_before_move_to_the_language_they_are_written_in():
     agency, partner = OrganisationFactory(), OrganisationFactory()
     old = migrate(BEFORE)
