@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from inolink.bilingual import pick
 from inolink.text_limits import max_length_check
 
 OPEN = Q(accepted_at__isnull=True, revoked_at__isnull=True)
@@ -256,9 +257,7 @@ class GroupMessage(models.Model):
     @property
     def audience_description(self) -> str:
         """Who received it, in the reader's language (the page's), or in the other one for an older message."""
-        if translation.get_language() == "en" and self.audience_description_en:
-            return self.audience_description_en
-        return self.audience_description_lt or self.audience_description_en
+        return pick(lt=self.audience_description_lt, en=self.audience_description_en)
 
     def text_for(self, language: str) -> tuple[str, str]:
         """(subject, text) in ``language``, or in the other language when only that one is written."""
