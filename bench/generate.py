@@ -218,7 +218,7 @@ def generate_chunk(chunk: int) -> None:
     )
     # Applications over every event and cluster so far, topping the total up to 1,000 per chunk.
     all_clusters = [agreement.cluster_id for agreement in all_agreements]
-    all_events = list(Event.objects.filter(title__startswith="Bench event").values_list("pk", flat=True))
+    all_events = list(Event.objects.filter(title_en__startswith="Bench event").values_list("pk", flat=True))
     taken = set(Participation.objects.values_list("event_id", "cluster_id"))
     wanted = min(PARTICIPATIONS_PER_CHUNK * (chunk + 1), len(all_events) * len(all_clusters)) - len(taken)
     pairs = set()

@@ -130,6 +130,12 @@ def markdown(output: dict) -> str:
         f"Weekly XLSX report: {report['seconds']:.2f} s, {report['bytes']:,} bytes, {report['tables']} tables "
         "(target ≤ 3 s).",
     ]
+    export = output["export"]
+    lines.append(
+        f"Admin export of all {export['rows']:,} consultations to XLSX: the request {export['request_seconds']:.2f} s, "
+        f"{export['request_queries']} queries (target ≤ 3 s, the report's); the worker's build "
+        f"{export['build_seconds']:.1f} s, {export['build_queries']} queries, {export['bytes']:,} bytes."
+    )
     if booking.get("skipped"):
         lines.append(f"Booking through gunicorn: skipped ({booking['skipped']}).")
     else:

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from inolink.admin import ImportExportListMixin, PlainActionCheckboxMixin
+from exports.admin import ImportExportListMixin
+from inolink.admin import PlainActionCheckboxMixin
 from inolink.forms import FreeTextField
 
 from .models import (

@@ -11,7 +11,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from agreements.admin import AgreementAdmin as ProgrammeAgreementAdmin
 from agreements.models import Agreement
 from clusters.models import Cluster
-from inolink.admin import DropdownListFilter, ExportListMixin, PlainActionCheckboxMixin, SubquerySearchMixin
+from exports.admin import ExportListMixin
+from inolink.admin import DropdownListFilter, PlainActionCheckboxMixin, SubquerySearchMixin
 from inolink.forms import FreeTextField, HoursField
 from inolink.text_limits import max_length_of
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from inolink.admin import DropdownListFilter, ExportListMixin, SubquerySearchMixin
+from exports.admin import ExportListMixin
+from inolink.admin import DropdownListFilter, SubquerySearchMixin
 from inolink.bilingual import pick
 from inolink.forms import attach_service_errors
 

@@ -1,22 +1,17 @@
 """Admin pieces the apps' staff screens share."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ERROR_FLAG, SEARCH_VAR
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import ValidationError
 from django.db.models import BigIntegerField, Q
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import reverse
-from django.utils import timezone
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils.html import format_html
-from django.utils.text import capfirst, slugify, smart_split, unescape_string_literal
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
-from import_export.admin import ExportMixin, ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import SelectableFieldsExportForm
 
 from inolink.forms import validate_utc_representable
 
@@ -95,78 +90,6 @@ class DropdownListFilter(admin.SimpleListFilter):
         ]
         for value, label in self.lookup_choices:
             yield {"value": value, "display": label, "selected": self.value() == value}
-
-
-class ColumnExportForm(SelectableFieldsExportForm):
-    """The export's column choices labelled with the columns' translated names only (the package adds the
-    attribute's name in English: "Starts At (starts)")."""
-
-    def _get_field_label(self, resource, field_name):
-        field = resource.fields.get(field_name)
-        return capfirst(field.column_name) if field and field.column_name else field_name
-
-
-class ExportListMixin(ExportMixin):
-    """Staff export the list as they filtered and searched it, to XLSX or CSV (django-import-export).
-
-    The columns are the ``resource_classes``' (``<app>/resources.py``). A filter the list refuses (a tampered
-    value) sends staff back to the list with Django's "invalid filter" notice rather than failing the export.
-    """
-
-    formats = [XLSX, CSV]
-    export_form_class = ColumnExportForm
-    to_encoding = "utf-8-sig"  # a spreadsheet opening the CSV reads it as UTF-8 (Lithuanian letters)
-
-    def get_export_queryset(self, request):
-        if any("\x00" in key + value for key, value in request.GET.items()):
-            raise IncorrectLookupParameters(gettext("A filter is not valid."))
-        try:
-            return super().get_export_queryset(request)
-        except OverflowError as error:  # as in HardenedAdminMixin.get_changelist_instance
-            raise IncorrectLookupParameters(error) from error
-
-    def export_action(self, request):
-        try:
-            return super().export_action(request)
-        except IncorrectLookupParameters:
-            opts = self.model._meta
-            return HttpResponseRedirect(
-                f"{reverse(f'admin:{opts.app_label}_{opts.model_name}_changelist')}?{ERROR_FLAG}=1"
-            )
-
-    def get_export_filename(self, request, queryset, file_format):
-        name = slugify(str(self.model._meta.verbose_name_plural)) or self.model._meta.model_name
-        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
-
-
-class ImportExportListMixin(ImportMixin, ExportListMixin):
-    """``ExportListMixin`` and an import with a preview: nothing is written until staff confirm a file without
-    errors (django-import-export's confirm step)."""
-
-    formats = [XLSX, CSV]
-
-    def process_import(self, request, **kwargs):
-        # The confirm step's hidden fields come back from the browser: the package turns "format" and "resource"
-        # into list indexes and "import_file_name" into a file to read without checking them first.
-        data = request.POST
-        formats, resources = self.get_import_formats(), self.get_import_resource_classes(request)
-        valid = (
-            _index_below(data.get("format", ""), len(formats))
-            and (data.get("resource", "") == "" or _index_below(data.get("resource", ""), len(resources)))
-            and "\x00" not in data.get("import_file_name", "")
-        )
-        if valid:
-            try:
-                return super().process_import(request, **kwargs)
-            except (OSError, ValueError):
-                pass  # the uploaded file is gone or unreadable (the preview read it: it expired or was tampered)
-        self.message_user(request, gettext("The file to import is no longer there: upload it again."), messages.ERROR)
-        opts = self.model._meta
-        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
-
-
-def _index_below(value: str, length: int) -> bool:
-    return value.isascii() and value.isdigit() and int(value) < length
 
 
 # --- Hostile input ------------------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served as static files (no CDN)
     "inolink",
     "accounts",
+    "exports",
     "clusters",
     "agreements",
     "consultations",
@@ -222,9 +223,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # Redis hands a task nobody acknowledged (its worker was killed whole) to another worker after the visibility
-# timeout: longer than any task runs (CELERY_TASK_TIME_LIMIT) plus any countdown it waits for
-# (notifications.tasks.SEND_RETRY_HORIZON), or a task would run twice while the first is still alive.
+# timeout: longer than any task runs (CELERY_TASK_TIME_LIMIT, exports.tasks.EXPORT_SOFT_TIME_LIMIT) plus any
+# countdown it waits for (notifications.tasks.SEND_RETRY_HORIZON), or a task would run twice while the first is
+# still alive.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5, "visibility_timeout": 900}
+# An admin list's export of more rows than this is built by a worker and downloaded from "My exports" (exports app):
+# a longer one takes more than the few seconds a page request should (bench: `make bench`, "export").
+EXPORT_ROWS_AT_ONCE = int(os.environ.get("EXPORT_ROWS_AT_ONCE", "2000"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # One queue name per deployment (tests use their own so they never meet a production worker).
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "inolink")

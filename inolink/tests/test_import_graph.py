@@ -1,6 +1,6 @@
 """The apps depend one way: a lower app never imports a higher one.
 
-    accounts → notifications → clusters → agreements → consultations → events → outreach → reports → api
+    accounts → notifications → exports → clusters → agreements → consultations → events → outreach → reports → api
 
 Every non-test, non-migration module is parsed (imports at module level and inside functions alike). The project
 package ``inolink`` may import anything (urls, settings, ``load_demo``), except its modules that the apps use
@@ -17,6 +17,7 @@ from django.conf import settings
 ORDER = [
     "accounts",
     "notifications",
+    "exports",
     "clusters",
     "agreements",
     "consultations",

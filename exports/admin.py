@@ -1,0 +1,176 @@
+"""The staff's exports (and imports) of admin lists, and the page of their long exports.
+
+An export of up to ``settings.EXPORT_ROWS_AT_ONCE`` rows is built while the browser waits; a longer one is
+recorded and built by a worker (exports/services.py), and staff download it from "My exports" when it is ready:
+fifty thousand rows take longer to write than a page request may last.
+"""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportMixin
+from import_export.formats.base_formats import CSV
+from import_export.forms import SelectableFieldsExportForm
+
+from .formats import XLSX
+from .models import ExportFile
+from .services import BUILD_IN_THIS_REQUEST, export_file_request
+
+
+class ColumnExportForm(SelectableFieldsExportForm):
+    """The export's column choices labelled with the columns' translated names only (the package adds the
+    attribute's name in English: "Starts At (starts)")."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return capfirst(field.column_name) if field and field.column_name else field_name
+
+
+class ExportListMixin(ExportMixin):
+    """Staff export the list as they filtered and searched it, to XLSX or CSV (django-import-export).
+
+    The columns are the ``resource_classes``' (``<app>/resources.py``). A filter the list refuses (a tampered
+    value) sends staff back to the list with Django's "invalid filter" notice rather than failing the export.
+    """
+
+    formats = [XLSX, CSV]
+    export_form_class = ColumnExportForm
+    to_encoding = "utf-8-sig"  # a spreadsheet opening the CSV reads it as UTF-8 (Lithuanian letters)
+
+    def get_export_queryset(self, request):
+        if any("\x00" in key + value for key, value in request.GET.items()):
+            raise IncorrectLookupParameters(gettext("A filter is not valid."))
+        try:
+            return super().get_export_queryset(request)
+        except OverflowError as error:  # as in HardenedAdminMixin.get_changelist_instance
+            raise IncorrectLookupParameters(error) from error
+
+    def export_action(self, request):
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                f"{reverse(f'admin:{opts.app_label}_{opts.model_name}_changelist')}?{ERROR_FLAG}=1"
+            )
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        if export_form is None or getattr(request, BUILD_IN_THIS_REQUEST, False):
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        rows = queryset.count()
+        if rows <= settings.EXPORT_ROWS_AT_ONCE:
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        export_file_request(
+            request=request,
+            model=self.model,
+            file_name=self.get_export_filename(request, queryset, file_format),
+            rows=rows,
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(rows)d row is more than an export builds while you wait: the file is being prepared and will "
+                "be listed here, ready to download, in a minute or two.",
+                "%(rows)d rows are more than an export builds while you wait: the file is being prepared and will "
+                "be listed here, ready to download, in a minute or two.",
+                rows,
+            )
+            % {"rows": rows},
+            messages.INFO,
+        )
+        return HttpResponseRedirect(reverse("admin:exports_exportfile_changelist"))
+
+    def get_export_filename(self, request, queryset, file_format):
+        name = slugify(str(self.model._meta.verbose_name_plural)) or self.model._meta.model_name
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+
+class ImportExportListMixin(ImportMixin, ExportListMixin):
+    """``ExportListMixin`` and an import with a preview: nothing is written until staff confirm a file without
+    errors (django-import-export's confirm step)."""
+
+    formats = [XLSX, CSV]
+
+    def process_import(self, request, **kwargs):
+        # The confirm step's hidden fields come back from the browser: the package turns "format" and "resource"
+        # into list indexes and "import_file_name" into a file to read without checking them first.
+        data = request.POST
+        formats, resources = self.get_import_formats(), self.get_import_resource_classes(request)
+        valid = (
+            _index_below(data.get("format", ""), len(formats))
+            and (data.get("resource", "") == "" or _index_below(data.get("resource", ""), len(resources)))
+            and "\x00" not in data.get("import_file_name", "")
+        )
+        if valid:
+            try:
+                return super().process_import(request, **kwargs)
+            except (OSError, ValueError):
+                pass  # the uploaded file is gone or unreadable (the preview read it: it expired or was tampered)
+        self.message_user(request, gettext("The file to import is no longer there: upload it again."), messages.ERROR)
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+
+
+def _index_below(value: str, length: int) -> bool:
+    return value.isascii() and value.isdigit() and int(value) < length
+
+
+# The page refreshes itself while a file is being prepared.
+REFRESH_SECONDS = 5
+
+
+@admin.register(ExportFile)
+class ExportFileAdmin(admin.ModelAdmin):
+    """Each staff member's own long exports: their state and, when built, the file."""
+
+    list_display = ["file_name", "list_model", "rows", "status", "requested_at", "download"]
+    list_filter = ["status"]
+    fields = ["file_name", "list_model", "rows", "status", "requested_at", "finished_at", "download"]
+    readonly_fields = fields
+    change_list_template = "admin/exports/exportfile/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).of(request.user).select_related("list_model").defer("content")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("download"))
+    def download(self, export):
+        if export.status != ExportFile.Status.READY:
+            return "—"
+        return format_html('<a href="{}">{}</a>', export.get_download_url(), gettext("Download"))
+
+    def changelist_view(self, request, extra_context=None):
+        preparing = self.get_queryset(request).filter(status=ExportFile.Status.QUEUED).exists()
+        extra_context = {**(extra_context or {}), "refresh_seconds": REFRESH_SECONDS if preparing else None}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        download = path(
+            "<int:export_id>/download/",
+            self.admin_site.admin_view(self.download_view),
+            name="exports_exportfile_download",
+        )
+        return [download, *super().get_urls()]
+
+    def download_view(self, request, export_id):
+        if not self.has_view_permission(request):
+            raise Http404
+        export = get_object_or_404(ExportFile.objects.of(request.user), pk=export_id, status=ExportFile.Status.READY)
+        response = HttpResponse(bytes(export.content), content_type=export.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, export.file_name)
+        return response
