@@ -131,16 +131,17 @@ REFRESH_SECONDS = 5
 
 @admin.register(ExportFile)
 class ExportFileAdmin(admin.ModelAdmin):
-    """Each staff member's own long exports: their state and, when built, the file."""
+    """Each staff member's own long exports: their state and, when built, the file to download."""
 
-    list_display = ["file_name", "list_model", "rows", "status", "requested_at", "download"]
+    list_display = ["file", "status", "rows", "requested_at"]
+    list_display_links = None
     list_filter = ["status"]
-    fields = ["file_name", "list_model", "rows", "status", "requested_at", "finished_at", "download"]
+    fields = ["file", "status", "rows", "requested_at", "finished_at"]
     readonly_fields = fields
     change_list_template = "admin/exports/exportfile/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).of(request.user).select_related("list_model").defer("content")
+        return super().get_queryset(request).of(request.user).defer("content", "form_data")
 
     def has_add_permission(self, request):
         return False
@@ -148,15 +149,19 @@ class ExportFileAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("download"))
-    def download(self, export):
+    @admin.display(description=_("file"), ordering="file_name")
+    def file(self, export):
         if export.status != ExportFile.Status.READY:
-            return "—"
-        return format_html('<a href="{}">{}</a>', export.get_download_url(), gettext("Download"))
+            return export.file_name
+        return format_html('<a href="{}" download>{}</a>', export.get_download_url(), export.file_name)
 
     def changelist_view(self, request, extra_context=None):
         preparing = self.get_queryset(request).filter(status=ExportFile.Status.QUEUED).exists()
-        extra_context = {**(extra_context or {}), "refresh_seconds": REFRESH_SECONDS if preparing else None}
+        extra_context = {
+            "title": capfirst(ExportFile._meta.verbose_name_plural),
+            "refresh_seconds": REFRESH_SECONDS if preparing else None,
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):

@@ -86,10 +86,14 @@ def test_the_list_page_says_the_file_is_coming_and_refreshes_until_it_is_built(
     assert refresh in page.content.decode()
     assert "Being prepared" in page.content.decode()
 
-    export_file_build(ExportFile.objects.get().pk)
+    export_file = ExportFile.objects.get()
+    assert export_file.get_download_url() not in page.content.decode()
+    assert export_file.file_name in page.content.decode()
+
+    export_file_build(export_file.pk)
     page = staff_client.get(response["Location"])
     assert refresh not in page.content.decode()
-    assert "Download" in page.content.decode()
+    assert f'<a href="{export_file.get_download_url()}" download>{export_file.file_name}</a>' in page.content.decode()
 
 
 def test_only_the_requester_sees_and_downloads_the_file(

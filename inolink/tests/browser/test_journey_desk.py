@@ -48,7 +48,7 @@ def test_staff_export_the_filtered_consultation_list_to_xlsx(page, tmp_path):
 
     page.goto("/admin/consultations/consultation/?status__exact=requested")
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
-    page.get_by_role("link", name="Export").click()
+    page.get_by_role("link", name="Export", exact=True).click()
     assert_accessible(page)
     page.locator("#id_format").select_option(label="xlsx")
     with page.expect_download() as download:
@@ -60,6 +60,34 @@ def test_staff_export_the_filtered_consultation_list_to_xlsx(page, tmp_path):
     rows = list(sheet.iter_rows(values_only=True))
     topic = rows[0].index("Topic") if "Topic" in rows[0] else rows[0].index("topic")
     assert [row[topic] for row in rows[1:]] == ["Kept"]
+
+
+def test_staff_get_a_long_export_from_my_exports(page, tmp_path, settings):
+    settings.EXPORT_ROWS_AT_ONCE = 1  # two rows are a long export here
+    world = make_world()
+    for days in (3, 4):
+        ConsultationFactory(
+            agreement=world.agreement, expert=world.expert, service_area=world.area, starts_at=local_at(days, 10)
+        )
+    sign_in(page, StaffFactory().email, PASSWORD)
+
+    page.goto("/admin/consultations/consultation/")
+    page.get_by_role("link", name="Export", exact=True).click()
+    page.locator("#id_format").select_option(label="xlsx")
+    page.get_by_role("button", name="Submit").click()
+
+    expect(page).to_have_url(re.compile(r"/admin/exports/exportfile/$"))
+    expect(page.locator(".messagelist")).to_contain_text("2 rows are more than an export builds while you wait")
+    row = page.locator("#result_list tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Ready to download")  # the worker ran in this process
+    assert_accessible(page)
+    with page.expect_download() as download:
+        row.get_by_role("link", name=re.compile(r"^consultations-.*\.xlsx$")).click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.suffix == ".xlsx"
+    assert len(list(openpyxl.load_workbook(path).active.iter_rows())) == 3  # the header and both sessions
 
 
 def registry_file(path, rows):
