@@ -503,3 +503,199 @@ def test_an_occasion_with_no_recipient_is_recorded_skipped_once_and_never_sent(e
     record.refresh_from_db()
     assert record.status == Status.SKIPPED and record.sent_at is None
     assert mail.outbox == []
+
+
+# The exact rules: defaults, backoff, words, headers ----------------------------------------------
+
+
+def test_without_settings_five_attempts_a_minute_lease_and_a_minute_backoff(settings):
+    from notifications.services import lease_seconds, max_attempts, retry_delay
+
+    del settings.NOTIFICATIONS_MAX_ATTEMPTS
+    del settings.NOTIFICATIONS_LEASE_SECONDS
+    del settings.NOTIFICATIONS_RETRY_BASE_SECONDS
+    assert (max_attempts(), lease_seconds()) == (5, 60)
+    assert retry_delay(1) == datetime.timedelta(minutes=1)
+
+
+def test_backoff_is_1_4_16_64_minutes_capped_at_six_hours(settings):
+    from notifications.services import retry_delay
+
+    settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 60
+    minutes = [retry_delay(attempts) / datetime.timedelta(minutes=1) for attempts in range(0, 6)]
+    assert minutes == [1, 1, 4, 16, 64, 256]
+    assert retry_delay(6) == retry_delay(20) == datetime.timedelta(hours=6)
+    settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 7
+    assert retry_delay(1) == datetime.timedelta(seconds=7)
+    settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 0  # never "due again at once"
+    assert retry_delay(1) == datetime.timedelta(seconds=1)
+
+
+def test_plain_text_keeps_one_blank_line_at_most_and_the_text_as_written():
+    from notifications.services import plain_text
+
+    assert plain_text("\n\n  Dear Ona,\n\n\n\nReply to X\n\n") == "  Dear Ona,\n\nReply to X\n"
+    assert plain_text("One\n\nTwo") == "One\n\nTwo\n"
+
+
+def test_an_unreachable_broker_is_logged_with_the_task_and_its_ids(
+    staff, ending_agreement, django_capture_on_commit_callbacks, caplog
+):
+    with (
+        mock.patch("notifications.tasks.send_messages.delay", side_effect=ConnectionError("Redis is down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ids = message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="manual", recipients=[staff])
+    [record] = [r for r in caplog.records if r.name == "notifications.services"]
+    assert record.getMessage() == (
+        f"Could not enqueue notifications.tasks.send_messages({ids!r},); the next sweep will do it."
+    )
+
+
+def test_skipped_messages_say_why_in_words(staff):
+    inactive = OutgoingMessageFactory(recipient=UserFactory(is_active=False))
+    no_address = OutgoingMessageFactory(recipient=UserFactory(email=" "))
+    nobody = OutgoingMessageFactory(recipient=None, recipient_email="")
+    assert messages_send().skipped == 3
+    reasons = dict(OutgoingMessage.objects.values_list("pk", "last_error"))
+    assert reasons == {
+        inactive.pk: "The recipient's account is inactive.",
+        no_address.pk: "The recipient has no email address.",
+        nobody.pk: "The recipient no longer exists.",
+    }
+    assert mail.outbox == []
+
+
+def test_retry_resets_the_attempts_and_sends_only_the_messages_retried(staff, django_capture_on_commit_callbacks):
+    earlier = timezone.now() - datetime.timedelta(hours=1)
+    failed = OutgoingMessageFactory(status=Status.FAILED, attempts=5, last_error="boom", next_attempt_at=earlier)
+    skipped = OutgoingMessageFactory(status=Status.SKIPPED, last_error="The recipient has no email address.")
+    other_failed = OutgoingMessageFactory(status=Status.FAILED, attempts=5, last_error="boom")
+    other_due = OutgoingMessageFactory()  # pending and due, but not asked for
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert messages_retry(ids=[failed.pk, skipped.pk]) == 2
+    rows = {m.pk: (m.status, m.attempts, m.next_attempt_at, m.last_error) for m in OutgoingMessage.objects.all()}
+    assert rows[failed.pk] == rows[skipped.pk] == (Status.PENDING, 0, None, "")
+    assert rows[other_failed.pk] == (Status.FAILED, 5, None, "boom")
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert recipients_of(mail.outbox) == sorted([failed.recipient_email, skipped.recipient_email])
+    other_due.refresh_from_db()
+    assert other_due.status == Status.PENDING
+
+
+def test_retry_with_the_broker_down_leaves_the_messages_to_the_sweep(staff, django_capture_on_commit_callbacks):
+    failed = OutgoingMessageFactory(status=Status.FAILED, attempts=5, last_error="boom")
+    with (
+        mock.patch("notifications.tasks.send_messages.delay", side_effect=ConnectionError("Redis is down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert messages_retry(ids=[failed.pk]) == 1
+    failed.refresh_from_db()
+    assert failed.status == Status.PENDING and mail.outbox == []
+
+
+def test_enqueue_returns_and_sends_only_this_occasions_messages(
+    staff, manager, ending_agreement, django_capture_on_commit_callbacks
+):
+    other_agreement = ActiveAgreementFactory()
+    others = [
+        OutgoingMessageFactory(about=ending_agreement, recipient=manager, occasion="earlier"),
+        OutgoingMessageFactory(about=ending_agreement, recipient=manager, occasion="manual", kind="label_expiring"),
+        OutgoingMessageFactory(about=other_agreement, recipient=manager, occasion="manual"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="manual", recipients=[staff])
+    assert ids == list(OutgoingMessage.objects.filter(recipient=staff).values_list("pk", flat=True))
+    assert recipients_of(mail.outbox) == [staff.email]
+    assert {m.status for m in OutgoingMessage.objects.filter(pk__in=[m.pk for m in others])} == {Status.PENDING}
+
+
+def test_a_sent_message_records_its_subject_and_clears_its_error_and_next_attempt(settings, staff, ending_agreement):
+    from notifications import registry
+
+    kind = registry.get_kind("agreement_ending")
+    long_kind = dataclasses.replace(kind, subject=lambda obj, ctx: "Ending " + "x" * 300)
+    message = OutgoingMessageFactory(about=ending_agreement, recipient=staff, last_error="SMTPServerDisconnected")
+    with mock.patch.dict(registry._registry, {kind.key: long_kind}):
+        assert messages_send().sent == 1
+    message.refresh_from_db()
+    assert message.status == Status.SENT and message.sent_at is not None
+    assert message.subject == ("Ending " + "x" * 300)[:255]
+    assert (message.last_error, message.next_attempt_at) == ("", None)
+
+
+NOTE_TEMPLATES = {
+    "tests/note.txt": (
+        "{{ recipient.email }}|{{ recipient.first_name }}|{{ recipient.preferred_language }}|{{ message.pk }}|"
+        "{{ site_url }}|{{ object_url }}|{{ subject }}|{{ extra }}"
+    ),
+    "tests/note.html": "<p>{{ subject }}</p>",
+}
+
+
+@pytest.fixture
+def note_kind(settings):
+    """A kind with every option, and templates that print what they are given."""
+    from notifications import registry
+    from notifications.registry import MessageKind
+
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", NOTE_TEMPLATES)]},
+        }
+    ]
+    kind = MessageKind(
+        key="test_note",
+        model="agreements.Agreement",
+        subject=lambda obj, ctx: f"Note  about\n {obj.number}: {ctx['extra']}",
+        template="tests/note",
+        context=lambda obj, message: {"extra": message.context.get("extra", "none")},
+        attachments=lambda obj, message: [("note.txt", f"message {message.pk}", "text/plain")],
+        reply_to=lambda obj, message: ["expert@example.com", "", "other@example.com"],
+    )
+    with mock.patch.dict(registry._registry, {kind.key: kind}):
+        yield kind
+
+
+def test_the_email_carries_subject_body_sender_reply_to_headers_and_attachments(settings, staff, note_kind):
+    from notifications.services import render_message
+
+    agreement = ActiveAgreementFactory(number="AGR-7")
+    message = OutgoingMessageFactory(kind="test_note", about=agreement, recipient=staff, context={"extra": "hi"})
+    email = render_message(message, note_kind, agreement, staff)
+    assert email.subject == "Note about AGR-7: hi"
+    link = absolute_url(agreement.get_absolute_url())
+    assert (
+        email.body
+        == f"staff@example.com|{staff.first_name}|en|{message.pk}|{settings.SITE_URL}|{link}|{email.subject}|hi\n"
+    )
+    assert email.alternatives[0] == ("<p>Note about AGR-7: hi</p>", "text/html")
+    assert (email.from_email, email.to) == (settings.DEFAULT_FROM_EMAIL, ["staff@example.com"])
+    assert email.reply_to == ["expert@example.com", "other@example.com"]
+    assert email.extra_headers == {"Auto-Submitted": "auto-generated", "X-InoLink-Message": str(message.pk)}
+    assert email.attachments == [("note.txt", f"message {message.pk}", "text/plain")]
+
+
+def test_an_invitee_without_an_account_is_written_to_by_address_language_and_first_name(staff, note_kind):
+    agreement = ActiveAgreementFactory(number="AGR-8")
+    named = OutgoingMessageFactory(
+        kind="test_note",
+        about=agreement,
+        recipient=None,
+        recipient_email="ona@example.com",
+        language="en",
+        context={"first_name": "Ona", "extra": "welcome"},
+    )
+    unnamed = OutgoingMessageFactory(
+        kind="test_note", about=agreement, recipient=None, recipient_email="anon@example.com", language="en"
+    )
+    assert messages_send().sent == 2
+    bodies = {email.to[0]: email.body.split("|")[:3] for email in mail.outbox}
+    assert bodies == {
+        "ona@example.com": ["ona@example.com", "Ona", "en"],
+        "anon@example.com": ["anon@example.com", "", "en"],
+    }
+    assert {named.pk, unnamed.pk} == {int(e.extra_headers["X-InoLink-Message"]) for e in mail.outbox}
