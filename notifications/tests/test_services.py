@@ -699,3 +699,52 @@ def test_an_invitee_without_an_account_is_written_to_by_address_language_and_fir
         "anon@example.com": ["anon@example.com", "", "en"],
     }
     assert {named.pk, unnamed.pk} == {int(e.extra_headers["X-InoLink-Message"]) for e in mail.outbox}
+
+
+def test_a_broken_relevance_check_is_logged_and_the_message_sent(staff, caplog):
+    from notifications import registry
+
+    message = OutgoingMessageFactory()
+    kind = registry.get_kind(message.kind)
+
+    def broken(obj, message):
+        raise ValueError("check exploded")
+
+    with mock.patch.dict(registry._registry, {kind.key: dataclasses.replace(kind, still_relevant=broken)}):
+        assert messages_send().sent == 1
+    assert f"Relevance check of message {message.pk} (agreement_ending) failed; sending it." in [
+        r.getMessage() for r in caplog.records
+    ]
+    assert recipients_of(mail.outbox) == [message.recipient_email]
+
+
+def test_a_message_of_an_unknown_kind_is_logged_and_skipped_and_the_rest_sent(staff, caplog):
+    unknown = OutgoingMessageFactory(kind="retired_kind")
+    fine = OutgoingMessageFactory()
+    result = messages_send()
+    assert (result.sent, result.skipped) == (1, 1)
+    assert "Messages of unknown kind 'retired_kind' cannot be sent." in [r.getMessage() for r in caplog.records]
+    unknown.refresh_from_db()
+    assert unknown.last_error == "The object no longer exists."
+    assert recipients_of(mail.outbox) == [fine.recipient_email]
+
+
+def test_sending_some_ids_leaves_the_other_due_messages(staff):
+    asked, other = OutgoingMessageFactory.create_batch(2)
+    assert messages_send(ids=iter([asked.pk])).sent == 1
+    assert recipients_of(mail.outbox) == [asked.recipient_email]
+    other.refresh_from_db()
+    assert other.status == Status.PENDING
+
+
+def test_full_batches_go_on_until_nothing_is_due(staff):
+    OutgoingMessageFactory.create_batch(4)
+    assert messages_send(batch_size=2).sent == 4
+    assert len(mail.outbox) == 4
+
+
+def test_no_batch_starts_once_the_time_budget_is_spent(settings, staff):
+    settings.EMAIL_BACKEND = "notifications.tests.backends.SlowBackend"  # 0.2 s a message
+    OutgoingMessageFactory.create_batch(3)
+    assert messages_send(batch_size=1, time_budget=0.1).sent == 1
+    assert OutgoingMessage.objects.filter(status=Status.PENDING).count() == 2
