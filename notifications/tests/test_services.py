@@ -162,14 +162,14 @@ def test_user_deactivated_after_enqueue_and_deleted_object_are_skipped(staff):
     leaver.refresh_from_db()
     orphan.refresh_from_db()
     assert (leaver.status, orphan.status) == (Status.SKIPPED, Status.SKIPPED)
-    assert "no longer exists" in orphan.last_error
+    assert orphan.last_error == "The object no longer exists."
     assert recipients_of(mail.outbox) == [fine.recipient_email]
 
 
 # Sending: retries and failure --------------------------------------------------------------------
 
 
-def test_smtp_failure_retries_with_backoff_then_shows_as_failed(settings, staff, ending_agreement):
+def test_smtp_failure_retries_with_backoff_then_shows_as_failed(settings, staff, ending_agreement, caplog):
     settings.EMAIL_BACKEND = "notifications.tests.backends.FailingBackend"
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
     message = OutgoingMessageFactory(about=ending_agreement, recipient=staff)
@@ -192,10 +192,15 @@ def test_smtp_failure_retries_with_backoff_then_shows_as_failed(settings, staff,
     assert (message.status, message.attempts) == (Status.PENDING, 2)
     assert message.next_attempt_at - later > later - now  # the backoff grows
 
-    messages_send(now=message.next_attempt_at)
+    assert messages_send(now=message.next_attempt_at).failed == 1
     message.refresh_from_db()
     assert (message.status, message.attempts, message.next_attempt_at) == (Status.FAILED, 3, None)
     assert "Connection unexpectedly closed" in message.last_error
+    logged = [r.getMessage() for r in caplog.records if r.name == "notifications.services"]
+    error = "SMTPServerDisconnected: Connection unexpectedly closed"
+    assert logged == [
+        f"Message {message.pk} (agreement_ending) failed, will retry: Connection unexpectedly closed"
+    ] * 2 + [f"Message {message.pk} (agreement_ending) failed for good: {error}"]
 
     messages_send(now=now + datetime.timedelta(days=30))
     message.refresh_from_db()
@@ -395,7 +400,7 @@ def test_soft_time_limit_between_sends_still_records_what_was_sent(staff):
     assert recipients_of(mail.outbox) == [first.recipient_email, second.recipient_email]  # nobody twice
 
 
-def test_nothing_is_sent_when_the_cause_went_away_before_sending(staff, ending_agreement, cluster):
+def test_nothing_is_sent_when_the_cause_went_away_before_sending(staff, ending_agreement, cluster, caplog):
     sweep_run(get_sweep("agreement_ending"), dispatch=False)
     today = timezone.localdate()
     label = LabelAwardFactory(
@@ -415,7 +420,10 @@ def test_nothing_is_sent_when_the_cause_went_away_before_sending(staff, ending_a
     messages_send()
     assert mail.outbox == []
     assert set(OutgoingMessage.objects.values_list("status", flat=True)) == {Status.SKIPPED}
-    assert OutgoingMessage.objects.filter(last_error__startswith="No longer relevant").count() == 6
+    reason = "No longer relevant: the object changed after the message was created."
+    assert OutgoingMessage.objects.filter(last_error=reason).count() == 6
+    skipped = OutgoingMessage.objects.filter(kind="agreement_ending", recipient=staff).get()
+    assert f"Skipping message {skipped.pk} (agreement_ending): {reason}" in [r.getMessage() for r in caplog.records]
 
 
 # A sender that dies mid-batch ---------------------------------------------------------------------
@@ -442,7 +450,7 @@ def test_a_sender_killed_mid_batch_sends_nothing_twice_and_the_rest_after_its_le
     assert sorted(sent) == sorted([m.pk for m in messages] + [messages[2].pk])  # one duplicate, none lost
 
 
-def test_a_message_that_kills_its_sender_every_time_fails_after_the_last_attempt(settings, staff):
+def test_a_message_that_kills_its_sender_every_time_fails_after_the_last_attempt(settings, staff, caplog):
     from .backends import WorkerKilled
 
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
@@ -460,6 +468,9 @@ def test_a_message_that_kills_its_sender_every_time_fails_after_the_last_attempt
     message.refresh_from_db()
     assert (message.status, message.attempts, message.next_attempt_at) == (Status.FAILED, 2, None)
     assert message.last_error == "Gave up: 2 attempts ended without a result. MemoryError"
+    assert f"Message {message.pk} (agreement_ending) failed for good: {message.last_error}" in [
+        r.getMessage() for r in caplog.records
+    ]
 
 
 def test_a_sender_whose_lease_runs_short_gives_the_rest_back_and_claims_them_again(settings, staff, caplog):
@@ -557,6 +568,7 @@ def test_skipped_messages_say_why_in_words(staff):
     no_address = OutgoingMessageFactory(recipient=UserFactory(email=" "))
     nobody = OutgoingMessageFactory(recipient=None, recipient_email="")
     assert messages_send().skipped == 3
+    assert set(OutgoingMessage.objects.values_list("status", "attempts")) == {(Status.SKIPPED, 0)}  # never tried
     reasons = dict(OutgoingMessage.objects.values_list("pk", "last_error"))
     assert reasons == {
         inactive.pk: "The recipient's account is inactive.",
@@ -748,3 +760,50 @@ def test_no_batch_starts_once_the_time_budget_is_spent(settings, staff):
     OutgoingMessageFactory.create_batch(3)
     assert messages_send(batch_size=1, time_budget=0.1).sent == 1
     assert OutgoingMessage.objects.filter(status=Status.PENDING).count() == 2
+
+
+def test_creating_logs_who_is_not_told_and_why(ending_agreement, caplog):
+    from notifications.services import NOBODY
+
+    inactive = UserFactory(is_active=False)
+    message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="gap", recipients=[], context={"a": 1})
+    message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="left", recipients=[inactive])
+    assert [r.getMessage() for r in caplog.records if r.name == "notifications.services"] == [
+        f"Not sending agreement_ending about agreements.Agreement #{ending_agreement.pk}: {NOBODY}",
+        f"Not sending agreement_ending about agreements.Agreement #{ending_agreement.pk} to user {inactive.pk}: "
+        "The recipient's account is inactive.",
+    ]
+    nobody = OutgoingMessage.objects.get(occasion="gap")
+    assert (nobody.language, nobody.context, nobody.last_error) == ("lt", {"a": 1}, NOBODY)
+    left = OutgoingMessage.objects.get(occasion="left")
+    assert (left.status, left.last_error) == (Status.SKIPPED, "The recipient's account is inactive.")
+
+
+def test_each_recipient_once_by_account_or_by_address_whatever_its_case(staff, manager, ending_agreement):
+    from notifications.services import Address
+
+    no_address = UserFactory(email="")
+    recipients = [
+        staff,
+        staff,
+        manager,
+        no_address,
+        Address("Ona@Example.com", "en", "Ona"),
+        Address(" ona@example.com", "en"),
+        Address("jonas@example.com", "lt"),
+    ]
+    message_enqueue(
+        kind="agreement_ending", obj=ending_agreement, occasion="once", recipients=recipients, context={"x": 2}
+    )
+    rows = OutgoingMessage.objects.filter(occasion="once")
+    assert sorted((m.recipient_id or 0, m.recipient_email, m.status) for m in rows) == sorted(
+        [
+            (staff.pk, staff.email, Status.PENDING),
+            (manager.pk, manager.email, Status.PENDING),
+            (no_address.pk, "", Status.SKIPPED),
+            (0, "Ona@Example.com", Status.PENDING),
+            (0, "jonas@example.com", Status.PENDING),
+        ]
+    )
+    assert {m.language for m in rows if not m.recipient_id} == {"en", "lt"}
+    assert {tuple(m.context.items()) for m in rows} == {(("x", 2),)}
