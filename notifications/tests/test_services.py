@@ -807,3 +807,36 @@ def test_each_recipient_once_by_account_or_by_address_whatever_its_case(staff, m
     )
     assert {m.language for m in rows if not m.recipient_id} == {"en", "lt"}
     assert {tuple(m.context.items()) for m in rows} == {(("x", 2),)}
+
+
+def test_a_batch_goes_over_one_mail_connection_opened_and_closed_once(settings, staff, caplog):
+    from .backends import CountingBackend
+
+    settings.EMAIL_BACKEND = "notifications.tests.backends.CountingBackend"
+    CountingBackend.opened = CountingBackend.closed = 0
+    CountingBackend.carried = []
+    OutgoingMessageFactory.create_batch(3)
+    assert messages_send().sent == 3
+    assert (CountingBackend.opened, CountingBackend.closed) == (1, 1)
+    assert len(CountingBackend.carried) == 3 and len(set(CountingBackend.carried)) == 1
+    assert [r for r in caplog.records if r.name == "notifications.services"] == []
+
+
+def test_a_refused_connection_is_logged_and_each_message_still_sent(settings, staff, caplog):
+    settings.EMAIL_BACKEND = "notifications.tests.backends.UnopenableBackend"
+    OutgoingMessageFactory.create_batch(2)
+    assert messages_send().sent == 2
+    [record] = [r for r in caplog.records if r.name == "notifications.services"]
+    assert record.getMessage() == "Could not open the mail connection; each message will try on its own."
+    assert record.exc_info[0] is ConnectionRefusedError
+
+
+def test_a_connection_that_fails_to_close_is_logged_and_the_sent_stay_sent(settings, staff, caplog):
+    settings.EMAIL_BACKEND = "notifications.tests.backends.UnclosableBackend"
+    message = OutgoingMessageFactory()
+    assert messages_send().sent == 1
+    [record] = [r for r in caplog.records if r.name == "notifications.services"]
+    assert (record.levelname, record.getMessage()) == ("WARNING", "Could not close the mail connection.")
+    assert record.exc_info[0] is ConnectionResetError
+    message.refresh_from_db()
+    assert message.status == Status.SENT
