@@ -477,7 +477,8 @@ def test_a_sender_whose_lease_runs_short_gives_the_rest_back_and_claims_them_aga
     settings.EMAIL_BACKEND = "notifications.tests.backends.SlowBackend"  # 0.2 s a message
     settings.NOTIFICATIONS_LEASE_SECONDS = 1  # no hand-over after 0.75 s
     messages = OutgoingMessageFactory.create_batch(6)
-    assert messages_send().sent == 6
+    result = messages_send()
+    assert result.sent == 6 and result.given_back > 0
     assert "The lease of this batch is running out" in caplog.text
     assert len(mail.outbox) == 6
     # Each message was tried once: the claims of those given back, untried, are not counted.
@@ -840,3 +841,18 @@ def test_a_connection_that_fails_to_close_is_logged_and_the_sent_stay_sent(setti
     assert record.exc_info[0] is ConnectionResetError
     message.refresh_from_db()
     assert message.status == Status.SENT
+
+
+@pytest.mark.parametrize("batch_size", [1, 50])
+def test_the_result_counts_each_outcome_once_over_one_batch_or_many(settings, staff, batch_size):
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
+    gave_up = OutgoingMessageFactory.create_batch(2, attempts=2, last_error="MemoryError")  # two claims died
+    for _ in range(2):
+        OutgoingMessageFactory(recipient=UserFactory(is_active=False))
+    sent = OutgoingMessageFactory()
+    result = messages_send(batch_size=batch_size)
+    assert (result.sent, result.failed, result.skipped, result.given_back, result.out_of_time) == (1, 2, 2, 0, False)
+    assert set(OutgoingMessage.objects.filter(pk__in=[m.pk for m in gave_up]).values_list("status", "attempts")) == {
+        (Status.FAILED, 2)
+    }
+    assert recipients_of(mail.outbox) == [sent.recipient_email]
