@@ -856,3 +856,19 @@ def test_the_result_counts_each_outcome_once_over_one_batch_or_many(settings, st
         (Status.FAILED, 2)
     }
     assert recipients_of(mail.outbox) == [sent.recipient_email]
+
+
+def test_no_hand_over_in_the_last_quarter_of_the_lease(settings, staff, monkeypatch, caplog):
+    from types import SimpleNamespace
+
+    from notifications import services
+
+    settings.NOTIFICATIONS_LEASE_SECONDS = 60  # hand-overs until 45 s into the batch
+    # Each hand-over takes 15 s: the fourth starts at exactly 45 s, the fifth would start at 60 s.
+    monkeypatch.setattr(services, "time", SimpleNamespace(monotonic=lambda: 1000 + 15 * len(mail.outbox)))
+    OutgoingMessageFactory.create_batch(6)
+    result = services.messages_send()
+    assert (result.sent, result.given_back) == (6, 2)
+    logged = [r.getMessage() for r in caplog.records if r.name == "notifications.services"]
+    assert logged == ["The lease of this batch is running out; 2 messages go back."]
+    assert set(OutgoingMessage.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
