@@ -617,7 +617,10 @@ def test_enqueue_returns_and_sends_only_this_occasions_messages(
         OutgoingMessageFactory(about=ending_agreement, recipient=manager, occasion="earlier"),
         OutgoingMessageFactory(about=ending_agreement, recipient=manager, occasion="manual", kind="label_expiring"),
         OutgoingMessageFactory(about=other_agreement, recipient=manager, occasion="manual"),
+        OutgoingMessageFactory(about=ClusterFactory(), recipient=manager, occasion="manual"),
     ]
+    # The same kind, id and occasion, about an object of another model.
+    OutgoingMessage.objects.filter(pk=others[-1].pk).update(object_id=ending_agreement.pk)
     with django_capture_on_commit_callbacks(execute=True):
         ids = message_enqueue(kind="agreement_ending", obj=ending_agreement, occasion="manual", recipients=[staff])
     assert ids == list(OutgoingMessage.objects.filter(recipient=staff).values_list("pk", flat=True))
@@ -642,7 +645,7 @@ def test_a_sent_message_records_its_subject_and_clears_its_error_and_next_attemp
 NOTE_TEMPLATES = {
     "tests/note.txt": (
         "{{ recipient.email }}|{{ recipient.first_name }}|{{ recipient.preferred_language }}|{{ message.pk }}|"
-        "{{ site_url }}|{{ object_url }}|{{ subject }}|{{ extra }}"
+        "{{ site_url }}|{{ object_url }}|{{ subject }}|{{ extra }}|{{ note }}"
     ),
     "tests/note.html": "<p>{{ subject }}</p>",
 }
@@ -666,7 +669,7 @@ def note_kind(settings):
         subject=lambda obj, ctx: f"Note  about\n {obj.number}: {ctx['extra']}",
         template="tests/note",
         context=lambda obj, message: {"extra": message.context.get("extra", "none")},
-        attachments=lambda obj, message: [("note.txt", f"message {message.pk}", "text/plain")],
+        attachments=lambda obj, message: [("note", f"message {message.pk}", "text/plain")],
         reply_to=lambda obj, message: ["expert@example.com", "", "other@example.com"],
     )
     with mock.patch.dict(registry._registry, {kind.key: kind}):
@@ -677,19 +680,22 @@ def test_the_email_carries_subject_body_sender_reply_to_headers_and_attachments(
     from notifications.services import render_message
 
     agreement = ActiveAgreementFactory(number="AGR-7")
-    message = OutgoingMessageFactory(kind="test_note", about=agreement, recipient=staff, context={"extra": "hi"})
+    message = OutgoingMessageFactory(
+        kind="test_note", about=agreement, recipient=staff, context={"extra": "hi", "note": "see you"}
+    )
     email = render_message(message, note_kind, agreement, staff)
     assert email.subject == "Note about AGR-7: hi"
     link = absolute_url(agreement.get_absolute_url())
     assert (
         email.body
-        == f"staff@example.com|{staff.first_name}|en|{message.pk}|{settings.SITE_URL}|{link}|{email.subject}|hi\n"
+        == f"staff@example.com|{staff.first_name}|en|{message.pk}|{settings.SITE_URL}|{link}|{email.subject}|hi|"
+        "see you\n"
     )
     assert email.alternatives[0] == ("<p>Note about AGR-7: hi</p>", "text/html")
     assert (email.from_email, email.to) == (settings.DEFAULT_FROM_EMAIL, ["staff@example.com"])
     assert email.reply_to == ["expert@example.com", "other@example.com"]
     assert email.extra_headers == {"Auto-Submitted": "auto-generated", "X-InoLink-Message": str(message.pk)}
-    assert email.attachments == [("note.txt", f"message {message.pk}", "text/plain")]
+    assert email.attachments == [("note", f"message {message.pk}", "text/plain")]
 
 
 def test_an_invitee_without_an_account_is_written_to_by_address_language_and_first_name(staff, note_kind):
@@ -872,3 +878,18 @@ def test_no_hand_over_in_the_last_quarter_of_the_lease(settings, staff, monkeypa
     logged = [r.getMessage() for r in caplog.records if r.name == "notifications.services"]
     assert logged == ["The lease of this batch is running out; 2 messages go back."]
     assert set(OutgoingMessage.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
+
+
+def test_a_claim_takes_at_most_batch_size_messages(settings, staff, monkeypatch, caplog):
+    from types import SimpleNamespace
+
+    from notifications import services
+
+    settings.NOTIFICATIONS_LEASE_SECONDS = 60
+
+    # As above: each hand-over takes 15 s of a 60 s lease, so a claim of more than four would give some back.
+    monkeypatch.setattr(services, "time", SimpleNamespace(monotonic=lambda: 1000 + 15 * len(mail.outbox)))
+    OutgoingMessageFactory.create_batch(6)
+    result = services.messages_send(batch_size=3)
+    assert (result.sent, result.given_back) == (6, 0)
+    assert [r for r in caplog.records if r.name == "notifications.services"] == []
