@@ -893,3 +893,11 @@ def test_a_claim_takes_at_most_batch_size_messages(settings, staff, monkeypatch,
     result = services.messages_send(batch_size=3)
     assert (result.sent, result.given_back) == (6, 0)
     assert [r for r in caplog.records if r.name == "notifications.services"] == []
+
+
+def test_each_message_that_fails_for_good_in_a_batch_is_counted(settings, staff):
+    settings.EMAIL_BACKEND = "notifications.tests.backends.FailingBackend"
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    OutgoingMessageFactory.create_batch(3)
+    assert messages_send().failed == 3
+    assert set(OutgoingMessage.objects.values_list("status", "attempts")) == {(Status.FAILED, 1)}
