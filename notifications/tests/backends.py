@@ -65,3 +65,35 @@ class RecordingBackend(BaseEmailBackend):
             finally:
                 os.close(fd)
         return len(messages)
+
+
+class CountingBackend(LocmemBackend):
+    """Locmem that counts the connections opened and closed, and the messages each carried (class-wide)."""
+
+    opened = closed = 0
+    carried: list[int] = []
+
+    def open(self):
+        type(self).opened += 1
+        return True
+
+    def close(self):
+        type(self).closed += 1
+
+    def send_messages(self, messages):
+        type(self).carried.append(id(self))
+        return super().send_messages(messages)
+
+
+class UnopenableBackend(LocmemBackend):
+    """A server that refuses the batch's connection; each message then tries on its own."""
+
+    def open(self):
+        raise ConnectionRefusedError("no connection")
+
+
+class UnclosableBackend(LocmemBackend):
+    """A server that drops the line before QUIT."""
+
+    def close(self):
+        raise ConnectionResetError("reset by peer")
