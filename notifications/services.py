@@ -338,6 +338,17 @@ def _load_objects(batch) -> dict[tuple[str, int], object]:
     return objects
 
 
+def _missing_object_reason(message, obj) -> str:
+    """Why the message has nothing to be about ("" when its object was found)."""
+    if obj is not None:
+        return ""
+    try:
+        get_kind(message.kind)
+    except LookupError as unknown:
+        return str(unknown)
+    return "The object no longer exists."
+
+
 def _still_relevant(message, obj) -> bool:
     try:
         return get_kind(message.kind).still_relevant(obj, message)
@@ -393,12 +404,13 @@ def _send_batch(batch: list[OutgoingMessage], now) -> SendResult:
                 continue
             user = _recipient_of(message, users)
             obj = objects.get((message.kind, message.object_id))
-            reason = _skip_reason(user) or ("" if obj is not None else "The object no longer exists.")
+            reason = _skip_reason(user) or _missing_object_reason(message, obj)
             if not reason and not _still_relevant(message, obj):
                 reason = "No longer relevant: the object changed after the message was created."
             if reason:
                 logger.warning("Skipping message %s (%s): %s", message.pk, message.kind, reason)
                 message.status, message.last_error = OutgoingMessage.Status.SKIPPED, reason
+                message.next_attempt_at = None  # never tried again: no "next attempt" left from the claim
                 message.attempts -= 1  # never tried
                 result.skipped += 1
                 settled += 1

@@ -23,7 +23,7 @@ def _email_templates():
     return [
         path
         for path in ROOT.glob("*/templates/**/emails/*")
-        if path.suffix in (".txt", ".html") and ".venv" not in path.parts and "node_modules" not in path.parts
+        if path.suffix in (".txt", ".html") and not {".venv", "node_modules", "mutants"} & set(path.parts)
     ] + list((ROOT / "templates" / "emails").glob("*"))
 
 

@@ -163,6 +163,8 @@ def test_user_deactivated_after_enqueue_and_deleted_object_are_skipped(staff):
     orphan.refresh_from_db()
     assert (leaver.status, orphan.status) == (Status.SKIPPED, Status.SKIPPED)
     assert orphan.last_error == "The object no longer exists."
+    # Never tried again: the claim's lease must not linger as a "next attempt" (as on a message skipped at creation).
+    assert (leaver.next_attempt_at, orphan.next_attempt_at) == (None, None)
     assert recipients_of(mail.outbox) == [fine.recipient_email]
 
 
@@ -744,7 +746,7 @@ def test_a_message_of_an_unknown_kind_is_logged_and_skipped_and_the_rest_sent(st
     assert (result.sent, result.skipped) == (1, 1)
     assert "Messages of unknown kind 'retired_kind' cannot be sent." in [r.getMessage() for r in caplog.records]
     unknown.refresh_from_db()
-    assert unknown.last_error == "The object no longer exists."
+    assert unknown.last_error == "Unknown message kind 'retired_kind'; register it in <app>/message_kinds.py."
     assert recipients_of(mail.outbox) == [fine.recipient_email]
 
 
