@@ -19,10 +19,9 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportMixin
-from import_export.formats.base_formats import CSV
 from import_export.forms import SelectableFieldsExportForm
 
-from .formats import XLSX
+from .formats import CSV, XLSX
 from .models import ExportFile
 from .services import BUILD_IN_THIS_REQUEST, export_file_request
 

@@ -1,4 +1,4 @@
-"""The export's XLSX written row by row.
+"""The export's XLSX written row by row, and a CSV whose texts a spreadsheet never runs as formulas.
 
 tablib, which django-import-export's XLSX format calls, holds the whole sheet in memory and addresses every cell
 by its name: most of a 50,000-row export's time went there. openpyxl's write-only mode streams the rows instead,
@@ -8,6 +8,7 @@ with the same sheet as before: bold, frozen header row, columns as wide as their
 from io import BytesIO
 from itertools import islice
 
+import tablib
 from import_export.formats import base_formats
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -20,6 +21,10 @@ from openpyxl.workbook.child import INVALID_TITLE_REGEX
 WIDTH_SAMPLE_ROWS = 1000
 MAX_COLUMN_WIDTH = 60
 SHEET_TITLE_LENGTH = 31  # Excel's limit
+# The first characters with which a spreadsheet opening a CSV reads a cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets read a cell that starts with an apostrophe as text, and do not show the apostrophe.
+TEXT_MARK = "'"
 
 
 class XLSX(base_formats.XLSX):
@@ -33,7 +38,7 @@ class XLSX(base_formats.XLSX):
         bold = Font(bold=True)
         sheet.append([_bold_cell(sheet, header, bold) for header in dataset.headers or []])
         for row in dataset:
-            sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in row])
+            sheet.append([text_cell(sheet, value) if isinstance(value, str) else value for value in row])
         stream = BytesIO()
         workbook.save(stream)
         return stream.getvalue()
@@ -52,11 +57,54 @@ def _bold_cell(sheet, value, font):
     return cell
 
 
-def _text_cell(sheet, value: str):
-    """A text as text: never a formula (a topic "=HYPERLINK(…)" typed by anyone stays what they typed), and
-    control characters a workbook cannot hold become "?"."""
+def text_cell(sheet, value: str):
+    """A text as text in any workbook's ``sheet.append`` (reports' sheets too): never a formula (a topic
+    "=HYPERLINK(…)" typed by anyone stays what they typed), and control characters a workbook cannot hold become
+    "?"."""
     if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
         cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("?", value))
         cell.data_type = "s"
         return cell
     return value
+
+
+class CSV(base_formats.CSV):
+    """A CSV in which a text that would start a formula ("=HYPERLINK(…)", "+370 5 123 4567") is marked as text.
+
+    Numbers ("-1.5") are left as they are. An import takes the mark off again, so a file exported, edited and
+    imported back keeps every text as it was.
+    """
+
+    def export_data(self, dataset, **kwargs):
+        marked = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+        for row in dataset:
+            marked.append([marked_as_text(value) for value in row])
+        return super().export_data(marked, **kwargs)
+
+    def create_dataset(self, in_stream, **kwargs):
+        dataset = super().create_dataset(in_stream, **kwargs)
+        unmarked = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+        for row in dataset:
+            unmarked.append([_unmarked(value) for value in row])
+        return unmarked
+
+
+def marked_as_text(value):
+    """The value as a CSV cell that a spreadsheet cannot run (reports' CSV tables too)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
+        return TEXT_MARK + value
+    return value
+
+
+def _unmarked(value):
+    if isinstance(value, str) and value.startswith(TEXT_MARK) and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from exports.formats import marked_as_text, text_cell
 from inolink.tables import Table
 
 NUMBER_FORMATS = {"int": "#,##0", "hours": "#,##0.00", "date": "yyyy-mm-dd", "percent": "0.0%"}
@@ -24,16 +25,11 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F4")
 
 
-def _safe_text(value):
-    """Text a person typed must never become a spreadsheet formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _cell_value(value, kind: str):
-    """A typed cell: numbers stay numbers (their number format shows them), never text."""
-    value = _safe_text(value)
+def _cell_value(sheet, value, kind: str):
+    """A typed cell: numbers stay numbers (their number format shows them), never text, and a text a person
+    typed never becomes a formula (formula injection)."""
+    if isinstance(value, str):
+        return text_cell(sheet, value)
     if kind == "bool":
         return None if value is None else (_("yes") if value else _("no"))
     if isinstance(value, Decimal):
@@ -75,7 +71,9 @@ def workbook_bytes(tables: list[Table], *, title: str = "") -> bytes:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
         for row in table.rows:
-            sheet.append([_cell_value(value, column.kind) for value, column in zip(row, table.columns, strict=True)])
+            sheet.append(
+                [_cell_value(sheet, value, column.kind) for value, column in zip(row, table.columns, strict=True)]
+            )
         total = table.total_row()
         if total is not None:
             total[0] = _("Total")
@@ -126,7 +124,7 @@ def _csv_number(value, kind: str, decimal: str) -> str:
 
 
 def _csv_value(value, kind: str, decimal: str = "."):
-    value = _safe_text(value)
+    value = marked_as_text(value)
     if kind == "bool":
         return "" if value is None else (_("yes") if value else _("no"))
     if value is None:

@@ -154,6 +154,16 @@ def test_the_registry_export_lists_members_managers_and_labels(staff_client):
     assert manager.email in row["cluster managers"]
 
 
+def test_a_phone_number_goes_out_marked_as_text_and_comes_back_as_it_was(staff_client):
+    """A CSV cell starting with "+" opens as a formula in a spreadsheet: the export marks it, the import unmarks it."""
+    import_file(staff_client, registry_csv(GOOD[:1]))
+    [row] = csv_rows(export(staff_client, "clusters_cluster", ClusterResource))
+    assert row["contact phone"] == "'+370 600 00001"
+    edited = [*GOOD[0][:8], "'+370 600 00002", *GOOD[0][9:]]
+    import_file(staff_client, registry_csv([edited]))
+    assert Cluster.objects.get().phone == "+370 600 00002"
+
+
 def test_the_registry_export_queries_are_flat(staff_client, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -1,12 +1,13 @@
-"""The export's XLSX (exports/formats.py): the sheet staff open, written row by row."""
+"""The export's formats (exports/formats.py): the XLSX sheet staff open, written row by row, and the CSV."""
 
+import csv
 import datetime
 import io
 
 import openpyxl
 import tablib
 
-from exports.formats import MAX_COLUMN_WIDTH, XLSX
+from exports.formats import CSV, MAX_COLUMN_WIDTH, XLSX
 
 
 def written(dataset):
@@ -48,3 +49,24 @@ def test_columns_are_as_wide_as_their_text_up_to_a_limit_and_the_sheet_name_fits
     assert sheet.column_dimensions["B"].width == MAX_COLUMN_WIDTH
     assert sheet.title == "Consultations- outcomes - ratin"
     assert len(sheet.title) == 31
+
+
+def test_a_csv_marks_texts_a_spreadsheet_would_run_as_formulas_and_leaves_numbers():
+    dataset = tablib.Dataset(headers=["value"])
+    for value in ['=HYPERLINK("https://attacker.example")', "+370 5 123 4567", "-cmd", "@SUM(A1)", "\tx", "\rx",
+                  "-1.5", "+2", "plain", "a=b", 3]:  # fmt: skip
+        dataset.append([value])
+    written = CSV(encoding="utf-8").export_data(dataset)
+    assert [row["value"] for row in csv.DictReader(io.StringIO(written))] == [
+        "'=HYPERLINK(\"https://attacker.example\")", "'+370 5 123 4567", "'-cmd", "'@SUM(A1)", "'\tx", "'\rx",
+        "-1.5", "+2", "plain", "a=b", "3",
+    ]  # fmt: skip
+
+
+def test_a_csv_read_back_loses_the_marks_and_nothing_else():
+    texts = ["=1+1", "+370 5 123 4567", "'plain quote", "''=x", "-1.5"]
+    dataset = tablib.Dataset(headers=["value"])
+    for text in texts:
+        dataset.append([text])
+    written = CSV(encoding="utf-8").export_data(dataset)
+    assert [row[0] for row in CSV(encoding="utf-8").create_dataset(written)] == texts
