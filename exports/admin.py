@@ -19,14 +19,23 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportMixin
-from import_export.forms import SelectableFieldsExportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from .formats import CSV, XLSX
 from .models import ExportFile
 from .services import BUILD_IN_THIS_REQUEST, export_file_request
 
 
-class ColumnExportForm(SelectableFieldsExportForm):
+class FormatNamesMixin:
+    """Formats named as people know them, "XLSX" and "CSV" (the package shows tablib's "xlsx"; the import's
+    script still matches a file's extension to them, whatever their case)."""
+
+    def _init_formats(self, formats):
+        super()._init_formats(formats)
+        self.fields["format"].choices = [(value, label.upper()) for value, label in self.fields["format"].choices]
+
+
+class ColumnExportForm(FormatNamesMixin, SelectableFieldsExportForm):
     """The export's column choices labelled with the columns' translated names only (the package adds the
     attribute's name in English: "Starts At (starts)")."""
 
@@ -94,11 +103,16 @@ class ExportListMixin(ExportMixin):
         return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
 
 
+class FormatNamedImportForm(FormatNamesMixin, ImportForm):
+    pass
+
+
 class ImportExportListMixin(ImportMixin, ExportListMixin):
     """``ExportListMixin`` and an import with a preview: nothing is written until staff confirm a file without
     errors (django-import-export's confirm step)."""
 
     formats = [XLSX, CSV]
+    import_form_class = FormatNamedImportForm
 
     def process_import(self, request, **kwargs):
         # The confirm step's hidden fields come back from the browser: the package turns "format" and "resource"

@@ -178,3 +178,12 @@ def test_the_requesters_old_files_go_when_they_export_again(
     assert ExportFile.objects.filter(pk=kept.pk).exists()
     assert ExportFile.objects.filter(requested_by=other).exists()  # another person's files are theirs to keep
     assert ExportFile.objects.of(staff).count() == 2
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["admin:consultations_consultation_export", "admin:clusters_cluster_export", "admin:clusters_cluster_import"],
+)
+def test_formats_are_named_as_people_know_them(staff_client, page):
+    choices = staff_client.get(reverse(page)).context["form"].fields["format"].choices
+    assert [label for value, label in choices if value] == ["XLSX", "CSV"]
