@@ -33,7 +33,7 @@ from .models import (
 )
 from .places import CITY_CHOICES
 from .selectors import BOOKING_LENGTHS, LAST_WEEK
-from .services import LINK_TO_ADD, outcome_check
+from .services import LINK_TO_ADD, LINK_WITH_PROPOSAL, outcome_check
 
 
 def length_choices():
@@ -177,10 +177,21 @@ class RescheduleForm(ReasonForm):
 
 
 class ProposeForm(NoTagHelperMixin, forms.Form):
-    """The expert's proposed time (picked from their free slots) and an optional note to the cluster."""
+    """The expert's proposed time (picked from their free slots), the meeting link when the cluster left it to
+    them, and an optional note to the cluster."""
 
     starts_at = forms.DateTimeField(
         widget=forms.HiddenInput, input_formats=["%Y-%m-%dT%H:%M"], validators=[validate_utc_representable]
+    )
+    meeting_url = LinkField(
+        label=_("Meeting link"),
+        max_length=max_length_of(Consultation, "meeting_url"),
+        assume_scheme="https",
+        error_messages={"required": LINK_WITH_PROPOSAL},
+        help_text=_(
+            "The cluster left the link to you: give your Teams or Zoom room. Starts with https://. If the cluster "
+            "takes the time you propose, the session is confirmed with this link."
+        ),
     )
     reason = FreeTextField(
         label=_("Note to the cluster"),
@@ -189,6 +200,11 @@ class ProposeForm(NoTagHelperMixin, forms.Form):
         required=False,
         help_text=_("Optional: why the booked time does not suit you."),
     )
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not consultation.awaits_meeting_link:
+            del self.fields["meeting_url"]
 
 
 class OptionalReasonForm(NoTagHelperMixin, forms.Form):

@@ -575,7 +575,14 @@ class Consultation(models.Model):
         if status == self.status:
             return gettext("The consultation is already: %(status)s.") % {"status": self.get_status_display()}
         if status == self.Status.CONFIRMED:
-            return self.confirm_refusal(now)
+            refusal = self.confirm_refusal(now)
+            if refusal is None and self.awaits_meeting_link:
+                # A confirmed online session has a link to join; the expert gives it when confirming themselves.
+                return gettext(
+                    "This online session has no meeting link yet: add it on the consultation's page first, or "
+                    "leave the confirming to the expert, who gives the link with it."
+                )
+            return refusal
         if status == self.Status.DECLINED:
             return self.decline_refusal(now)
         if status == self.Status.CANCELLED:

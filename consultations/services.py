@@ -298,6 +298,10 @@ def consultation_confirm(
 
 LINK_TO_ADD = _("Add the meeting link: the cluster left it for you to give when confirming.")
 LINK_KEPT = _("The expert has already confirmed: an online session needs its meeting link now.")
+LINK_WITH_PROPOSAL = _(
+    "Add the meeting link: the cluster left it for you to give, and the session is confirmed with it if the "
+    "cluster takes the time you propose."
+)
 
 
 def _check_confirm_link(consultation: Consultation, meeting_url: str | None) -> str:
@@ -879,11 +883,15 @@ def _clear_proposal(consultation: Consultation) -> None:
     consultation.proposed_starts_at = consultation.proposed_ends_at = None
 
 
-def consultation_propose(*, consultation: Consultation, starts_at: datetime.datetime, by, reason: str = ""):
+def consultation_propose(
+    *, consultation: Consultation, starts_at: datetime.datetime, by, reason: str = "", meeting_url: str | None = None
+):
     """The expert proposes another free time of theirs, of the same length, instead of confirming or declining
     (``Consultation.propose_refusal``). The request keeps its time until the cluster accepts; the cluster's
-    managers are told."""
+    managers are told. An online request whose link the cluster left to the expert gets it now: accepting the
+    proposal confirms the session, and a confirmed online session has a link to join."""
     ends_at = _check_time(starts_at=starts_at, hours=consultation.hours)
+    meeting_url = _check_confirm_link(consultation, meeting_url)
     with transaction.atomic():
         current, expert = lock(consultation, Expert(pk=consultation.expert_id))
         if current.expert.user_id != by.pk:
@@ -892,8 +900,12 @@ def consultation_propose(*, consultation: Consultation, starts_at: datetime.date
         refusal = current.proposed_time_refusal(starts_at)
         if refusal:
             raise ValidationError({"starts_at": refusal})
+        if current.awaits_meeting_link and not meeting_url:
+            raise ValidationError({"meeting_url": LINK_WITH_PROPOSAL})
         _check_expert_free(expert, starts_at=starts_at, ends_at=ends_at, exclude=current)
         current.proposed_starts_at, current.proposed_ends_at = starts_at, ends_at
+        if meeting_url:
+            current.meeting_url = meeting_url
         current.save()
         change = _record_change(
             current,

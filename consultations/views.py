@@ -576,7 +576,7 @@ def consultation_propose(request, pk):
         return redirect(consultation)
     form = None
     if request.method == "POST":
-        form = ProposeForm(request.POST)
+        form = ProposeForm(request.POST, consultation=consultation)
         if form.is_valid():
             try:
                 services.consultation_propose(
@@ -584,6 +584,7 @@ def consultation_propose(request, pk):
                     starts_at=form.cleaned_data["starts_at"],
                     by=request.user,
                     reason=form.cleaned_data["reason"],
+                    meeting_url=form.cleaned_data.get("meeting_url"),
                 )
             except ValidationError as error:
                 attach_service_errors(form, error)
@@ -596,7 +597,7 @@ def consultation_propose(request, pk):
         )
         if "start" in request.GET and choice.is_valid():
             start = timezone.localtime(choice.cleaned_data["start"]).strftime("%Y-%m-%dT%H:%M")
-            form = ProposeForm(initial={"starts_at": start})
+            form = ProposeForm(initial={"starts_at": start}, consultation=consultation)
     if form is not None:
         starts_at = None
         with contextlib.suppress(ValidationError):

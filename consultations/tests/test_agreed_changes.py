@@ -256,6 +256,26 @@ def test_the_expert_proposes_and_the_manager_accepts(world, request_):
     assert "consultation_proposal_accepted" in kinds(request_)
 
 
+def test_a_proposal_for_a_request_left_without_its_link_brings_the_link(world):
+    """Accepting a proposal confirms the session, and a confirmed online session has a link to join."""
+    linkless = services.consultation_book(**world.book_kwargs(meeting_url=""))
+    propose = {"consultation": linkless, "starts_at": local_at(5, 14), "by": world.expert.user}
+    with pytest.raises(ValidationError) as raised:
+        services.consultation_propose(**propose)
+    assert raised.value.message_dict == {"meeting_url": [str(services.LINK_WITH_PROPOSAL)]}
+    with pytest.raises(ValidationError, match="must start with https://"):
+        services.consultation_propose(**propose, meeting_url="http://meet.example.com/expert")
+    services.consultation_propose(**propose, meeting_url=" https://meet.example.com/expert ")
+    accepted = services.consultation_proposal_accept(consultation=linkless, by=world.manager)
+    assert (accepted.status, accepted.meeting_url) == ("confirmed", "https://meet.example.com/expert")
+
+
+def test_a_proposal_keeps_the_link_the_cluster_gave(world, request_):
+    services.consultation_propose(consultation=request_, starts_at=local_at(5, 14), by=world.expert.user)
+    request_.refresh_from_db()
+    assert request_.meeting_url == "https://meet.example.com/room"
+
+
 def test_the_manager_declines_a_proposal_and_the_request_stays(world, request_):
     services.consultation_propose(consultation=request_, starts_at=local_at(5, 14), by=world.expert.user)
     declined = services.consultation_proposal_decline(consultation=request_, by=world.manager, reason="Only the 3rd")

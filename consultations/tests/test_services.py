@@ -470,6 +470,20 @@ def test_staff_status_change_needs_a_reason_and_follows_the_rules(world):
     assert remaining(world) == Decimal("20")
 
 
+def test_staff_confirm_an_online_session_only_with_its_link(world):
+    from accounts.tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    consultation = services.consultation_book(**world.book_kwargs(meeting_url=""))
+    with pytest.raises(ValidationError, match="no meeting link yet: add it on the consultation's page first"):
+        services.consultation_status_change(consultation=consultation, status="confirmed", reason="By phone", by=staff)
+    Consultation.objects.filter(pk=consultation.pk).update(meeting_url="https://meet.example.com/staff")
+    consultation.refresh_from_db()
+    services.consultation_status_change(consultation=consultation, status="confirmed", reason="By phone", by=staff)
+    consultation.refresh_from_db()
+    assert consultation.status == "confirmed"
+
+
 # --- Each rule's exact boundary and words (the mutation run, README "Mutation testing") ----------------------
 
 

@@ -68,6 +68,32 @@ def test_the_expert_proposes_another_time_and_the_manager_accepts_it(client, wor
     assert "only for an upcoming request" in response.content.decode()
 
 
+def test_the_expert_gives_the_link_the_cluster_left_with_the_proposal(client, world):
+    consultation = services.consultation_book(**world.book_kwargs(meeting_url=""))
+    client.force_login(world.expert.user)
+    url = reverse("consultations:consultation-propose", args=[consultation.pk])
+    form = client.get(url, {"start": slot(local_at(5, 14)), "length": "1"}).context["form"]
+    assert form.fields["meeting_url"].required
+    response = client.post(url, {"starts_at": slot(local_at(5, 14))})
+    assert response.status_code == 200
+    assert response.context["form"].errors["meeting_url"] == [str(services.LINK_WITH_PROPOSAL)]
+    response = client.post(url, {"starts_at": slot(local_at(5, 14)), "meeting_url": "https://meet.example.com/x"})
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert (consultation.proposed_starts_at, consultation.meeting_url) == (
+        local_at(5, 14),
+        "https://meet.example.com/x",
+    )
+
+
+def test_the_proposal_asks_no_link_when_the_session_has_one(client, world):
+    consultation = services.consultation_book(**world.book_kwargs())
+    client.force_login(world.expert.user)
+    url = reverse("consultations:consultation-propose", args=[consultation.pk])
+    form = client.get(url, {"start": slot(local_at(5, 14)), "length": "1"}).context["form"]
+    assert "meeting_url" not in form.fields
+
+
 def test_the_manager_declines_a_proposal_with_an_optional_reason(client, world):
     consultation = services.consultation_book(**world.book_kwargs())
     services.consultation_propose(consultation=consultation, starts_at=local_at(5, 14), by=world.expert.user)
