@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import get_language, gettext
 
 # Languages of the interface (settings.LANGUAGES) that write day names in lower case inside a sentence;
@@ -62,6 +62,24 @@ def mid_sentence(text) -> str:
     for name in map(str, WEEKDAYS.values()):
         text = text.replace(name, name.lower())
     return text
+
+
+def day_and_time(moment) -> str:
+    """A moment as a page states it, in the active language and the local time zone: "Monday, 7 Dec 2026, 10:00"
+    in English, "2026 m. gruodžio 7 d. (pirmadienis), 10:00" in Lithuanian. Nothing gives ""."""
+    if not moment:
+        return ""
+    moment = timezone.localtime(moment)
+    weekday = str(WEEKDAYS[moment.weekday()])
+    if (get_language() or "").split("-")[0] in LOWER_CASE_DAY_NAMES:
+        weekday = weekday.lower()
+    # Translators: a day with its time, e.g. "Monday, 7 Dec 2026, 10:00"; Lithuanian puts the date first, "2026 m.
+    # gruodžio 7 d. (pirmadienis), 10:00".
+    return gettext("%(weekday)s, %(date)s, %(time)s") % {
+        "weekday": weekday,
+        "date": date_format(moment, "DATE_FORMAT"),
+        "time": time_format(moment, "TIME_FORMAT"),
+    }
 
 
 def language_list(names) -> str:

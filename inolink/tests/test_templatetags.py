@@ -99,3 +99,17 @@ def test_mid_sentence_writes_day_names_as_a_sentence_does(language, expected):
         kept_together = Template('{% load inolink_format %}{{ day|date:"l"|mid_sentence|nowrap }}').render(context)
     assert text == expected
     assert kept_together == f'<span class="text-nowrap">{expected.split(",")[0]}</span>'
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Monday, 7 Dec 2026, 10:05"), ("lt", "2026 m. gruodžio 7 d. (pirmadienis), 10:05")],
+)
+def test_a_day_and_time_reads_as_the_language_writes_dates(language, expected):
+    # 08:05 UTC is 10:05 in Vilnius, the site's time zone.
+    moment = datetime.datetime(2026, 12, 7, 8, 5, tzinfo=datetime.UTC)
+    with translation.override(language):
+        rendered = Template("{% load inolink_format %}{{ moment|day_and_time }}|{{ nothing|day_and_time }}").render(
+            Context({"moment": moment, "nothing": None})
+        )
+    assert rendered == f"{expected}|"
