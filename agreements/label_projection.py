@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from clusters.models import Cluster, LabelLevel, LabelRules, month_start
@@ -19,12 +20,12 @@ from clusters.selectors import (
     expiry_month,
     label_held_on,
     latest_bronze,
-    month_label,
     next_step,
     planned_benchmarkings,
     road_clusters,
     silver_window,
 )
+from inolink.formatting import month_label
 
 from .models import Agreement, Programme
 
@@ -69,7 +70,7 @@ def _level(level: LabelLevel | None, minimum: LabelLevel) -> bool:
 
 def _risks(cluster: Cluster, outlook: ClusterOutlook, *, on: datetime.date, target: datetime.date, rules) -> list[str]:
     risks = []
-    values = {"target": target.isoformat()}
+    values = {"target": date_format(target, "DATE_FORMAT")}
     bronze = latest_bronze(cluster)
     # A bronze still renewable today that runs out before the target date, whatever is planned.
     if outlook.label_at_target is None and bronze is not None and month_start(on) <= rules.renew_by(bronze.valid_until):

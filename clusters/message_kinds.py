@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import active_staff
+from inolink.formatting import month_label
 from inolink.ical import absolute_url
 from notifications.registry import MessageKind, register
 from notifications.sweeps import Sweep, register_sweep
@@ -93,10 +94,11 @@ WINDOW_KINDS = {"silver": Benchmarking.Kind.SILVER, "renewal": Benchmarking.Kind
 
 
 def _window_context(obj, message):
+    # The record keeps the months as "2027-04"; the email names them in the recipient's language.
     return {
         "window": message.context["window"],
-        "window_from": message.context["from"],
-        "window_to": message.context["to"],
+        "window_from": month_label(datetime.date.fromisoformat(f"{message.context['from']}-01")),
+        "window_to": month_label(datetime.date.fromisoformat(f"{message.context['to']}-01")),
         "object_url": absolute_url(obj.get_absolute_url()),
     }
 

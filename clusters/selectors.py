@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from inolink.formatting import decimal_number
+from inolink.formatting import decimal_number, month_label
 
 from .models import (
     Benchmarking,
@@ -56,11 +56,6 @@ def road_clusters(clusters) -> list[Cluster]:
 def road_cluster(cluster: Cluster) -> Cluster:
     """One cluster as ``road_clusters`` loads it."""
     return road_clusters(Cluster.objects.filter(pk=cluster.pk))[0]
-
-
-def month_label(day: datetime.date) -> str:
-    """A month as the road shows it: 2027-04."""
-    return f"{day:%Y-%m}"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from inolink.formatting import month_label
+
 from .models import (
     Benchmarking,
     BenchmarkingAreaResult,
@@ -20,7 +22,7 @@ from .models import (
     Organisation,
     month_start,
 )
-from .selectors import latest_bronze, month_label, road_cluster, silver_window
+from .selectors import latest_bronze, road_cluster, silver_window
 
 
 def benchmarking_plan_refusal(*, cluster: Cluster, kind: str, month: datetime.date, rules: LabelRules) -> str | None:

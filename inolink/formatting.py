@@ -8,9 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.dates import MONTHS_ALT, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format, time_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 # Languages of the interface (settings.LANGUAGES) that write day names in lower case inside a sentence;
 # Django's catalogue gives them capitalised, as they stand alone in a list or at the start of a line.
@@ -80,6 +80,16 @@ def day_and_time(moment) -> str:
         "date": date_format(moment, "DATE_FORMAT"),
         "time": time_format(moment, "TIME_FORMAT"),
     }
+
+
+def month_label(day) -> str:
+    """The month of ``day`` as a sentence or a list names it: "February 2028" in English, "2028 m. vasario mėn."
+    in Lithuanian (the month's name in the genitive, as official texts write it). Nothing gives ""."""
+    if not day:
+        return ""
+    # Translators: a month of a year, e.g. "February 2028"; Lithuanian "%(year)s m. %(month)s mėn." ("2028 m.
+    # vasario mėn.", the month's name comes in the genitive).
+    return pgettext("month of a year", "%(month)s %(year)s") % {"month": MONTHS_ALT[day.month], "year": day.year}
 
 
 def language_list(names) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import LabelRules
 from clusters.selectors import eligibility_gaps, road_cluster
-from inolink.formatting import decimal_number
+from inolink.formatting import decimal_number, month_label
 from inolink.ical import absolute_url
 from inolink.tables import CLUSTER, STAFF, build_tables
 from notifications.registry import MessageKind, register
@@ -120,7 +120,7 @@ register(
         verbose_name=_("Monthly cluster statement"),
         subject=lambda obj, ctx: (
             _("%(cluster)s: InoLink statement for %(month)s")
-            % {"cluster": obj, "month": ctx["scope"].date_from.strftime("%Y-%m")}
+            % {"cluster": obj, "month": month_label(ctx["scope"].date_from)}
         ),
         template="reports/emails/monthly_statement",
         recipients=lambda obj: obj.managers.all(),

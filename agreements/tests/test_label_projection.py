@@ -97,13 +97,13 @@ def test_clusters_at_risk_and_their_reasons(programme):
     projection = programme_label_projection(programme, on=ON)
     risks = {o.cluster.name: o.risks for o in projection.clusters}
     assert risks["Expiring"] == [
-        "Bronze expires 2028-02, before the target date 2029-10-31, unless renewed (renew by 2029-02).",
-        "The silver re-benchmarking window closes 2028-02, before the target date 2029-10-31.",
+        "Bronze expires February 2028, before the target date 31 Oct 2029, unless renewed (renew by February 2029).",
+        "The silver re-benchmarking window closes February 2028, before the target date 31 Oct 2029.",
         "No benchmarking planned.",
     ]
     assert "No benchmarking planned." in risks["Gaps"]
     assert any(r.startswith("Eligibility gaps: Profile on the ECCP, Members") for r in risks["Gaps"])
-    assert "The silver re-benchmarking window closes 2027-06, before the target date 2029-10-31." in risks["Window"]
+    assert "The silver re-benchmarking window closes June 2027, before the target date 31 Oct 2029." in risks["Window"]
     assert risks["Safe"] == []
     assert [r.split(":")[0] for r in risks["Planned with gaps"]] == ["Eligibility gaps"]
     # most reasons first

@@ -56,7 +56,7 @@ def test_the_silver_window_opening_is_told_to_the_managers_once(people):
     assert mail.outbox == []
     run_twice("silver_window_open", datetime.date(2026, 12, 4))
     assert [m.to for m in mail.outbox] == [[manager.email]]
-    assert "2026-12 – 2027-06" in mail.outbox[0].subject
+    assert "December 2026 – June 2027" in mail.outbox[0].subject
     assert "silver re-benchmarking" in mail.outbox[0].body
     assert OutgoingMessage.objects.get().occasion == "silver-opens-2026-12"
 
@@ -93,11 +93,11 @@ def test_the_renewal_window_opens_before_the_expiry_and_closes_at_the_renew_by_m
     run_twice("renewal_window_open", opens - datetime.timedelta(days=1))
     assert mail.outbox == []
     run_twice("renewal_window_open", opens)
-    assert [m.to for m in mail.outbox] == [[manager.email]] and "until 2028-03" in mail.outbox[0].subject
+    assert [m.to for m in mail.outbox] == [[manager.email]] and "until March 2028" in mail.outbox[0].subject
 
     mail.outbox.clear()
     run_twice("renewal_window_closing", month_end(datetime.date(2028, 3, 1)) - datetime.timedelta(days=5))
     assert sorted(m.to[0] for m in mail.outbox) == [manager.email, staff.email]
-    assert "renewal window closes 2028-03" in next(m for m in mail.outbox if m.to == [manager.email]).subject
+    assert "renewal window closes March 2028" in next(m for m in mail.outbox if m.to == [manager.email]).subject
     run_twice("renewal_window_closing", month_end(datetime.date(2028, 3, 1)) + datetime.timedelta(days=1))
     assert len(mail.outbox) == 2

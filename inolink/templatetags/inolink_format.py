@@ -10,6 +10,7 @@ register = template.Library()
 register.filter("day_and_time", formatting.day_and_time)
 register.filter("hours", formatting.hours)
 register.filter("mid_sentence", formatting.mid_sentence)
+register.filter("month_label", formatting.month_label)
 register.filter("period", formatting.period)
 register.simple_tag(formatting.date_span, name="date_span")
 

@@ -113,3 +113,12 @@ def test_a_day_and_time_reads_as_the_language_writes_dates(language, expected):
             Context({"moment": moment, "nothing": None})
         )
     assert rendered == f"{expected}|"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "February 2028"), ("lt", "2028 m. vasario mėn.")])
+def test_a_month_reads_as_the_language_names_it(language, expected):
+    with translation.override(language):
+        rendered = Template("{% load inolink_format %}{{ day|month_label }}|{{ nothing|month_label }}").render(
+            Context({"day": datetime.date(2028, 2, 29), "nothing": None})
+        )
+    assert rendered == f"{expected}|"

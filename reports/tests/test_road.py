@@ -42,7 +42,7 @@ def test_the_road_shows_the_label_the_gaps_with_their_fixes_the_next_step_and_th
     client.force_login(manager)
     page = client.get(reverse("reports:cluster-road", args=[cluster.pk])).content.decode()
     assert "Bronze, valid until 31 Mar 2028" in page
-    assert "Bronze expires 2028-03: renew by 2029-03." in page
+    assert "Bronze expires March 2028: renew by March 2029." in page
     # The fresh cluster records no ECCP profile, members or staff: each gap says what is missing and the fix.
     assert "has no profile on the European Cluster Collaboration Platform" in page
     assert page.count("How to fix:") == 5
@@ -98,7 +98,7 @@ def test_the_managers_start_page_sums_up_the_road_and_the_cluster_page_links_to_
     page = client.get(reverse("consultations:dashboard")).content.decode()
     road = reverse("reports:cluster-road", args=[cluster.pk])
     assert "Road to the label" in page and road in page
-    assert "Bronze expires 2028-03: renew by 2029-03." in page
+    assert "Bronze expires March 2028: renew by March 2029." in page
     assert road in client.get(reverse("clusters:cluster-detail", args=[cluster.pk])).content.decode()
 
 
