@@ -167,6 +167,10 @@ class Cluster(models.Model):
     def get_absolute_url(self):
         return reverse("clusters:cluster-detail", args=[self.pk])
 
+    def is_managed_by(self, user) -> bool:
+        """Whether ``user`` is one of the cluster's managers (one query; a signed-out visitor never is)."""
+        return user is not None and user.is_authenticated and self.managers.filter(pk=user.pk).exists()
+
     @property
     def current_label_level(self) -> "LabelLevel | None":
         """The highest label valid today, from the ``with_current_label()`` annotation when present."""

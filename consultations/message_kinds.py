@@ -278,7 +278,7 @@ ACTION_KINDS = {
 
 def _other_side(consultation, by):
     """A manager acted: the expert is told; the expert or staff acted: the cluster's managers."""
-    if by is not None and consultation.cluster.managers.filter(pk=by.pk).exists():
+    if consultation.cluster.is_managed_by(by):
         return _expert(consultation)
     return list(_managers(consultation))
 

@@ -558,7 +558,7 @@ class Consultation(models.Model):
 
     def rating_refusal(self, user=None) -> str | None:
         """One of the cluster's managers rates a session once, after the expert logged it as held."""
-        if user is not None and not self.cluster.managers.filter(pk=user.pk).exists():
+        if user is not None and not self.cluster.is_managed_by(user):
             return gettext("Only the cluster's managers rate its consultations.")
         if hasattr(self, "rating"):
             return gettext("This session has already been rated.")
@@ -720,7 +720,7 @@ class Consultation(models.Model):
         (staff read it)."""
         if user is None or not user.is_authenticated:
             return gettext("Only the cluster's managers and the session's expert write here.")
-        if user.pk == self.expert.user_id or self.cluster.managers.filter(pk=user.pk).exists():
+        if user.pk == self.expert.user_id or self.cluster.is_managed_by(user):
             return None
         return gettext("Only the cluster's managers and the session's expert write here.")
 
@@ -983,7 +983,7 @@ class SessionOutcome(models.Model):
         return self.hours_delivered
 
     def _is_manager(self, user) -> bool:
-        return self.consultation.cluster.managers.filter(pk=user.pk).exists()
+        return self.consultation.cluster.is_managed_by(user)
 
     def extra_accept_refusal(self, user=None) -> str | None:
         """One of the cluster's managers accepts the extra hours while they await the cluster's answer."""

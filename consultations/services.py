@@ -228,7 +228,7 @@ def consultation_book(
     expert's working hours and clear of their live bookings (with the buffer); 1–4 hours; on-site in a
     Lithuanian city with an address, or online, with a link or leaving it for the expert to add when confirming.
     """
-    if not cluster.managers.filter(pk=booked_by.pk).exists():
+    if not cluster.is_managed_by(booked_by):
         raise ValidationError({"service_area": _("You do not manage this cluster.")})
     details = _check_details(format=format, city=city, address=address, meeting_url=meeting_url, topic=topic)
     ends_at = _check_time(starts_at=starts_at, hours=hours)
@@ -854,7 +854,7 @@ def extra_hours_settle_lapsed(now: datetime.datetime | None = None) -> int:
 
 def _role(consultation: Consultation, user) -> str:
     """In which role ``user`` acts on ``consultation``: its cluster's manager, its expert, or programme staff."""
-    if consultation.cluster.managers.filter(pk=user.pk).exists():
+    if consultation.cluster.is_managed_by(user):
         return ConsultationChange.Role.MANAGER
     if consultation.expert.user_id == user.pk:
         return ConsultationChange.Role.EXPERT
@@ -924,7 +924,7 @@ def consultation_proposal_accept(*, consultation: Consultation, by) -> Consultat
     proposed it). Same length, so the same hours stay held. The expert is told."""
     with transaction.atomic():
         current, expert = lock(consultation, Expert(pk=consultation.expert_id))
-        if not current.cluster.managers.filter(pk=by.pk).exists():
+        if not current.cluster.is_managed_by(by):
             raise ValidationError(_("Only the cluster's managers answer a proposed time."))
         _refuse(current.proposal_answer_refusal())
         starts_at, ends_at = current.proposed_starts_at, current.proposed_ends_at
@@ -949,7 +949,7 @@ def consultation_proposal_decline(*, consultation: Consultation, by, reason: str
     decline. The expert is told."""
     with transaction.atomic():
         (current,) = lock(consultation)
-        if not current.cluster.managers.filter(pk=by.pk).exists():
+        if not current.cluster.is_managed_by(by):
             raise ValidationError(_("Only the cluster's managers answer a proposed time."))
         _refuse(current.proposal_answer_refusal())
         proposed = (current.proposed_starts_at, current.proposed_ends_at)
@@ -988,7 +988,7 @@ def consultation_edit_details(
     values = {"format": format, "topic": topic.strip(), "agenda": (agenda or "").strip(), **details}
     with transaction.atomic():
         (current,) = lock(consultation)
-        if not current.cluster.managers.filter(pk=by.pk).exists():
+        if not current.cluster.is_managed_by(by):
             raise ValidationError(_("Only the cluster's managers correct its bookings."))
         _refuse(current.details_edit_refusal())
         # Only a request may be without its link: the expert gives it when confirming.

@@ -47,3 +47,18 @@ def test_cluster_changes_are_kept_in_history():
     cluster.name = "New name"
     cluster.save()
     assert [h.name for h in cluster.history.order_by("history_date")] == ["Old name", "New name"]
+
+
+def test_only_its_managers_manage_a_cluster():
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.tests.factories import UserFactory
+
+    manager, other = UserFactory(), UserFactory()
+    cluster = ClusterFactory()
+    cluster.managers.add(manager)
+    ClusterFactory().managers.add(other)
+    assert cluster.is_managed_by(manager)
+    assert not cluster.is_managed_by(other)
+    assert not cluster.is_managed_by(AnonymousUser())
+    assert not cluster.is_managed_by(None)
