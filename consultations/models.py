@@ -835,15 +835,16 @@ def extra_hours_dispute_days() -> int:
     return settings.EXTRA_HOURS_DISPUTE_DAYS
 
 
-def counted_hours(prefix: str = "") -> models.Expression:
+def counted_hours(prefix: str = "", *, booked_hours: str = "") -> models.Expression:
     """The hours an outcome counts toward the cluster's delivered hours, as an expression over ``SessionOutcome``
-    (``prefix`` reaches it from another model): all it delivered, or at most the booked length while hours over it
-    are not accepted."""
+    (``prefix`` reaches it from another model, ``booked_hours`` names the booked length from there when it is
+    nearer than through the outcome): all it delivered, or at most the booked length while hours over it are not
+    accepted."""
     delivered = models.F(f"{prefix}hours_delivered")
     return models.Case(
         models.When(
             **{f"{prefix}extra_status__in": EXTRA_UNCOUNTED},
-            then=Least(delivered, models.F(f"{prefix}consultation__hours")),
+            then=Least(delivered, models.F(booked_hours or f"{prefix}consultation__hours")),
         ),
         default=delivered,
         output_field=models.DecimalField(max_digits=8, decimal_places=2),

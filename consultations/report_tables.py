@@ -19,7 +19,7 @@ from inolink.choices import choice_label
 from inolink.tables import CLUSTER, STAFF, Column, ReportScope, register_table
 
 from .message_kinds import OVERDUE_AFTER
-from .models import Consultation, ServiceArea
+from .models import Consultation, ServiceArea, counted_hours
 
 Status = Consultation.Status
 
@@ -54,6 +54,12 @@ class PeriodHours:
         return granted - self.delivered_to_end - self.held_to_end
 
 
+def counted_from_consultation():
+    """A consultation's delivered hours as the cluster's budget counts them (``models.counted_hours``: hours over
+    the booked length only once accepted), so every report figure agrees with the allocations' pages."""
+    return counted_hours("outcome__", booked_hours="hours")
+
+
 def period_hours(scope: ReportScope, now=None) -> dict[tuple[int, int], PeriodHours]:
     """``PeriodHours`` per (agreement id, service area id), in one aggregate query whatever the data size.
 
@@ -72,9 +78,9 @@ def period_hours(scope: ReportScope, now=None) -> dict[tuple[int, int], PeriodHo
         sessions.order_by()
         .values("agreement_id", "service_area_id")
         .annotate(
-            delivered=Sum("outcome__hours_delivered", filter=in_period),
+            delivered=Sum(counted_from_consultation(), filter=in_period),
             held=Sum("hours", filter=in_period & holding),
-            delivered_to_end=Sum("outcome__hours_delivered"),
+            delivered_to_end=Sum(counted_from_consultation()),
             held_to_end=Sum("hours", filter=holding),
         )
     )
@@ -125,7 +131,7 @@ def consultations_by_area(scope: ReportScope):
             no_show=_count(Status.NO_SHOW),
             cancelled=_count(Status.CANCELLED),
             declined=_count(Status.DECLINED),
-            delivered=Sum("outcome__hours_delivered"),
+            delivered=Sum(counted_from_consultation()),
         )
         .order_by("cluster__name", "service_area__position", "service_area__name")
     )
@@ -211,6 +217,7 @@ def consultations_list_table(scope: ReportScope):
     rows = (
         consultations_in_scope(scope)
         .order_by("starts_at", "pk")
+        .annotate(delivered=counted_from_consultation())
         .values_list(
             "starts_at",
             "cluster__name",
@@ -223,7 +230,7 @@ def consultations_list_table(scope: ReportScope):
             "format",
             "status",
             "hours",
-            "outcome__hours_delivered",
+            "delivered",
             "rating__score",
         )
     )

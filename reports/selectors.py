@@ -12,7 +12,7 @@ from agreements.label_projection import ClusterOutlook, LabelProjection, program
 from agreements.models import Programme
 from clusters.models import Benchmarking, LabelLevel, LabelRules, add_months, month_start
 from clusters.selectors import awards_if_planned_succeed
-from consultations.models import HourAllocation, SessionOutcome
+from consultations.models import HourAllocation, SessionOutcome, counted_hours
 from inolink.http import int_or_404
 from inolink.tables import STAFF, ReportScope, Table, get_table_spec, table_specs
 
@@ -408,7 +408,7 @@ def pace_chart(paces: list[ClusterPace], *, on: datetime.date | None = None) -> 
         .annotate(month=TruncMonth("consultation__starts_at"))
         .order_by()
         .values("month")
-        .annotate(hours=Sum("hours_delivered"))
+        .annotate(hours=Sum(counted_hours()))
         .values_list("month", "hours")
     )
     monthly = {(m.date() if isinstance(m, datetime.datetime) else m): h for m, h in rows}

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from consultations.models import Consultation, HourAllocation, ServiceArea, SessionOutcome
+from consultations.models import Consultation, ExtraHours, HourAllocation, ServiceArea, SessionOutcome
 from consultations.services import recount_delivered_hours
 from consultations.tests.factories import ConsultationFactory, SessionOutcomeFactory
 from events.models import Participation
@@ -114,6 +114,28 @@ def test_every_table_of_a_period_agrees_with_the_others_and_with_the_database(pe
     statement = {table.key: table for table in build_tables(mine, CLUSTER)}
     for key in ("agreements", "hours_by_area", "consultations_by_area", "sessions"):
         assert statement[key].totals()["delivered"] == Decimal("3.75"), key
+
+
+def test_hours_over_the_booked_length_count_in_reports_only_once_accepted(period):
+    """Every report figure counts delivered hours as the cluster's budget does (the manager's pages, "who is
+    behind"): hours logged over the booked length wait for the cluster's acceptance."""
+    consultation = in_period(period).filter(outcome__hours_delivered=Decimal("2.25")).first()
+    Consultation.objects.filter(pk=consultation.pk).update(hours=Decimal("2"))
+    SessionOutcome.objects.filter(consultation=consultation).update(
+        extra_status=ExtraHours.PENDING, extra_due_at=timezone.now() + datetime.timedelta(days=7)
+    )
+    recount_delivered_hours(HourAllocation.objects.all())
+    allocation = HourAllocation.objects.get(agreement=consultation.agreement, service_area=consultation.service_area)
+    assert allocation.hours_delivered == Decimal("1.5") + 2 + 1 + 3  # with the sessions before and after the period
+
+    def delivered_in_reports():
+        tables = {table.key: table for table in build_tables(period, STAFF)}
+        keys = ("agreements", "hours_by_service_area", "hours_by_area", "consultations_by_area", "consultations_list")
+        return {key: tables[key].totals()["delivered"] for key in keys}
+
+    assert set(delivered_in_reports().values()) == {Decimal("11.25") - Decimal("0.25")}
+    SessionOutcome.objects.filter(consultation=consultation).update(extra_status=ExtraHours.ACCEPTED)
+    assert set(delivered_in_reports().values()) == {Decimal("11.25")}
 
 
 def test_a_report_rebuilt_later_for_the_same_period_shows_the_same_numbers(period):
