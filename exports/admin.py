@@ -113,6 +113,8 @@ class ImportExportListMixin(ImportMixin, ExportListMixin):
 
     formats = [XLSX, CSV]
     import_form_class = FormatNamedImportForm
+    # Both buttons over the list (the import mixin, first in the bases, would show only its own).
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def process_import(self, request, **kwargs):
         # The confirm step's hidden fields come back from the browser: the package turns "format" and "resource"

@@ -1,6 +1,7 @@
 """Long admin-list exports: built by a worker through the list's own admin, downloaded by their requester only."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -187,3 +188,16 @@ def test_the_requesters_old_files_go_when_they_export_again(
 def test_formats_are_named_as_people_know_them(staff_client, page):
     choices = staff_client.get(reverse(page)).context["form"].fields["format"].choices
     assert [label for value, label in choices if value] == ["XLSX", "CSV"]
+
+
+@pytest.mark.parametrize(
+    ("changelist", "buttons"),
+    [
+        ("admin:clusters_cluster_changelist", ["admin:clusters_cluster_import", "admin:clusters_cluster_export"]),
+        ("admin:consultations_consultation_changelist", ["admin:consultations_consultation_export"]),
+    ],
+)
+def test_a_list_shows_a_button_for_each_of_its_imports_and_exports(staff_client, changelist, buttons):
+    page = staff_client.get(reverse(changelist)).content.decode()
+    for button in buttons:
+        assert re.search(rf"""href=["']{re.escape(reverse(button))}[?"']""", page), button
