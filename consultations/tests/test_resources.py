@@ -4,7 +4,7 @@ import io
 
 import openpyxl
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.tests.factories import StaffFactory
 from consultations.models import Consultation
@@ -66,7 +66,10 @@ def test_xlsx_export_has_native_dates_and_numbers(staff_client):
     header = [cell.value for cell in sheet[1]]
     values = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
     assert values["topic"] == consultation.topic
-    assert float(values["booked hours"]) == 1.0
+    # Cells a spreadsheet sums and sorts: numbers and Vilnius wall-clock times, not their text.
+    assert values["booked hours"] == 1 and not isinstance(values["booked hours"], str)
+    assert values["No."] == consultation.pk
+    assert values["starts"] == timezone.localtime(consultation.starts_at).replace(tzinfo=None)
 
 
 def test_outcome_and_rating_exports(staff_client):

@@ -50,7 +50,7 @@ def test_staff_export_the_filtered_consultation_list_to_xlsx(page, tmp_path):
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
     page.get_by_role("link", name="Export", exact=True).click()
     assert_accessible(page)
-    page.locator("#id_format").select_option(label="xlsx")
+    page.locator("#id_format").select_option(label="XLSX")
     with page.expect_download() as download:
         page.get_by_role("button", name="Submit").click()
     path = tmp_path / "export.xlsx"
@@ -73,7 +73,7 @@ def test_staff_get_a_long_export_from_my_exports(page, tmp_path, settings):
 
     page.goto("/admin/consultations/consultation/")
     page.get_by_role("link", name="Export", exact=True).click()
-    page.locator("#id_format").select_option(label="xlsx")
+    page.locator("#id_format").select_option(label="XLSX")
     page.get_by_role("button", name="Submit").click()
 
     expect(page).to_have_url(re.compile(r"/admin/exports/exportfile/$"))
@@ -110,7 +110,7 @@ BAD = ["300000903", "Atlantis Cluster", "", "Other", "Atlantis County", "", "", 
 def upload(page, path):
     page.goto("/admin/clusters/cluster/import/")
     page.get_by_label("File to import").set_input_files(str(path))
-    page.locator("#id_format").select_option(label="csv")
+    page.locator("#id_format").select_option(label="CSV")
     page.get_by_role("button", name="Submit").click()
 
 
