@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from inolink.formatting import decimal_number, month_label
+from inolink.formatting import decimal_number, full_time_equivalents, month_label
 
 from .models import (
     Benchmarking,
@@ -123,7 +123,7 @@ def cluster_eligibility(cluster: Cluster, *, rules: LabelRules) -> list[Criterio
         (
             EligibilityCriterion.MANAGEMENT_FTE,
             fte is not None and fte >= rules.min_management_fte,
-            gettext("%(fte)s FTE") % {"fte": decimal_number(fte)} if fte is not None else gettext("not recorded"),
+            full_time_equivalents(fte) if fte is not None else gettext("not recorded"),
             gettext("At least %(min)s FTE of cluster management staff are needed.")
             % {"min": decimal_number(rules.min_management_fte)},
             gettext("Record the management staff in full-time equivalents, at least %(min)s FTE.")

@@ -351,7 +351,11 @@ class ConsultationFilterForm(forms.Form):
 
     when = forms.ChoiceField(
         label=_("When"),
-        choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
+        choices=[
+            ("upcoming", _("Upcoming")),
+            ("past", _("Past")),
+            ("all", pgettext_lazy("consultations of any time", "All")),
+        ],
         required=False,
         widget=_filter_select(),
     )

@@ -10,7 +10,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.dates import MONTHS_ALT, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format, time_format
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 # Languages of the interface (settings.LANGUAGES) that write day names in lower case inside a sentence;
 # Django's catalogue gives them capitalised, as they stand alone in a list or at the start of a line.
@@ -51,6 +51,17 @@ def hours(value) -> str:
         return ""
     # Translators: a number of hours, e.g. "1.5 h"; Lithuanian "1,5 val."
     return (gettext("%(hours)s h") % {"hours": number}).replace(" ", "\N{NO-BREAK SPACE}")
+
+
+def full_time_equivalents(value) -> str:
+    """Staff in full-time equivalents: "0.5 FTE", "2 FTE"; Lithuanian "0,5 etato", "2 etatai", "10 etatų" (a
+    fraction has a form of its own)."""
+    value = Decimal(value)
+    number = decimal_number(value)
+    if value != value.to_integral_value():
+        # Translators: a fractional number of full-time equivalents, e.g. "0.5 FTE"; Lithuanian "0,5 etato".
+        return pgettext("fractional number", "%(fte)s FTE") % {"fte": number}
+    return ngettext("%(fte)s FTE", "%(fte)s FTE", int(value)) % {"fte": number}
 
 
 def mid_sentence(text) -> str:

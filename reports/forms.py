@@ -4,6 +4,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agreements.models import Programme
 from clusters.models import Benchmarking, Cluster, LabelRules
@@ -33,12 +34,12 @@ class ReportFilterForm(forms.Form):
     bound_field_class = BootstrapBoundField
 
     date_from = forms.DateField(
-        label=_("From"),
+        label=pgettext_lazy("start of a period", "From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To"),
+        label=pgettext_lazy("end of a period", "To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
@@ -46,7 +47,7 @@ class ReportFilterForm(forms.Form):
         label=_("Programme"),
         queryset=Programme.objects.order_by("-starts_on"),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All programmes"),
         widget=InlineSelect(attrs={"class": "form-select"}),
     )
     cluster = forms.ModelChoiceField(

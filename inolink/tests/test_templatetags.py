@@ -122,3 +122,19 @@ def test_a_month_reads_as_the_language_names_it(language, expected):
             Context({"day": datetime.date(2028, 2, 29), "nothing": None})
         )
     assert rendered == f"{expected}|"
+
+
+@pytest.mark.parametrize(
+    ("language", "values", "expected"),
+    [
+        ("en", ["0.5", "1", "2", "10"], ["0.5 FTE", "1 FTE", "2 FTE", "10 FTE"]),
+        ("lt", ["0.5", "1", "2", "10", "21"], ["0,5 etato", "1 etatas", "2 etatai", "10 etatų", "21 etatas"]),
+    ],
+)
+def test_full_time_equivalents_take_the_form_their_number_needs(language, values, expected):
+    from decimal import Decimal
+
+    from inolink.formatting import full_time_equivalents
+
+    with translation.override(language):
+        assert [full_time_equivalents(Decimal(value)) for value in values] == expected

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
@@ -384,3 +384,16 @@ def test_monthly_statement_holds_the_clusters_own_sessions_outcomes_and_events(p
     [event] = tables["cluster_events"].dicts()
     assert event["attended"] is True and event["contacts"] == 4 and event["leads"] == 1
     assert [row["cluster"] for row in tables["partnership_leads"].dicts()] == [first.name]
+
+
+@pytest.mark.django_db
+def test_the_lithuanian_period_filter_reads_from_and_until(client):
+    from accounts.tests.factories import StaffFactory
+
+    staff = StaffFactory(language="lt")
+    client.force_login(staff)
+    form = client.get(reverse("reports:dashboard")).context["form"]
+    with translation.override("lt"):
+        labels = [str(form.fields[name].label) for name in ("date_from", "date_to")]
+        assert labels == ["Nuo", "Iki"]
+        assert str(form.fields["programme"].empty_label) == "Visos programos"
