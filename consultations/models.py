@@ -327,6 +327,13 @@ class ConsultationQuerySet(models.QuerySet):
         """Bookings that take the expert's time: requested or confirmed."""
         return self.filter(status__in=Consultation.LIVE_STATUSES)
 
+    def taking_time(self, start, end):
+        """Live bookings that take some of the expert's time between ``start`` and ``end``: at their own time, or
+        at the time the expert proposed instead (held for them until the cluster answers)."""
+        return self.live().filter(
+            Q(starts_at__lt=end, ends_at__gt=start) | Q(proposed_starts_at__lt=end, proposed_ends_at__gt=start)
+        )
+
     def holding_hours(self, now=None):
         """Bookings whose hours are held: requested ones not yet started, and confirmed ones until their outcome.
 

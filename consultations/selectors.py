@@ -177,16 +177,21 @@ def _exceptions_between(ids, first_day, last_day):
 
 
 def _bookings_by_expert(ids, first_day, last_day, *, exclude=None):
-    """Each expert's live bookings around these days, widened by the buffer, as (start, end) pairs."""
+    """Each expert's live bookings around these days, and the times they proposed instead of a request's (held
+    for them until the cluster answers, ``Consultation.objects.taking_time``), widened by the buffer, as (start,
+    end) pairs."""
     pad = buffer()
     window_start = _local(first_day, datetime.time.min) - pad
     window_end = _local(last_day + datetime.timedelta(days=1), datetime.time.min) + pad
     bookings = defaultdict(list)
-    live = Consultation.objects.live().filter(expert_id__in=ids, starts_at__lt=window_end, ends_at__gt=window_start)
+    live = Consultation.objects.taking_time(window_start, window_end).filter(expert_id__in=ids)
     if exclude is not None:
         live = live.exclude(pk=exclude.pk)
-    for expert_id, starts_at, ends_at in live.values_list("expert_id", "starts_at", "ends_at"):
+    rows = live.values_list("expert_id", "starts_at", "ends_at", "proposed_starts_at", "proposed_ends_at")
+    for expert_id, starts_at, ends_at, proposed_starts_at, proposed_ends_at in rows:
         bookings[expert_id].append((starts_at - pad, ends_at + pad))
+        if proposed_starts_at is not None:
+            bookings[expert_id].append((proposed_starts_at - pad, proposed_ends_at + pad))
     return bookings
 
 

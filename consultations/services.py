@@ -128,9 +128,10 @@ def _check_expert(expert: Expert, service_area) -> None:
 
 
 def _check_expert_free(expert: Expert, *, starts_at, ends_at, exclude=None) -> None:
-    """No live booking of the expert within the buffer, and the time inside their working hours."""
+    """No live booking of the expert (nor a time they proposed) within the buffer, and the time inside their
+    working hours."""
     pad = buffer()
-    clash = Consultation.objects.live().filter(expert=expert, starts_at__lt=ends_at + pad, ends_at__gt=starts_at - pad)
+    clash = Consultation.objects.taking_time(starts_at - pad, ends_at + pad).filter(expert=expert)
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     if clash.exists():

@@ -19,6 +19,7 @@ from consultations.models import (
     SessionOutcome,
     place_line,
 )
+from consultations.selectors import free_slots
 from consultations.tests.factories import ConsultationFactory, local_at
 from notifications.models import OutgoingMessage
 
@@ -274,6 +275,23 @@ def test_a_proposal_keeps_the_link_the_cluster_gave(world, request_):
     services.consultation_propose(consultation=request_, starts_at=local_at(5, 14), by=world.expert.user)
     request_.refresh_from_db()
     assert request_.meeting_url == "https://meet.example.com/room"
+
+
+def test_a_proposed_time_is_held_for_the_expert_until_the_cluster_answers(world, request_):
+    proposed = local_at(5, 14)
+    services.consultation_propose(consultation=request_, starts_at=proposed, by=world.expert.user)
+
+    def offered() -> bool:
+        [slots] = free_slots([world.expert], first_day=timezone.localtime(proposed).date(), days=1, length=Decimal(1))
+        return proposed in slots.days[0].starts
+
+    assert not offered()
+    with pytest.raises(ValidationError) as raised:
+        services.consultation_book(**world.book_kwargs(starts_at=proposed, topic="Another"))
+    assert raised.value.message_dict["starts_at"] == [str(services.SLOT_TAKEN)]
+    services.consultation_proposal_decline(consultation=request_, by=world.manager)
+    assert offered()
+    services.consultation_book(**world.book_kwargs(starts_at=proposed, topic="Another"))
 
 
 def test_the_manager_declines_a_proposal_and_the_request_stays(world, request_):
