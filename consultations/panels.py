@@ -5,7 +5,7 @@ import datetime
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from inolink.formatting import hours_number
+from inolink.formatting import day_and_time, hours_number
 from inolink.panels import Panel, register_panel
 from inolink.todo import TodoItem, TodoSource, register_todo_source
 
@@ -55,8 +55,9 @@ def _dashboard_todos(request, cluster) -> list[TodoItem]:
             text=_("%(expert)s proposes %(proposed)s instead of %(day)s: accept or decline.")
             % {
                 "expert": consultation.expert,
-                "day": formats.date_format(timezone.localtime(consultation.starts_at)),
-                "proposed": formats.date_format(timezone.localtime(consultation.proposal_starts_at), "DATETIME_FORMAT"),
+                # The day alone may be the same for both: each with its time.
+                "day": day_and_time(consultation.starts_at),
+                "proposed": day_and_time(consultation.proposal_starts_at),
             },
             url=consultation.get_absolute_url() + "#proposal",
             action=_("Answer the proposal"),

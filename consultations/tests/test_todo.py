@@ -14,6 +14,7 @@ from consultations.templatetags.consultation_badges import status_badge
 from consultations.views import TODOS_SHOWN
 from events.models import FundingIntent
 from events.tests.factories import EventFactory, FundingCallFactory, FundingIntentFactory, in_days
+from inolink.formatting import day_and_time
 from inolink.todo import TodoItem, TodoSource, _sources, register_todo_source, todos_for
 
 from .factories import ConsultationFactory, SessionOutcomeFactory, local_at
@@ -91,6 +92,10 @@ def test_proposals_and_extra_hours_are_on_the_start_page_with_links_to_answer_th
     response = client.get(reverse("consultations:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
     items = {item.kind: item for item in response.context["todos"]}
     assert items["proposal"].url == proposal.get_absolute_url() + "#proposal"
+    with translation.override("en"):
+        booked, proposed = day_and_time(proposal.starts_at), day_and_time(proposal.proposed_starts_at)
+    # Both with their times: a proposal may move a session within its own day.
+    assert f"proposes {proposed} instead of {booked}: accept or decline." in items["proposal"].text
     assert items["extra-hours"].url == extra.get_absolute_url() + "#extra-hours"
     assert "logged 1.5 h for a 1 h session" in items["extra-hours"].text
     assert items["extra-hours"].urgent and not items["proposal"].urgent
