@@ -365,6 +365,7 @@ LIST_ROW_FIELDS = (
     "format",
     "city",
     "meeting_url",  # whether the expert still has to give it (``Consultation.awaits_meeting_link``)
+    "proposed_starts_at",  # another time the expert proposed, waiting for the cluster's answer
     "service_area__name",
 )
 LIST_EXPERT_FIELDS = ("expert__user__first_name", "expert__user__last_name", "expert__user__email")

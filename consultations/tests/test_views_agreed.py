@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from consultations import services
 from consultations.models import Consultation, ExtraHours, SessionOutcome
+from inolink.formatting import day_and_time
 
 from .factories import ConsultationFactory, local_at
 
@@ -174,3 +175,15 @@ def test_the_detail_page_reads_a_fixed_number_of_queries_whatever_its_history(cl
         services.consultation_propose(consultation=consultation, starts_at=local_at(5, 14), by=world.expert.user)
     assert Consultation.objects.get(pk=consultation.pk).changes.count() == 21
     assert _queries(client, url) == few
+
+
+def test_the_experts_request_list_says_which_requests_wait_for_the_clusters_answer(client, world):
+    waiting = services.consultation_book(**world.book_kwargs())
+    services.consultation_propose(consultation=waiting, starts_at=local_at(5, 14), by=world.expert.user)
+    services.consultation_book(**world.book_kwargs(starts_at=local_at(6, 10), topic="Untouched"))
+    client.force_login(world.expert.user)
+    page = client.get(reverse("consultations:my-sessions")).content.decode()
+    with translation.override("en"):
+        when = day_and_time(local_at(5, 14))
+    assert page.count("the cluster has not answered yet") == 1
+    assert f'You proposed <span class="text-nowrap">{when}</span>; the cluster has not answered yet.' in page
