@@ -21,6 +21,7 @@ from .models import (
     ServiceArea,
     SessionOutcome,
     WeeklyAvailability,
+    extra_hours_dispute_days,
 )
 from .services import recount_delivered_hours
 
@@ -335,6 +336,9 @@ def load_consultations(*, manager) -> int:
             declined_at=timezone.now() if status == "declined" else None,
         )
         created += 1
+        # Booked a week ahead (or now, for the sessions of the coming week), not on the day the demo was loaded.
+        booked_at = min(timezone.now(), starts_at - datetime.timedelta(days=7))
+        Consultation.objects.filter(pk=consultation.pk).update(created_at=booked_at)
         if topic in DEMO_OUTCOMES:
             summary, recommendations, follow_up, delivered, rating, served = DEMO_OUTCOMES[topic]
             outcome = SessionOutcome.objects.create(
@@ -345,12 +349,20 @@ def load_consultations(*, manager) -> int:
                 follow_up_actions=follow_up,
                 hours_delivered=Decimal(delivered),
             )
-            SessionOutcome.objects.filter(pk=outcome.pk).update(created_at=consultation.ends_at)
-            if outcome.hours_delivered > hours:
-                SessionOutcome.objects.filter(pk=outcome.pk).update(
-                    extra_status=ExtraHours.PENDING, extra_due_at=timezone.now() + datetime.timedelta(days=5)
-                )
             outcome.indicator_areas.set([indicator_areas[code] for code in served])
+            # Logged when the session ended; hours over the booked length two days ago, so the cluster still has
+            # its dispute window (counted from the logging, as the pages say) to answer them.
+            logged_at = consultation.ends_at
+            if outcome.hours_delivered > hours:
+                logged_at = timezone.now() - datetime.timedelta(days=2)
+                SessionOutcome.objects.filter(pk=outcome.pk).update(
+                    extra_status=ExtraHours.PENDING,
+                    extra_due_at=logged_at + datetime.timedelta(days=extra_hours_dispute_days()),
+                )
+            SessionOutcome.objects.filter(pk=outcome.pk).update(created_at=logged_at)
+            # Its history is one record of the logging, at that time (setting the areas wrote a second one).
+            outcome.history.exclude(history_type="+").delete()
+            outcome.history.update(history_date=logged_at)
             if rating:
                 Rating.objects.create(consultation=consultation, score=rating[0], comment=rating[1], rated_by=manager)
     _load_changes(cluster, manager)

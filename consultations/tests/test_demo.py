@@ -41,3 +41,19 @@ def test_demo_consultations_load_once_and_show_every_state(client):
     requested = mine.filter(status="requested", expert__user=expert).first()
     assert reverse("consultations:consultation-outcome", args=[due.pk]) in page
     assert reverse("consultations:consultation-confirm", args=[requested.pk]) in page
+
+
+def test_demo_outcomes_read_as_logged_once_with_the_dispute_window_counted_from_the_logging():
+    import datetime
+
+    from django.utils import timezone
+
+    from consultations.models import ExtraHours, extra_hours_dispute_days
+
+    call_command("load_demo", stdout=None)
+    for outcome in SessionOutcome.objects.select_related("consultation"):
+        assert [record.history_date for record in outcome.history.all()] == [outcome.created_at]
+        assert outcome.consultation.created_at < outcome.consultation.starts_at
+    pending = SessionOutcome.objects.get(extra_status=ExtraHours.PENDING)
+    assert pending.extra_due_at == pending.created_at + datetime.timedelta(days=extra_hours_dispute_days())
+    assert pending.extra_due_at > timezone.now()
