@@ -33,7 +33,7 @@ def test_manager_follows_the_road_sees_the_gaps_and_downloads_the_evidence_pack(
 
     sign_in(page, manager.email, PASSWORD)
     road_card = page.get_by_role("region", name="Road to the label")
-    expect(road_card).to_contain_text("Bronze expires 2028-03: renew by 2029-03.")
+    expect(road_card).to_contain_text("Bronze expires March 2028: renew by March 2029.")
     road_card.get_by_role("link", name="Open the road to the label").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Road to the label: Wellness Road Cluster")
     assert_accessible(page)
