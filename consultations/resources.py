@@ -32,7 +32,9 @@ class ConsultationResource(ExportResource):
     booked_by = column("booked_by", _("booked by"))
     created_at = datetime_column("created_at", _("requested at"))
     result = column("outcome__get_result_display", _("result"))
-    hours_delivered = decimal_column("outcome__hours_delivered", _("hours delivered"))
+    # As the budget and the reports count them (``SessionOutcome.hours_counted``); the outcomes' export has the hours
+    # as logged.
+    hours_delivered = decimal_column("outcome__hours_counted", _("hours delivered"))
     rating = number_column("rating__score", _("rating"))
 
     select_related = ("cluster", "agreement", "service_area", "expert__user", "booked_by", "outcome", "rating")

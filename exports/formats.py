@@ -76,17 +76,17 @@ class CSV(base_formats.CSV):
     """
 
     def export_data(self, dataset, **kwargs):
-        marked = tablib.Dataset(headers=dataset.headers, title=dataset.title)
-        for row in dataset:
-            marked.append([marked_as_text(value) for value in row])
-        return super().export_data(marked, **kwargs)
+        return super().export_data(_each_value(dataset, marked_as_text), **kwargs)
 
     def create_dataset(self, in_stream, **kwargs):
-        dataset = super().create_dataset(in_stream, **kwargs)
-        unmarked = tablib.Dataset(headers=dataset.headers, title=dataset.title)
-        for row in dataset:
-            unmarked.append([_unmarked(value) for value in row])
-        return unmarked
+        return _each_value(super().create_dataset(in_stream, **kwargs), _unmarked)
+
+
+def _each_value(dataset, change) -> tablib.Dataset:
+    changed = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        changed.append([change(value) for value in row])
+    return changed
 
 
 def marked_as_text(value):

@@ -81,13 +81,10 @@ def day_and_time(moment) -> str:
     if not moment:
         return ""
     moment = timezone.localtime(moment)
-    weekday = str(WEEKDAYS[moment.weekday()])
-    if (get_language() or "").split("-")[0] in LOWER_CASE_DAY_NAMES:
-        weekday = weekday.lower()
     # Translators: a day with its time, e.g. "Monday, 7 Dec 2026, 10:00"; Lithuanian puts the date first, "2026 m.
     # gruodžio 7 d. (pirmadienis), 10:00".
     return gettext("%(weekday)s, %(date)s, %(time)s") % {
-        "weekday": weekday,
+        "weekday": mid_sentence(WEEKDAYS[moment.weekday()]),
         "date": date_format(moment, "DATE_FORMAT"),
         "time": time_format(moment, "TIME_FORMAT"),
     }

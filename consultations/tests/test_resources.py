@@ -109,3 +109,23 @@ def test_export_queries_are_flat(staff_client, django_assert_max_num_queries, ad
         return len(queries)
 
     assert count(1) == count(9)  # 1 row, then 10
+
+
+def test_the_consultations_export_counts_delivered_hours_as_the_reports_do(staff_client):
+    """Hours logged over the booked length wait for the cluster, in the export as in the budget and the reports."""
+    import datetime
+    from decimal import Decimal
+
+    from consultations.models import ExtraHours
+
+    consultation = ConsultationFactory(status=Consultation.Status.HELD, hours=Decimal("1"))
+    outcome = SessionOutcomeFactory(
+        consultation=consultation,
+        hours_delivered=Decimal("1.5"),
+        extra_status=ExtraHours.PENDING,
+        extra_due_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    [row] = csv_rows(export(staff_client, "consultations_consultation", ConsultationResource))
+    assert row["hours delivered"] == "1.00" == f"{outcome.hours_counted:.2f}"
+    [logged] = csv_rows(export(staff_client, "consultations_sessionoutcome", SessionOutcomeResource))
+    assert logged["hours delivered"] == "1.50"
