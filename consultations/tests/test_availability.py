@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from consultations import services
 from consultations.forms import AvailabilityExceptionFormSet, WeeklyAvailabilityFormSet
@@ -18,6 +18,14 @@ from consultations.selectors import availability_preview, free_slots, slot_is_fr
 from .factories import ConsultationFactory, ExpertFactory, local_at
 
 URL = reverse("consultations:availability")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The tests read the service's messages in English (the default language is Lithuanian): in English whatever
+    an earlier test left active, so the file passes in any order (mutmut runs tests by duration)."""
+    with translation.override("en"):
+        yield
 
 
 def formset_data(prefix, rows, initial=0):
