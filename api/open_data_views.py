@@ -14,6 +14,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from exports.formats import marked_as_text
+
 from . import open_data
 
 DATASETS = {
@@ -80,7 +82,7 @@ def dataset_csv(name):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         for row in DATASETS[name][1](_payload(name)["rows"]):
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow(["" if value is None else marked_as_text(value) for value in row])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="inolink-{name}.csv"'
         return _cached(response)

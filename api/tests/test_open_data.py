@@ -1,7 +1,9 @@
 """Open data: anyone reads the registry and the programme's results, with their licence, cached, and no personal data;
 the results are the figures the staff dashboard and the reports show."""
 
+import csv
 import datetime
+import io
 import json
 import re
 from decimal import Decimal
@@ -161,6 +163,18 @@ def test_the_registry_lists_every_cluster_with_its_labels_and_programmes(client)
     csv_lines = client.get("/open-data/clusters.csv").content.decode().splitlines()
     assert csv_lines[0].startswith("name,legal_name,company_code,sector")
     assert len(csv_lines) == 1 + Cluster.objects.count()
+
+
+def test_a_registry_text_that_would_start_a_formula_is_text_in_the_csv_and_as_typed_in_the_json(client):
+    """A cluster named "=HYPERLINK(…)" must not run in the spreadsheet that opens the CSV."""
+    cluster = cluster_data().cluster
+    cluster.name = '=HYPERLINK("http://evil.example","Open")'
+    cluster.save(update_fields=["name"])
+    rows = list(csv.reader(io.StringIO(client.get("/open-data/clusters.csv").content.decode())))
+    names = [row[0] for row in rows[1:]]
+    assert "'" + cluster.name in names
+    assert cluster.name not in names
+    assert cluster.name in [row["name"] for row in client.get("/open-data/clusters.json").json()["clusters"]]
 
 
 def test_the_registry_queries_stay_flat(client, django_assert_max_num_queries):
