@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from clusters.models import Cluster, IndicatorArea
-from consultations.models import SessionOutcome
+from consultations.models import SessionOutcome, counted_hours
 
 from .models import FundingIntent, Outcome
 
@@ -124,6 +124,7 @@ def cluster_evidence(cluster: Cluster) -> ClusterEvidence:
             sessionoutcome__consultation__cluster=cluster, sessionoutcome__result=SessionOutcome.Result.HELD
         )
         .select_related("sessionoutcome__consultation__expert__user", "sessionoutcome__consultation__service_area")
+        .annotate(hours_counted=counted_hours("sessionoutcome__"))
         .order_by("sessionoutcome__consultation__starts_at", "pk")
     )
     for link in session_links:
@@ -136,7 +137,7 @@ def cluster_evidence(cluster: Cluster) -> ClusterEvidence:
                 expert=str(consultation.expert),
                 service_area=str(consultation.service_area),
                 topic=consultation.topic,
-                hours=outcome.hours_delivered,
+                hours=link.hours_counted,
                 summary=outcome.summary,
             )
         )

@@ -1,11 +1,11 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from agreements.tests.factories import ActiveAgreementFactory
 from clusters.models import IndicatorArea
-from consultations.models import SessionOutcome
+from consultations.models import ExtraHours, SessionOutcome
 from consultations.tests.factories import SessionOutcomeFactory
 from events.evidence import SILVER_IMPROVEMENT_AREAS, THIN_HOURS, THIN_SESSIONS, cluster_evidence
 from events.models import FundingIntent
@@ -89,3 +89,20 @@ def test_evidence_reads_in_four_queries_whatever_the_evidence(django_assert_max_
     with django_assert_max_num_queries(4):
         evidence = cluster_evidence(agreement.cluster)
     assert evidence.session_count == scale
+
+
+def test_a_sessions_hours_over_its_booking_count_as_evidence_once_the_cluster_accepts_them():
+    """The evidence pack counts hours as the reports and the dashboard do (``counted_hours``)."""
+    agreement = ActiveAgreementFactory()
+    pending = session(agreement, Decimal("3"), "services")
+    pending.consultation.hours = Decimal("2")
+    pending.consultation.save(update_fields=["hours"])
+    SessionOutcome.objects.filter(pk=pending.pk).update(extra_status=ExtraHours.PENDING, extra_due_at=timezone.now())
+
+    evidence = cluster_evidence(agreement.cluster)
+    services = next(row for row in evidence.areas if row.area.code == "services")
+    assert [row.hours for row in services.sessions] == [Decimal("2")]
+    assert services.hours == evidence.hours == Decimal("2")
+
+    SessionOutcome.objects.filter(pk=pending.pk).update(extra_status=ExtraHours.ACCEPTED)
+    assert cluster_evidence(agreement.cluster).hours == Decimal("3")
