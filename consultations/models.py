@@ -734,7 +734,7 @@ class Consultation(models.Model):
 
 def place_line(address: str, city: str) -> str:
     """The address as one readable line: the city is added unless the address already ends with it."""
-    address, city = (address or "").strip().rstrip(","), (city or "").strip()
+    address, city = (address or "").strip().rstrip(",").rstrip(), (city or "").strip()
     if not city or address.casefold().endswith(city.casefold()):
         return address
     return f"{address}, {city}" if address else city

@@ -373,6 +373,7 @@ def test_held_and_no_show_follow_from_the_outcome(target):
         ("Gedimino pr. 1, Vilnius", "Vilnius", "Gedimino pr. 1, Vilnius"),
         ("Gedimino pr. 1, VILNIUS", "vilnius", "Gedimino pr. 1, VILNIUS"),
         ("Laisvės al. 5, Kaunas,", "Kaunas", "Laisvės al. 5, Kaunas"),
+        ("Gedimino pr. 1 ,", "Vilnius", "Gedimino pr. 1, Vilnius"),
         ("Maironio g. 2", "", "Maironio g. 2"),
         ("Maironio g. 2", "   ", "Maironio g. 2"),
         ("Maironio g. 2", None, "Maironio g. 2"),
