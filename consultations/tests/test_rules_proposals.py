@@ -360,3 +360,23 @@ def test_only_the_clusters_managers_correct_until_the_deadline(world, other_worl
     raised = refusal(services.consultation_edit_details, consultation=early, by=world.manager, **values)
     assert raised.messages == [CLOSED_TO_CHANGES]
     assert fresh(early).topic != "X"
+
+
+def test_details_left_out_are_empty(world, request_):
+    """An agenda or link left out is empty (a request may wait for the expert's link); an on-site place left
+    without its street address is refused."""
+    services.consultation_edit_details(
+        consultation=request_, by=world.manager, topic="Strategy review", format="online"
+    )
+    stored = fresh(request_)
+    assert (stored.agenda, stored.meeting_url, stored.city, stored.address) == ("", "", "", "")
+    assert ConsultationChange.objects.get(consultation=request_).fields_changed == "meeting_url,agenda"
+    raised = refusal(
+        services.consultation_edit_details,
+        consultation=request_,
+        by=world.manager,
+        topic="Strategy review",
+        format="onsite",
+        city="Vilnius",
+    )
+    assert raised.message_dict == {"address": ["Give the street address in Lithuania."]}
