@@ -380,3 +380,11 @@ def test_details_left_out_are_empty(world, request_):
         city="Vilnius",
     )
     assert raised.message_dict == {"address": ["Give the street address in Lithuania."]}
+
+
+def test_a_proposal_and_its_decline_without_a_reason_record_none(world, request_):
+    """The reason is optional for proposing and for declining: left out, none is recorded."""
+    propose(world, request_)
+    services.consultation_proposal_decline(consultation=request_, by=world.manager)
+    reasons = ConsultationChange.objects.filter(consultation=request_).order_by("id").values_list("kind", "reason")
+    assert list(reasons) == [("proposed", ""), ("declined", "")]
