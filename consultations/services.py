@@ -775,7 +775,7 @@ def _extra_hours_logged(outcome: SessionOutcome, consultation: Consultation, *, 
 def _lock_outcome(outcome: SessionOutcome) -> SessionOutcome:
     """Lock the allocation and the consultation (as every outcome write does), then read the outcome afresh."""
     consultation = _lock_for_outcome(outcome.consultation)
-    current = SessionOutcome.objects.select_related("consultation__cluster").get(pk=outcome.pk)
+    current = SessionOutcome.objects.get(pk=outcome.pk)
     current.consultation = consultation
     return current
 

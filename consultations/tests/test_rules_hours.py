@@ -200,6 +200,27 @@ def test_the_sweep_touches_no_outcome_that_is_not_due(world, django_assert_num_q
         assert services.extra_hours_settle_lapsed(now=now) == 0
 
 
+def test_a_dispute_that_lands_between_the_sweeps_read_and_its_lock_wins(world, monkeypatch):
+    """The sweep read two lapsed outcomes; the cluster disputes the first one before the sweep locks it (the
+    interleaving a concurrent request makes, played here in one thread): that one stays disputed and uncounted,
+    and the sweep still settles the other."""
+    disputed_late, lapsed = held_session(world), held_session(world)
+    now = max(disputed_late.extra_due_at, lapsed.extra_due_at)
+    real_lock = services._lock_outcome
+    raced = []
+
+    def dispute_first_then_lock(outcome):
+        if outcome.pk == disputed_late.pk and not raced:
+            raced.append(outcome.pk)
+            services.outcome_extra_dispute(outcome=outcome, by=world.manager, reason="Too long")
+        return real_lock(outcome)
+
+    monkeypatch.setattr(services, "_lock_outcome", dispute_first_then_lock)
+    assert services.extra_hours_settle_lapsed(now=now) == 1
+    statuses = dict(SessionOutcome.objects.values_list("pk", "extra_status"))
+    assert statuses == {disputed_late.pk: ExtraHours.DISPUTED, lapsed.pk: ExtraHours.ACCEPTED}
+
+
 def test_the_sweep_reads_each_batch_with_its_consultations(world):
     """Settling one outcome costs a fixed number of queries: the batch's read brings the consultations with it,
     so no outcome reads its consultation on its own before taking the locks."""
