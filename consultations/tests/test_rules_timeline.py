@@ -9,7 +9,7 @@ from accounts.tests.factories import UserFactory
 from consultations.models import Consultation, ConsultationChange, ConsultationMessage
 from consultations.selectors import TIMELINE_ROWS, consultation_thread, consultation_timeline
 
-from .factories import ConsultationFactory
+from .factories import ConsultationFactory, local_at
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,9 @@ def test_the_newest_ninety_history_rows_are_read(world, consultation):
 def test_changes_of_this_booking_only_with_their_time_and_author(world, consultation):
     """Each recorded change of this booking (not another's) is an entry at its time, by its author, carrying it."""
     record(consultation, S.REQUESTED, at(0), user=world.manager)
-    other = ConsultationFactory(agreement=world.agreement, expert=world.expert, service_area=world.area)
+    other = ConsultationFactory(
+        agreement=world.agreement, expert=world.expert, service_area=world.area, starts_at=local_at(6, 10)
+    )
     mine = ConsultationChange.objects.create(
         consultation=consultation, kind="details", by=world.manager, role="manager"
     )
