@@ -561,9 +561,9 @@ def consultation_timeline(consultation, thread=()) -> list[TimelineEntry]:
     """What happened to a consultation, newest first, in two queries: each status it took (a save that left the
     status as it was is no news, unless staff noted why they wrote), each recorded change of time or details with
     its author and reason, and each message of the thread the page already read (``consultation_thread``)."""
-    records = list(
+    records = reversed(  # the newest rows, read oldest first: a long history must not hide its latest status
         consultation.history.select_related("history_user")
-        .order_by("history_date", "history_id")
+        .order_by("-history_date", "-history_id")
         .only("history_date", "status", "history_user", "history_change_reason")[: TIMELINE_ROWS * 3]
     )
     entries, previous = [], None
