@@ -119,8 +119,10 @@ def test_the_demo_road_of_ivita_shows_solid_and_thin_areas(client):
     client.force_login(manager)
     evidence = client.get(reverse("reports:cluster-road", args=[cluster.pk])).context["evidence"]
     solid = [row.area.code for row in evidence.areas if not row.thin]
-    # The demo's sessions of the agreed-hours and rescheduling stories served achievements too.
-    assert solid == ["management", "services", "achievements"]
-    assert {row.area.code for row in evidence.thin_areas} == {"structure", "financing", "interaction"}
+    # The demo's sessions of the agreed-hours and rescheduling stories served achievements too, but the cluster has
+    # not accepted their hours over the booking: they count as the reports count them (the booked length only),
+    # which leaves achievements thin.
+    assert solid == ["management", "services"]
+    assert {row.area.code for row in evidence.thin_areas} == {"structure", "financing", "interaction", "achievements"}
     # The exhibition iVITA attended is evidence too (an event result counts in the list, not in the thin rule).
     assert [len(row.events) for row in evidence.areas if row.area.code in ("interaction", "achievements")] == [1, 1]
