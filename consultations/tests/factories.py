@@ -4,8 +4,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import StaffFactory, UserFactory
 from agreements.tests.factories import ActiveAgreementFactory
+from consultations import services
 from consultations.models import Consultation, Expert, Rating, ServiceArea, SessionOutcome, WeeklyAvailability
 from consultations.services import outcome_hours_changed
 
@@ -106,3 +107,20 @@ class RatingFactory(factory.django.DjangoModelFactory):
     )
     score = 4
     rated_by = factory.SubFactory(UserFactory)
+
+
+def held_session(world, hours="2.5", booked="2", note=""):
+    """A session of ``booked`` hours that started 3 hours ago, with its outcome of ``hours`` logged by its expert
+    (or by programme staff, when they write a ``note``), through the service as the page does."""
+    start = timezone.now() - datetime.timedelta(hours=3)
+    consultation = Consultation.objects.create(
+        **{k: v for k, v in world.book_kwargs(hours=Decimal(booked)).items() if k != "starts_at"},
+        agreement=world.agreement,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=float(booked)),
+        status=Consultation.Status.CONFIRMED,
+    )
+    by = StaffFactory() if note else world.expert.user
+    return services.outcome_save(
+        consultation=consultation, by=by, result="held", summary="Done", hours_delivered=Decimal(hours), note=note
+    )

@@ -20,7 +20,7 @@ from consultations.models import (
     place_line,
 )
 from consultations.selectors import free_slots
-from consultations.tests.factories import ConsultationFactory, local_at
+from consultations.tests.factories import ConsultationFactory, held_session, local_at
 from notifications.models import OutgoingMessage
 
 pytestmark = pytest.mark.django_db
@@ -33,21 +33,6 @@ def _english(settings):
 
 def delivered(world) -> Decimal:
     return HourAllocation.objects.get(pk=world.allocation.pk).hours_delivered
-
-
-def held_session(world, hours="2.5", booked="2"):
-    """A 2 h session that started 3 hours ago, with its outcome logged by its expert."""
-    start = timezone.now() - datetime.timedelta(hours=3)
-    consultation = Consultation.objects.create(
-        **{k: v for k, v in world.book_kwargs(hours=Decimal(booked)).items() if k != "starts_at"},
-        agreement=world.agreement,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=float(booked)),
-        status=Consultation.Status.CONFIRMED,
-    )
-    return services.outcome_save(
-        consultation=consultation, by=world.expert.user, result="held", summary="Done", hours_delivered=Decimal(hours)
-    )
 
 
 def kinds(consultation) -> list[str]:

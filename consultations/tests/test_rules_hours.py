@@ -3,7 +3,6 @@ settles it, the exact words of each refusal (in English and Lithuanian), and wha
 history."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,18 +10,17 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from accounts.tests.factories import StaffFactory, UserFactory
+from accounts.tests.factories import UserFactory
 from consultations import services
 from consultations.models import (
     EXCEPTION_MAX_DAYS,
     AvailabilityException,
-    Consultation,
     ExtraHours,
     SessionOutcome,
     WeeklyAvailability,
 )
 
-from .factories import ExpertFactory
+from .factories import ExpertFactory, held_session
 
 pytestmark = pytest.mark.django_db
 
@@ -37,27 +35,6 @@ def _english():
     """The tests read the rules' texts in English unless they say otherwise (the default language is Lithuanian)."""
     with translation.override("en"):
         yield
-
-
-def held_session(world, hours="2.5", booked="2", note=""):
-    """A 2 h session that started 3 hours ago, with its outcome logged by its expert (or by staff with a note)."""
-    start = timezone.now() - datetime.timedelta(hours=3)
-    consultation = Consultation.objects.create(
-        **{k: v for k, v in world.book_kwargs(hours=Decimal(booked)).items() if k != "starts_at"},
-        agreement=world.agreement,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=float(booked)),
-        status=Consultation.Status.CONFIRMED,
-    )
-    by = StaffFactory() if note else world.expert.user
-    return services.outcome_save(
-        consultation=consultation,
-        by=by,
-        result="held",
-        summary="Done",
-        hours_delivered=Decimal(hours),
-        note=note,
-    )
 
 
 def message_of(raised) -> list[str]:
