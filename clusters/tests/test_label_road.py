@@ -299,6 +299,22 @@ def test_next_step_is_the_silver_window_then_the_renewal():
     assert step(cluster, on=d("2028-11-01")).kind == "fix_gaps"  # lapsed past the grace: start again
 
 
+def test_a_lithuanian_step_ending_on_a_month_ends_once():
+    """Lithuanian writes a month as "2027 m. spalio mėn.": the abbreviation's full stop ends the sentence, never
+    a second one after it ("mėn..")."""
+    cluster = ClusterFactory()
+    awarded(cluster, Benchmarking.Kind.FIRST_BRONZE, d("2025-10-01"))
+    with translation.override("lt"):
+        texts = [step(cluster).text, step(cluster, on=d("2027-11-02")).text]
+        benchmarking_plan(cluster=cluster, kind=Benchmarking.Kind.SILVER, month=d("2027-05-01"))
+        texts.append(step(cluster).text)
+    assert texts == [
+        "Pakartotinis vertinimas sidabro ženklui galimas nuo 2027 m. balandžio mėn. iki 2027 m. spalio mėn.",
+        "Bronzos ženklas nustojo galioti 2027 m. spalio mėn.: atnaujinkite iki 2028 m. spalio mėn.",
+        "Pakartotinis vertinimas sidabro ženklui suplanuotas 2027 m. gegužės mėn.",
+    ]
+
+
 def test_next_step_renewal_before_expiry_and_when_planned():
     cluster = ClusterFactory()
     awarded(cluster, Benchmarking.Kind.FIRST_BRONZE, d("2026-02-01"))
