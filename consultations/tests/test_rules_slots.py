@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from consultations.models import AvailabilityException
+from consultations.models import AvailabilityException, Consultation, ServiceArea, WeeklyAvailability
 from consultations.selectors import (
     availability_preview,
     free_slots,
@@ -149,6 +149,46 @@ def test_preview_ignores_another_experts_time_off(world):
     assert not any(day.off for day in preview)
 
 
+def test_preview_counts_the_minimum_notice_from_the_given_now(world):
+    preview = availability_preview(world.expert, now=NOW)
+    # 24 hours' notice from 09:00 on the 10th: nothing left today, tomorrow from 09:00.
+    assert (preview[0].date, preview[0].stretches) == (TODAY, [])
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    assert preview[1].stretches == [(local(tomorrow, 9), local(tomorrow, 20))]
+
+
+def test_preview_shows_a_free_stretch_as_long_as_the_shortest_session_and_no_shorter(world):
+    hour_long = TODAY + datetime.timedelta(days=3)
+    half_hour = TODAY + datetime.timedelta(days=4)
+    weekly = [
+        WeeklyAvailability(weekday=hour_long.weekday(), start_time=datetime.time(10), end_time=datetime.time(11)),
+        WeeklyAvailability(weekday=half_hour.weekday(), start_time=datetime.time(14), end_time=datetime.time(14, 30)),
+    ]
+    preview = {day.date: day for day in availability_preview(world.expert, weekly=weekly, exceptions=[], now=NOW)}
+    assert preview[hour_long].stretches == [(local(hour_long, 10), local(hour_long, 11))]
+    assert preview[half_hour].stretches == []
+    assert not preview[half_hour].off
+
+
+def test_preview_marks_a_whole_day_off_but_not_a_few_hours_off(world):
+    few_hours = TODAY + datetime.timedelta(days=3)
+    whole_day = TODAY + datetime.timedelta(days=4)
+    AvailabilityException.objects.create(
+        expert=world.expert,
+        start_date=few_hours,
+        end_date=few_hours,
+        start_time=datetime.time(8),
+        end_time=datetime.time(12),
+    )
+    AvailabilityException.objects.create(expert=world.expert, start_date=whole_day, end_date=whole_day)
+    preview = {day.date: day for day in availability_preview(world.expert, now=NOW)}
+    assert (preview[few_hours].off, preview[few_hours].stretches) == (
+        False,
+        [(local(few_hours, 12), local(few_hours, 20))],
+    )
+    assert (preview[whole_day].off, preview[whole_day].stretches) == (True, [])
+
+
 # --- The manager's to-do list -------------------------------------------------------------------------------
 
 
@@ -167,3 +207,46 @@ def test_manager_todo_rows_are_read_without_joining_the_cluster(world):
     assert todo["to_answer"] == [proposal]
     assert len(queries) == 4
     assert not [query["sql"] for query in queries if "clusters_cluster" in query["sql"]]
+
+
+def _declined(world, *, declined_at=NOW - datetime.timedelta(days=1), **fields):
+    consultation = ConsultationFactory(
+        agreement=world.agreement,
+        expert=world.expert,
+        status=Consultation.Status.DECLINED,
+        status_reason="Away",
+        starts_at=local(TODAY + datetime.timedelta(days=5), 10),
+        **fields,
+    )
+    Consultation.objects.filter(pk=consultation.pk).update(declined_at=declined_at)
+    return consultation
+
+
+def _booked(world, area, *, created_at, cluster_world=None):
+    booking = ConsultationFactory(
+        agreement=(cluster_world or world).agreement, service_area=area, starts_at=local(TODAY, 12)
+    )
+    Consultation.objects.filter(pk=booking.pk).update(created_at=created_at)
+    return booking
+
+
+def test_a_declined_request_leaves_the_rebook_list_only_when_the_same_cluster_books_the_same_area_after_it(
+    world, other_world
+):
+    declined = _declined(world)
+    other_area = ServiceArea.objects.exclude(pk=declined.service_area_id).first()
+    _booked(world, declined.service_area, created_at=NOW - datetime.timedelta(days=2))  # before the decline
+    _booked(world, other_area, created_at=NOW - datetime.timedelta(hours=1))
+    _booked(world, declined.service_area, created_at=NOW - datetime.timedelta(hours=1), cluster_world=other_world)
+    assert manager_todo(world.cluster, now=NOW)["to_rebook"] == [declined]
+    _booked(world, declined.service_area, created_at=NOW - datetime.timedelta(hours=1))
+    assert manager_todo(world.cluster, now=NOW)["to_rebook"] == []
+
+
+def test_only_declined_requests_wait_to_be_booked_again(world):
+    declined = _declined(world)
+    cancelled = _declined(world)
+    # The list goes by the status, not by the time alone: a row set to another status outside the services (an
+    # import, the database) keeps its declined_at.
+    Consultation.objects.filter(pk=cancelled.pk).update(status=Consultation.Status.CANCELLED)
+    assert manager_todo(world.cluster, now=NOW)["to_rebook"] == [declined]
