@@ -124,6 +124,7 @@ def test_reschedule_tells_the_expert_with_the_old_and_new_time(world):
     assert email.to == [world.expert.user.email]
     old = timezone.localtime(local_at(3, 10)).strftime("%Y-%m-%d %H:%M")
     assert old in email.body and timezone.localtime(new_start).strftime("%Y-%m-%d %H:%M") in email.body
+    assert "Reason: Clash" in email.body  # the move's own reason, from its change row
 
 
 def test_a_message_about_a_state_that_changed_before_sending_is_skipped(world):

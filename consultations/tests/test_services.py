@@ -998,8 +998,10 @@ def test_staff_correct_an_outcome_after_the_experts_week_and_the_status_and_hour
         recommendations=" Call first ",
         follow_up_actions=" Rebook ",
         hours_delivered=Decimal("2"),
+        note=" Expert phoned ",
     )
     assert corrected.pk == outcome.pk and SessionOutcome.objects.count() == 1
+    assert outcome.history.latest().history_change_reason == "Expert phoned"
     stored = SessionOutcome.objects.get(pk=outcome.pk)
     assert (stored.result, stored.summary, stored.recommendations) == ("no_show", "Nobody came", "Call first")
     assert (stored.follow_up_actions, stored.hours_delivered) == ("Rebook", Decimal("0"))
@@ -1009,6 +1011,7 @@ def test_staff_correct_an_outcome_after_the_experts_week_and_the_status_and_hour
     assert (allocation.hours_delivered, allocation.hours_remaining) == (Decimal("0"), Decimal("20"))
     # What a correction leaves out is left empty, and a held session keeps the hours given.
     services.outcome_correct(outcome=outcome, by=staff, result="held", summary="Met", hours_delivered=Decimal("1.5"))
+    assert outcome.history.latest().history_change_reason is None  # no note, no reason in the history
     stored = SessionOutcome.objects.get(pk=outcome.pk)
     assert (stored.recommendations, stored.follow_up_actions, stored.hours_delivered) == ("", "", Decimal("1.5"))
     # The values' own rules hold for staff as well.
