@@ -251,6 +251,7 @@ def test_the_service_refuses_an_overlap_with_rows_the_form_did_not_carry(world):
     assert raised.value.messages == [
         "Monday 07:00–09:00 overlaps Monday 08:00–20:00. Join them into one row or change the times."
     ]
+    assert [error.code for error in raised.value.error_list] == ["overlap"]  # the form's code for the same refusal
     assert WeeklyAvailability.objects.filter(expert=world.expert).count() == 7
 
 
