@@ -109,9 +109,10 @@ class RatingFactory(factory.django.DjangoModelFactory):
     rated_by = factory.SubFactory(UserFactory)
 
 
-def held_session(world, hours="2.5", booked="2", note=""):
+def held_session(world, hours="2.5", booked="2", note=None):
     """A session of ``booked`` hours that started 3 hours ago, with its outcome of ``hours`` logged by its expert
-    (or by programme staff, when they write a ``note``), through the service as the page does."""
+    (or by programme staff, when they write a ``note``), through the service as the page does: the expert's page
+    passes no note."""
     start = timezone.now() - datetime.timedelta(hours=3)
     consultation = Consultation.objects.create(
         **{k: v for k, v in world.book_kwargs(hours=Decimal(booked)).items() if k != "starts_at"},
@@ -122,5 +123,10 @@ def held_session(world, hours="2.5", booked="2", note=""):
     )
     by = StaffFactory() if note else world.expert.user
     return services.outcome_save(
-        consultation=consultation, by=by, result="held", summary="Done", hours_delivered=Decimal(hours), note=note
+        consultation=consultation,
+        by=by,
+        result="held",
+        summary="Done",
+        hours_delivered=Decimal(hours),
+        **({} if note is None else {"note": note}),
     )
