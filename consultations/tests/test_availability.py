@@ -211,6 +211,10 @@ def test_weekly_overlaps_finds_each_overlapping_pair():
     assert weekly_overlaps([b, a, d]) == [(a, b)]
     assert weekly_overlaps([a, b, c]) == [(a, c), (a, b)]
     assert weekly_overlaps([row(0, 9, 12), row(0, 12, 17), d]) == []
+    # Rows the editor has not completed yet (a time missing) are left for the form's own field errors.
+    no_start = WeeklyAvailability(weekday=0, start_time=None, end_time=datetime.time(12))
+    no_times = WeeklyAvailability(weekday=0, start_time=None, end_time=None)
+    assert weekly_overlaps([a, no_start, no_times, b]) == [(a, b)]
 
 
 def test_hours_can_move_between_rows_in_one_save(client, bare_expert):

@@ -17,8 +17,12 @@ from consultations.models import (
     AvailabilityException,
     CalendarFeed,
     Consultation,
+    ConsultationChange,
+    ConsultationMessage,
     Expert,
+    ExtraHours,
     ServiceArea,
+    SessionOutcome,
     WeeklyAvailability,
     validate_consulting_languages,
 )
@@ -322,6 +326,35 @@ def test_weekly_hours_and_exceptions_read_as_times():
     )
     assert str(extra) == "2030-01-02 Extra hours 18:00–20:00"
     assert AvailabilityException(start_date=day, end_date=day).whole_day and not extra.whole_day
+    holiday = AvailabilityException(start_date=day, end_date=datetime.date(2030, 1, 9), kind="off")
+    assert str(holiday) == "2030-01-02–2030-01-09 Time off"
+
+
+def test_a_message_is_named_by_its_author_and_its_first_forty_characters():
+    author = UserFactory(first_name="Rūta", last_name="Kazlauskienė")
+    message = ConsultationMessage(author=author, body="Could we meet in the hall instead of room 204, please?")
+    assert str(message) == "Rūta Kazlauskienė: Could we meet in the hall instead of roo"
+
+
+def test_a_change_and_an_outcome_show_their_choices_labels_in_the_reader_s_language():
+    change = ConsultationChange(kind="rescheduled", role="manager")
+    outcome = SessionOutcome(extra_status="disputed")
+    assert (change.get_kind_display(), change.get_role_display(), outcome.get_extra_status_display()) == (
+        "Moved",
+        "cluster manager",
+        "Disputed",
+    )
+    with translation.override("lt"):
+        assert (change.get_kind_display(), change.get_role_display(), outcome.get_extra_status_display()) == (
+            str(ConsultationChange.Kind.RESCHEDULED.label),
+            str(ConsultationChange.Role.MANAGER.label),
+            str(ExtraHours.DISPUTED.label),
+        )
+        assert change.get_kind_display() != "Moved"
+    # A value no longer among the choices (an old row) shows as it is stored.
+    assert ConsultationChange(kind="merged", role="auditor").get_kind_display() == "merged"
+    assert ConsultationChange(kind="merged", role="auditor").get_role_display() == "auditor"
+    assert SessionOutcome(extra_status="").get_extra_status_display() == ""
 
 
 @pytest.mark.parametrize("end", [datetime.time(8), datetime.time(7, 59)])
