@@ -6,7 +6,7 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from .factories import ConsultationFactory, local_at
+from .factories import ConsultationFactory, held_session, local_at
 
 GENITIVE_MONTHS = "sausio|vasario|kovo|balandžio|gegužės|birželio|liepos|rugpjūčio|rugsėjo|spalio|lapkričio|gruodžio"
 WEEKDAYS = "pirmadienis|antradienis|trečiadienis|ketvirtadienis|penktadienis|šeštadienis|sekmadienis"
@@ -44,3 +44,19 @@ def test_the_consultation_format_is_konsultacijos_budas(client, world):
     client.force_login(world.manager)
     html = client.get(reverse("consultations:consultation-detail", args=[consultation.pk])).content.decode()
     assert "Konsultacijos būdas" in html and ">Forma<" not in html
+
+
+def test_deadlines_inside_a_sentence_read_as_lithuanians_write_a_date(client, world):
+    outcome = held_session(world, hours="2.5", booked="2")  # half an hour over the booking: the cluster may dispute it
+    pattern = rf"\d{{4}} m\. ({GENITIVE_MONTHS}) \d{{1,2}} d\. \(({WEEKDAYS})\), \d\d:\d\d"
+    in_lithuanian(world.expert.user)
+    client.force_login(world.expert.user)
+    html = client.get(reverse("consultations:consultation-outcome", args=[outcome.consultation_id])).content.decode()
+    until = re.search(rf"galite redaguoti iki <span class=\"text-nowrap\">({pattern})</span>", html)
+    assert until, "the outcome form's deadline is not a Lithuanian date"
+    in_lithuanian(world.manager)
+    client.force_login(world.manager)
+    html = client.get(reverse("consultations:consultation-detail", args=[outcome.consultation_id])).content.decode()
+    due = timezone.localtime(outcome.extra_due_at)
+    assert re.search(rf"iki {pattern}", html) and f"{due.day} d." in html and due.strftime("%H:%M") in html
+    assert outcome.extra_due_at.strftime("%Y-%m-%d") not in html

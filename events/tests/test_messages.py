@@ -5,13 +5,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from agreements.tests.factories import ActiveAgreementFactory
 from clusters.tests.factories import ClusterFactory
 from events import services
 from events.models import Decision, Event, Participation
+from inolink.formatting import day_and_time
 from notifications.models import OutgoingMessage
 from notifications.services import messages_send
 from notifications.sweeps import get_sweep, sweep_run
@@ -125,6 +126,9 @@ def test_deadline_reminder_goes_to_experienced_programme_clusters_that_have_not_
     [email] = _send()
     assert email.to == [experienced.email] and f"/events/{event.pk}/apply/" in email.body
     assert f"{cluster.name} took part in this kind of event before and has not applied" in email.body
+    with timezone.override("Europe/Vilnius"), translation.override("en"):
+        deadline = day_and_time(event.registration_deadline)
+    assert f"Registration closes on {deadline} (Vilnius time)." in email.body
     assert "\n\n\n" not in email.body
 
 
