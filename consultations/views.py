@@ -110,8 +110,11 @@ def _week_start(week: int) -> datetime.date:
 @login_required
 def dashboard(request):
     """A cluster manager's start page: first what needs the manager (a to-do list from every app, with the road
-    to the label), then a compact summary of the hours, then upcoming and recent sessions."""
-    cluster = require_current_cluster(request)
+    to the label), then a compact summary of the hours, then upcoming and recent sessions. Anyone else who
+    tries this address is sent to the start page of their role."""
+    cluster = current_cluster_for_manager(request)
+    if cluster is None:
+        return redirect("home")
     # What needs the manager, from every app (inolink.todo): consultations' own, events', ...
     todos = todos_for(DASHBOARD_TODO_SLOT, request, cluster)
     context = {
@@ -329,6 +332,9 @@ def consultation_list_view(request):
     """The manager's consultations (of all the clusters they manage), filterable; upcoming first."""
     managed = managed_clusters_for(request)
     if not managed:
+        if request.user.is_staff:
+            # Staff see every cluster's consultations in the admin's list.
+            return redirect("admin:consultations_consultation_changelist")
         if expert_for(request.user) is None:
             raise Http404
         # An expert who tries the managers' address gets their own list.

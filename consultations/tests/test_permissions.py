@@ -106,7 +106,8 @@ def test_pages_need_sign_in(client, name):
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
 
 
-@pytest.mark.parametrize("name", PAGE_URLS)
+# The manager's start page sends everyone else to the start page of their role instead (test_views).
+@pytest.mark.parametrize("name", [name for name in PAGE_URLS if name != "consultations:dashboard"])
 def test_people_without_the_role_get_404(client, name):
     client.force_login(UserFactory())
     assert client.get(reverse(name)).status_code == 404

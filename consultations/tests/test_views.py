@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from accounts.tests.factories import StaffFactory, UserFactory
 from agreements.tests.factories import ActiveAgreementFactory
 from clusters.models import IndicatorArea
 from clusters.tests.factories import ClusterFactory
@@ -770,3 +771,16 @@ def test_a_no_show_names_no_indicator_area(client, world):
     consultation = past_confirmed_session(world)
     client.force_login(world.expert.user)
     assert post_outcome(client, consultation, "", result="no_show").status_code == 302
+
+
+def test_the_managers_addresses_send_other_roles_where_they_work(client, world):
+    client.force_login(world.expert.user)
+    assert client.get(reverse("consultations:dashboard")).url == reverse("home")
+    staff = StaffFactory()
+    client.force_login(staff)
+    assert client.get(reverse("consultations:dashboard")).url == reverse("home")
+    listing = client.get(reverse("consultations:consultation-list"))
+    assert listing.url == reverse("admin:consultations_consultation_changelist")
+    client.force_login(UserFactory())  # no role: the start page explains; the list is nobody's
+    assert client.get(reverse("consultations:dashboard")).url == reverse("home")
+    assert client.get(reverse("consultations:consultation-list")).status_code == 404
