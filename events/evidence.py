@@ -31,7 +31,10 @@ class SessionEvidence:
     expert: str
     service_area: str
     topic: str
+    # What counts toward the cluster's hours, as the reports count it: logged hours over the booking count only
+    # once the cluster accepts them (``counted_hours``).
     hours: Decimal
+    hours_logged: Decimal
     summary: str
 
 
@@ -138,6 +141,7 @@ def cluster_evidence(cluster: Cluster) -> ClusterEvidence:
                 service_area=str(consultation.service_area),
                 topic=consultation.topic,
                 hours=link.hours_counted,
+                hours_logged=outcome.hours_delivered,
                 summary=outcome.summary,
             )
         )

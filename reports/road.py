@@ -42,10 +42,11 @@ def evidence_tables(evidence: ClusterEvidence) -> list[Table]:
             Column("service_area", _("Service area")),
             Column("topic", _("Topic")),
             Column("hours", _("Hours delivered"), "hours"),
+            Column("hours_logged", _("Hours logged"), "hours"),
             Column("summary", _("Outcome summary")),
         ],
         rows=[
-            (str(a.area), s.day, s.expert, s.service_area, s.topic, s.hours, s.summary)
+            (str(a.area), s.day, s.expert, s.service_area, s.topic, s.hours, s.hours_logged, s.summary)
             for a in evidence.areas
             for s in a.sessions
         ],

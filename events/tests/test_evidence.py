@@ -101,7 +101,7 @@ def test_a_sessions_hours_over_its_booking_count_as_evidence_once_the_cluster_ac
 
     evidence = cluster_evidence(agreement.cluster)
     services = next(row for row in evidence.areas if row.area.code == "services")
-    assert [row.hours for row in services.sessions] == [Decimal("2")]
+    assert [(row.hours, row.hours_logged) for row in services.sessions] == [(Decimal("2"), Decimal("3"))]
     assert services.hours == evidence.hours == Decimal("2")
 
     SessionOutcome.objects.filter(pk=pending.pk).update(extra_status=ExtraHours.ACCEPTED)

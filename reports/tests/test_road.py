@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import User
@@ -12,8 +13,10 @@ from accounts.tests.factories import UserFactory
 from agreements.tests.factories import ActiveAgreementFactory
 from clusters.models import Cluster, IndicatorArea
 from clusters.tests.factories import ClusterFactory, LabelAwardFactory
+from consultations.models import Consultation, ExtraHours, SessionOutcome
 from consultations.tests.factories import SessionOutcomeFactory
 from events.tests.factories import OutcomeFactory
+from inolink.formatting import hours as hours_text
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +129,23 @@ def test_the_demo_road_of_ivita_shows_solid_and_thin_areas(client):
     assert {row.area.code for row in evidence.thin_areas} == {"structure", "financing", "interaction", "achievements"}
     # The exhibition iVITA attended is evidence too (an event result counts in the list, not in the thin rule).
     assert [len(row.events) for row in evidence.areas if row.area.code in ("interaction", "achievements")] == [1, 1]
+
+
+def test_a_session_whose_extra_hours_are_not_accepted_shows_what_counts_and_what_was_logged(client):
+    cluster, manager = managed_cluster_with_evidence(sessions=1)
+    outcome = SessionOutcome.objects.get(consultation__cluster=cluster)
+    Consultation.objects.filter(pk=outcome.consultation_id).update(hours=Decimal("1"))
+    SessionOutcome.objects.filter(pk=outcome.pk).update(extra_status=ExtraHours.PENDING, extra_due_at=timezone.now())
+    client.force_login(manager)
+    page = client.get(reverse("reports:cluster-road", args=[cluster.pk])).content.decode()
+    with translation.override("en"):
+        counted, logged = hours_text(Decimal("1")), hours_text(Decimal("1.5"))
+    assert f'{counted}<span class="d-block small text-body-secondary">of {logged} logged</span>' in page
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reports:evidence-pack-xlsx", args=[cluster.pk])).content))
+    header, *rows = workbook.worksheets[1].iter_rows(values_only=True)
+    assert header[5:7] == ("Hours delivered", "Hours logged")
+    assert [row[5:7] for row in rows] == [(1, 1.5), (1, 1.5)]  # the session named two areas
+
+    SessionOutcome.objects.filter(pk=outcome.pk).update(extra_status=ExtraHours.ACCEPTED)
+    page = client.get(reverse("reports:cluster-road", args=[cluster.pk])).content.decode()
+    assert " logged</span>" not in page
