@@ -1,6 +1,17 @@
 import pytest
 
 
+@pytest.fixture
+def english():
+    """The messages and labels in English, whatever an earlier test left active: the default language is
+    Lithuanian, and mutmut runs tests in an order of its own. A test file that reads English words asks for it with
+    ``pytestmark = pytest.mark.usefixtures("english")``."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files in tests land in a throwaway folder."""

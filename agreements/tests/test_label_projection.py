@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from agreements.label_projection import programme_label_projection
 from agreements.models import Programme
@@ -14,16 +14,10 @@ from clusters.models import Benchmarking, Cluster, LabelAward, LabelLevel, Organ
 from clusters.services import benchmarking_plan, benchmarking_record_result, label_award_from_benchmarking
 from clusters.tests.factories import BenchmarkingFactory, ClusterFactory, MembershipFactory, OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 ON = datetime.date(2026, 12, 4)
 TARGET = datetime.date(2029, 10, 31)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def d(text):

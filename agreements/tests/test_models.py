@@ -20,17 +20,10 @@ from clusters.models import LabelLevel
 from clusters.tests.factories import ClusterFactory, LabelAwardFactory
 from consultations.models import HourAllocation, ServiceArea
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 TODAY = datetime.date.today()
 PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The tests read the messages in English (the default language is Lithuanian), also when run alone."""
-    with translation.override("en"):
-        yield
 
 
 def is_active(agreement):

@@ -28,13 +28,7 @@ from clusters.services import (
 )
 from clusters.tests.factories import BenchmarkingFactory, ClusterFactory, MembershipFactory, OrganisationFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 ON = datetime.date(2026, 12, 4)

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from clusters.message_kinds import RENEWAL_WINDOW_OPENS_MONTHS, WINDOW_CLOSING_DAYS
@@ -15,13 +15,7 @@ from notifications.models import OutgoingMessage
 from notifications.services import messages_send
 from notifications.sweeps import get_sweep, sweep_run
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def at(day: datetime.date) -> datetime.datetime:

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from consultations import services
 from consultations.forms import AvailabilityExceptionFormSet, WeeklyAvailabilityFormSet
@@ -17,15 +17,9 @@ from consultations.selectors import availability_preview, free_slots, slot_is_fr
 
 from .factories import ConsultationFactory, ExpertFactory, local_at
 
+pytestmark = pytest.mark.usefixtures("english")
+
 URL = reverse("consultations:availability")
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The tests read the service's messages in English (the default language is Lithuanian): in English whatever
-    an earlier test left active, so the file passes in any order (mutmut runs tests by duration)."""
-    with translation.override("en"):
-        yield
 
 
 def formset_data(prefix, rows, initial=0):

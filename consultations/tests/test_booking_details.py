@@ -8,7 +8,7 @@ import pytest
 from crispy_forms.utils import render_crispy_form
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from consultations import services
 from consultations.forms import BookingForm, ConfirmForm, DetailsForm
@@ -17,13 +17,7 @@ from consultations.selectors import LAST_WEEK, free_slots, pickers_range, week_m
 
 from .factories import ConsultationFactory, ExpertFactory, available_all_week, local_at
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def slot_value(moment):

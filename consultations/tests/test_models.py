@@ -29,19 +29,12 @@ from consultations.models import (
 
 from .factories import ConsultationFactory, RatingFactory, SessionOutcomeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 SECOND = datetime.timedelta(seconds=1)
 NOW = timezone.make_aware(datetime.datetime(2026, 6, 1, 12, 0))
 TICK = datetime.timedelta(microseconds=1)
 Status = Consultation.Status
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The tests read the rules' texts in English (the default language is Lithuanian)."""
-    with translation.override("en"):
-        yield
 
 
 def test_a_request_is_confirmed_until_its_start_and_not_after():

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from clusters.tests.factories import ClusterFactory
@@ -17,7 +17,7 @@ from notifications.models import OutgoingMessage
 
 from .factories import ConsultationFactory, ExpertFactory, local_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 Status = Consultation.Status
 ONLY_THE_TWO_SIDES = "Only the cluster's managers and the session's expert write here."
@@ -30,13 +30,6 @@ NO_LINK_YET = (
     "This online session has no meeting link yet: add it on the consultation's page first, or leave the "
     "confirming to the expert, who gives the link with it."
 )
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The tests read the refusals in English (the default language is Lithuanian)."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

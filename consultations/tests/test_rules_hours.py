@@ -22,19 +22,12 @@ from consultations.models import (
 
 from .factories import ExpertFactory, held_session
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 DAY = datetime.date(2030, 1, 2)
 # Settling one outcome: the batch read, the locks, the outcome read and save, the recount, the next (empty) read;
 # PostgreSQL also sets the lock timeout.
 SETTLE_ONE_QUERIES = {"sqlite": 16, "postgresql": 17}
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The tests read the rules' texts in English unless they say otherwise (the default language is Lithuanian)."""
-    with translation.override("en"):
-        yield
 
 
 def message_of(raised) -> list[str]:

@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from consultations import services
@@ -20,14 +20,7 @@ from consultations.models import (
 
 from .factories import ExpertFactory, available_all_week, local_at
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The tests read the services' messages in English (the default language is Lithuanian)."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def refused(field, call, *args, **kwargs):

@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from clusters.tests.factories import ClusterFactory
@@ -17,14 +16,7 @@ from notifications.models import OutgoingMessage
 
 from .factories import EventFactory, ParticipationFactory, in_days
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The tests read the messages in English (the default language is Lithuanian), whichever test ran before."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _managed(**fields):

@@ -11,14 +11,7 @@ from events.models import Decision, Event, FundingIntent, Participation
 
 from .factories import EventFactory, FundingIntentFactory, OutcomeFactory, ParticipationFactory, in_days
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The tests read the messages in English (the default language is Lithuanian)."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from clusters.tests.factories import ClusterFactory
@@ -15,14 +15,7 @@ from events.services import DelegateData
 
 from .factories import EventFactory, FundingCallFactory, ParticipationFactory, in_days
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The tests read the messages in English (the default language is Lithuanian)."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_a_change_that_adds_delegates_keeps_each_ones_role_and_place_in_the_list():

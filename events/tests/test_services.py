@@ -19,14 +19,7 @@ from .factories import (
     in_days,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The tests read the messages in English (the default language is Lithuanian)."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 ONE = [DelegateData("Ona Onaitė", "Cluster manager")]

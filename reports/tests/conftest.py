@@ -48,12 +48,8 @@ def make_programme_clusters(programme, count, *, hours=("10.50", "20", "7.25")):
 
 
 @pytest.fixture(autouse=True)
-def _english_labels():
-    """Assertions below name sheets and columns in English; the default language is Lithuanian."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+def _english_labels(english):
+    """Assertions below name sheets and columns in English."""
 
 
 def add_activity(cluster, *, days_ago: int = 2):
