@@ -341,7 +341,7 @@ def load_consultations(*, manager) -> int:
         Consultation.objects.filter(pk=consultation.pk).update(created_at=booked_at)
         if topic in DEMO_OUTCOMES:
             summary, recommendations, follow_up, delivered, rating, served = DEMO_OUTCOMES[topic]
-            outcome = SessionOutcome.objects.create(
+            outcome = SessionOutcome(
                 consultation=consultation,
                 result=SessionOutcome.Result.HELD,
                 summary=summary,
@@ -349,7 +349,7 @@ def load_consultations(*, manager) -> int:
                 follow_up_actions=follow_up,
                 hours_delivered=Decimal(delivered),
             )
-            outcome.indicator_areas.set([indicator_areas[code] for code in served])
+            outcome.save_with_areas([indicator_areas[code] for code in served])
             # Logged when the session ended; hours over the booked length two days ago, so the cluster still has
             # its dispute window (counted from the logging, as the pages say) to answer them.
             logged_at = consultation.ends_at
@@ -360,9 +360,7 @@ def load_consultations(*, manager) -> int:
                     extra_due_at=logged_at + datetime.timedelta(days=extra_hours_dispute_days()),
                 )
             SessionOutcome.objects.filter(pk=outcome.pk).update(created_at=logged_at)
-            # Its history is one record of the logging, at that time (setting the areas wrote a second one).
-            outcome.history.exclude(history_type="+").delete()
-            outcome.history.update(history_date=logged_at)
+            outcome.history.update(history_date=logged_at)  # its one record, of the logging
             if rating:
                 Rating.objects.create(consultation=consultation, score=rating[0], comment=rating[1], rated_by=manager)
     _load_changes(cluster, manager)

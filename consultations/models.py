@@ -858,6 +858,10 @@ def counted_hours(prefix: str = "", *, booked_hours: str = "") -> models.Express
     )
 
 
+# The outcome's history, kept at hand so that ``SessionOutcome.save_with_areas`` records a write once.
+OUTCOME_HISTORY = HistoricalRecords(m2m_fields=["indicator_areas"])
+
+
 class SessionOutcome(models.Model):
     """What happened in a session, written by its expert; editable by them for a week, by staff always (admin)."""
 
@@ -903,7 +907,7 @@ class SessionOutcome(models.Model):
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[indicator_areas])
+    history = OUTCOME_HISTORY
 
     class Meta:
         verbose_name = _("session outcome")
@@ -964,6 +968,18 @@ class SessionOutcome(models.Model):
 
     def __str__(self):
         return str(self.consultation)
+
+    def save_with_areas(self, indicator_areas) -> None:
+        """Save the outcome and the indicator areas it served as one change in its history, with the areas in it:
+        saving the row and then setting the areas would record two, the first without the new areas."""
+        created = self.pk is None
+        self.skip_history_when_saving = True
+        try:
+            self.save()
+            self.indicator_areas.set(indicator_areas)
+        finally:
+            del self.skip_history_when_saving
+        OUTCOME_HISTORY.create_historical_record(self, "+" if created else "~")
 
     @property
     def editable_until(self) -> datetime.datetime:

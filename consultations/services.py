@@ -466,8 +466,7 @@ def _outcome_write(
     outcome.hours_delivered = hours_delivered
     # Staff writing on the expert's behalf say why; the note is kept with the change in the outcome's history.
     outcome._change_reason = consultation._change_reason = note.strip() or None
-    outcome.save()
-    outcome.indicator_areas.set(indicator_areas)
+    outcome.save_with_areas(indicator_areas)
     if consultation.status != result:
         consultation.status = result
         consultation.status_changed_by = by

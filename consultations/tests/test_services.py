@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from clusters.models import IndicatorArea
 from consultations import services
 from consultations.models import (
     CHANGE_DEADLINE_HOURS,
@@ -1102,3 +1103,15 @@ def test_the_hours_in_use_are_counted_in_the_allocations_own_agreement_and_area(
         "1.5\u00a0h of these hours are already delivered or held by bookings: grant at least 1.5\u00a0h."
     )
     services.allocation_set_hours(agreement=world.agreement, service_area=tax, hours_granted=Decimal("0.25"))
+
+
+def test_an_outcome_write_is_one_change_in_its_history_with_the_areas_it_served(world):
+    services_area, management = IndicatorArea.objects.get(code="services"), IndicatorArea.objects.get(code="management")
+    kwargs = {"by": world.expert.user, "result": "held", "summary": "Done", "hours_delivered": Decimal("2")}
+    outcome = services.outcome_save(consultation=past_confirmed(world), indicator_areas=[services_area], **kwargs)
+    [logged] = outcome.history.all()
+    assert logged.history_type == "+" and [row.indicatorarea for row in logged.indicator_areas.all()] == [services_area]
+    services.outcome_save(consultation=outcome.consultation, indicator_areas=[management], **kwargs)
+    edited, first = outcome.history.order_by("-history_date", "-history_id")
+    assert (edited.history_type, first.pk) == ("~", logged.pk)
+    assert [row.indicatorarea for row in edited.indicator_areas.all()] == [management]
