@@ -1,15 +1,18 @@
 """The Lithuanian translation is complete: a new string without its Lithuanian text fails here."""
 
+import datetime
 import os
 import shutil
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
 from django.utils import translation
+from django.utils.formats import date_format
 
 from inolink.management.commands.update_translations import TRANSLATED_APPS
 from inolink.translation_supplement import DOMAINS, SUPPLEMENT_DIR, needed_entries, supplement_path
@@ -117,3 +120,22 @@ def test_things_have_a_name_not_a_first_name():
     field_label = "name"  # a variable, so the string is not extracted from this test into our catalogue
     with translation.override("lt"):
         assert translation.gettext(field_label) == "pavadinimas"
+
+
+# English sentences that end on a day written in ``DATE_FORMAT``. Lithuanian writes such a day ending in "d."
+# ("2026 m. gruodžio 7 d."), and that full stop ends the sentence too.
+SENTENCES_ENDING_ON_A_DAY = [
+    "For the benchmarking interview; prepared %(day)s.",
+    "The silver re-benchmarking window closes %(to)s, before the target date %(target)s.",
+    "Registration closes on %(day)s.",
+    "Choose your password with the button below. The link works once, until %(until)s.",
+]
+
+
+@pytest.mark.parametrize("sentence", SENTENCES_ENDING_ON_A_DAY)
+def test_a_lithuanian_sentence_ending_on_a_day_has_one_full_stop(sentence):
+    with translation.override("lt"):
+        day = date_format(datetime.date(2026, 12, 7), "DATE_FORMAT")
+        text = translation.gettext(sentence) % defaultdict(lambda: day)
+    assert text != sentence % defaultdict(lambda: day), "not translated"
+    assert "d.." not in text and text.endswith("."), text
