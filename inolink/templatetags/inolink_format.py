@@ -7,6 +7,7 @@ from inolink import formatting
 
 register = template.Library()
 
+register.filter("date_span", formatting.date_span)
 register.filter("day_and_time", formatting.day_and_time)
 register.filter("hours", formatting.hours)
 register.filter("mid_sentence", formatting.mid_sentence)

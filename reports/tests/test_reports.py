@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
@@ -16,6 +17,7 @@ from agreements.tests.factories import ProgrammeFactory
 from clusters.models import EligibilityWaiver
 from clusters.tests.factories import ClusterFactory
 from consultations.models import HourAllocation
+from inolink.formatting import date_span
 from inolink.tables import CLUSTER, ReportScope, build_tables, get_table_spec
 from notifications.models import OutgoingMessage
 from notifications.services import messages_send
@@ -397,3 +399,19 @@ def test_the_lithuanian_period_filter_reads_from_and_until(client):
         labels = [str(form.fields[name].label) for name in ("date_from", "date_to")]
         assert labels == ["Nuo", "Iki"]
         assert str(form.fields["programme"].empty_label) == "Visos programos"
+
+
+def test_the_dashboards_sentences_write_days_as_the_language_does(client, programme):
+    """ "Laikotarpis: 2026 m. sausio 1 d. – gruodžio 31 d.", "Duomenys 2026 m. gruodžio 6 d.", not ISO days."""
+    from accounts.tests.factories import StaffFactory
+
+    make_programme_clusters(programme, 1)
+    client.force_login(StaffFactory(language="lt"))
+    response = client.get(reverse("reports:dashboard"))
+    html, scope = response.content.decode(), response.context["scope"]
+    with translation.override("lt"):
+        span = date_span(scope.date_from, scope.date_to)
+        today = date_format(timezone.localdate(), "DATE_FORMAT")
+    assert f"Laikotarpis: {span}" in html and " m. " in span
+    assert f'<span class="text-nowrap">{today}</span>' in html
+    assert timezone.localdate().isoformat() not in html
