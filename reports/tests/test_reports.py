@@ -402,7 +402,7 @@ def test_the_lithuanian_period_filter_reads_from_and_until(client):
 
 
 def test_the_dashboards_sentences_write_days_as_the_language_does(client, programme):
-    """ "Laikotarpis: 2026 m. sausio 1 d. – gruodžio 31 d.", "Duomenys 2026 m. gruodžio 6 d.", not ISO days."""
+    """Lithuanian reads "Laikotarpis: 2026 m. sausio 1 d. – gruodžio 31 d." and "2026 m. gruodžio 6 d.", not ISO."""
     from accounts.tests.factories import StaffFactory
 
     make_programme_clusters(programme, 1)
