@@ -51,6 +51,8 @@ OVERRIDDEN = {
         "Add another %(model)s",
         "Change selected %(model)s",
         "Delete selected %(verbose_name_plural)s",
+        # Django gives every plural form "rezultatai": "11 rezultatų", "21 rezultatas".
+        "%(counter)s result",
         # A person's "vardas" in Django's auth, which lists first and so wins; our models name things.
         "name",
         # Django's one-letter P, Š, S leave Friday, Saturday and Sunday guessable only from their order.

@@ -139,3 +139,19 @@ def test_a_lithuanian_sentence_ending_on_a_day_has_one_full_stop(sentence):
         text = translation.gettext(sentence) % defaultdict(lambda: day)
     assert text != sentence % defaultdict(lambda: day), "not translated"
     assert "d.." not in text and text.endswith("."), text
+
+
+@pytest.mark.django_db
+def test_admin_counts_read_as_lithuanian_counts(client):
+    from django.urls import reverse
+
+    from accounts.tests.factories import StaffFactory
+    from consultations.tests.factories import ExpertFactory
+
+    for _ in range(11):
+        ExpertFactory(organisation="Alfa")
+    ExpertFactory(organisation="Beta")
+    client.force_login(StaffFactory(language="lt"))
+    found = client.get(reverse("admin:consultations_expert_changelist"), {"q": "Alfa"}).content.decode()
+    assert "11 rezultatų" in found and "11 rezultatai" not in found  # Django's own gives every form "rezultatai"
+    assert "Ekspertai: 11" in found and "11 ekspertai" not in found
