@@ -534,6 +534,12 @@ class Consultation(models.Model):
             ) % {"hours": CHANGE_DEADLINE_HOURS}
         return None
 
+    def move_refusal(self, starts_at: datetime.datetime, hours: Decimal) -> str | None:
+        """A move changes the time or the length: the same ones would only send the booking back to the expert."""
+        if starts_at == self.starts_at and hours == self.hours:
+            return gettext("This is the time already booked. Pick another time or length.")
+        return None
+
     def outcome_refusal(self, user=None, now: datetime.datetime | None = None) -> str | None:
         """The session's expert logs the outcome of a confirmed session once it has started, and edits it for
         ``OUTCOME_EDIT_DAYS`` days. Programme staff log it on the expert's behalf and correct it at any time."""

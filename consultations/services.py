@@ -368,6 +368,7 @@ def consultation_reschedule(
         )
         _check_expert(expert, current.service_area)
         _refuse(current.change_refusal())
+        _refuse(current.move_refusal(starts_at, hours))
         holding = Consultation.objects.holding_hours().filter(pk=current.pk).exists()
         _check_hours(
             allocation,

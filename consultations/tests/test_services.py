@@ -183,6 +183,19 @@ def test_reschedule_moves_to_a_free_slot_and_asks_again(world):
     assert remaining(world) == Decimal("18")
 
 
+def test_a_move_must_change_the_time_or_the_length(world):
+    consultation = services.consultation_book(**world.book_kwargs(hours=Decimal("2")))
+    services.consultation_confirm(consultation=consultation, by=world.expert.user)
+    same = {"consultation": consultation, "starts_at": consultation.starts_at, "by": world.manager, "reason": "x"}
+    with pytest.raises(ValidationError) as refused:
+        services.consultation_reschedule(hours=Decimal("2"), **same)
+    assert refused.value.messages == ["This is the time already booked. Pick another time or length."]
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.Status.CONFIRMED and not consultation.changes.exists()
+    shorter = services.consultation_reschedule(hours=Decimal("1.5"), **same)
+    assert (shorter.hours, shorter.status) == (Decimal("1.5"), Consultation.Status.REQUESTED)
+
+
 def test_reschedule_counts_the_hours_it_gives_back(world):
     """Moving a booking that holds all the hours left needs no more than it gives back."""
     world.allocation.hours_granted = Decimal("2")
