@@ -157,6 +157,17 @@ def test_step_3_loads_the_script_that_shows_the_chosen_formats_fields(client, wo
     assert 'data-format-fields="online"' in html
 
 
+def test_every_booking_step_keeps_the_trail_back_to_its_start(client, world):
+    client.force_login(world.manager)
+    book = f'<a href="{reverse("consultations:book")}">Book a consultation</a>'
+    slots = client.get(reverse("consultations:book-slots"), {"area": world.area.code}).content.decode()
+    query = {"area": world.area.code, "expert": world.expert.pk, "start": slot_value(local_at(3, 10)), "length": "1"}
+    details = client.get(reverse("consultations:book-new"), query).content.decode()
+    for html in (slots, details):
+        trail = html.split('<ol class="breadcrumb">')[1].split("</ol>")[0]
+        assert book in trail and str(world.cluster) in trail
+
+
 def test_a_manager_books_online_without_a_link_and_the_expert_adds_it(client, world):
     client.force_login(world.manager)
     response = client.post(reverse("consultations:book-new"), {"area": world.area.code, **booking_data(world)})
