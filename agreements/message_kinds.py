@@ -6,6 +6,7 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import active_staff
@@ -36,7 +37,7 @@ register(
         verbose_name=_("Agreement period ending"),
         subject=lambda obj, ctx: (
             _("Agreement %(number)s with %(cluster)s ends on %(date)s")
-            % {"number": obj.number, "cluster": obj.cluster, "date": obj.ends_on.isoformat()}
+            % {"number": obj.number, "cluster": obj.cluster, "date": date_format(obj.ends_on, "DATE_FORMAT")}
         ),
         template="agreements/emails/agreement_ending",
         recipients=lambda obj: [*active_staff(), *obj.cluster.managers.all()],

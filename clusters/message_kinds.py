@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import active_staff
@@ -32,7 +33,11 @@ register(
         verbose_name=_("Excellence label expiring"),
         subject=lambda obj, ctx: (
             _("The %(level)s label of %(cluster)s expires on %(date)s")
-            % {"level": obj.get_level_display(), "cluster": obj.cluster, "date": obj.valid_until.isoformat()}
+            % {
+                "level": obj.get_level_display(),
+                "cluster": obj.cluster,
+                "date": date_format(obj.valid_until, "DATE_FORMAT"),
+            }
         ),
         template="clusters/emails/label_expiring",
         recipients=lambda obj: [*active_staff(), *obj.cluster.managers.all()],

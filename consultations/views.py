@@ -332,10 +332,10 @@ def consultation_list_view(request):
     """The manager's consultations (of all the clusters they manage), filterable; upcoming first."""
     managed = managed_clusters_for(request)
     if not managed:
-        if request.user.is_staff:
-            # Staff see every cluster's consultations in the admin's list.
-            return redirect("admin:consultations_consultation_changelist")
         if expert_for(request.user) is None:
+            if request.user.is_staff:
+                # Staff see every cluster's consultations in the admin's list.
+                return redirect("admin:consultations_consultation_changelist")
             raise Http404
         # An expert who tries the managers' address gets their own list.
         query = request.GET.urlencode()

@@ -11,6 +11,7 @@ import datetime
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
@@ -342,7 +343,8 @@ register(
         model="events.FundingIntent",
         verbose_name=_("Funding call closing reminder"),
         subject=lambda obj, ctx: (
-            _("%(call)s closes on %(day)s") % {"call": obj.event, "day": obj.event.closes_on.isoformat()}
+            _("%(call)s closes on %(day)s")
+            % {"call": obj.event, "day": date_format(obj.event.closes_on, "DATE_FORMAT")}
         ),
         template="events/emails/funding_call_closing",
         recipients=lambda obj: obj.cluster.managers.all(),

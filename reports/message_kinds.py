@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import LabelRules
 from clusters.selectors import eligibility_gaps, road_cluster
-from inolink.formatting import decimal_number, month_label
+from inolink.formatting import date_span, decimal_number, month_label
 from inolink.ical import absolute_url
 from inolink.tables import CLUSTER, STAFF, build_tables
 from notifications.registry import MessageKind, register
@@ -104,8 +104,8 @@ register(
         model="agreements.Programme",
         verbose_name=_("Weekly programme report"),
         subject=lambda obj, ctx: (
-            _("%(programme)s: weekly report %(start)s – %(end)s")
-            % {"programme": obj, "start": ctx["scope"].date_from.isoformat(), "end": ctx["scope"].date_to.isoformat()}
+            _("%(programme)s: weekly report, %(span)s")
+            % {"programme": obj, "span": date_span(ctx["scope"].date_from, ctx["scope"].date_to)}
         ),
         template="reports/emails/weekly_report",
         context=_context(STAFF),

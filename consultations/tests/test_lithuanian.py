@@ -6,6 +6,8 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations import services
+
 from .factories import ConsultationFactory, held_session, local_at
 
 GENITIVE_MONTHS = "sausio|vasario|kovo|balandžio|gegužės|birželio|liepos|rugpjūčio|rugsėjo|spalio|lapkričio|gruodžio"
@@ -60,3 +62,15 @@ def test_deadlines_inside_a_sentence_read_as_lithuanians_write_a_date(client, wo
     due = timezone.localtime(outcome.extra_due_at)
     assert re.search(rf"iki {pattern}", html) and f"{due.day} d." in html and due.strftime("%H:%M") in html
     assert outcome.extra_due_at.strftime("%Y-%m-%d") not in html
+
+
+def test_a_move_in_the_history_names_both_times_as_lithuanians_write_them(client, world):
+    consultation = services.consultation_book(**world.book_kwargs())
+    services.consultation_reschedule(
+        consultation=consultation, starts_at=local_at(4, 14), hours=consultation.hours, by=world.manager, reason="x"
+    )
+    in_lithuanian(world.manager)
+    client.force_login(world.manager)
+    html = client.get(reverse("consultations:consultation-detail", args=[consultation.pk])).content.decode()
+    day = rf"\d{{4}} m\. (?:{GENITIVE_MONTHS}) \d{{1,2}} d\. \((?:{WEEKDAYS})\), \d\d:\d\d"
+    assert re.search(rf"Perkelta: iš {day} į {day} \(", html), "the move's times are not Lithuanian dates"

@@ -276,3 +276,16 @@ def test_a_request_handed_to_another_expert_before_sending_reaches_only_the_new_
     services.consultation_reassign(consultation=consultation, expert=new_expert, by=StaffFactory())
     assert _to(_send()) == [new_expert.user.email]
     assert _records("consultation_requested")[0].status == OutgoingMessage.Status.SKIPPED
+
+
+def test_a_time_change_in_an_email_names_both_times_as_the_reader_writes_them(world):
+    consultation = services.consultation_book(**world.book_kwargs())
+    services.consultation_propose(consultation=consultation, starts_at=local_at(5, 14), by=world.expert.user)
+    _send()
+    mail.outbox.clear()
+    services.consultation_proposal_accept(consultation=consultation, by=world.manager)
+    [email] = _send()
+    with timezone.override("Europe/Vilnius"), translation.override("en"):
+        old, new = day_and_time(local_at(3, 10)), day_and_time(local_at(5, 14))
+    assert email.to == [world.expert.user.email]
+    assert f"From {old} to {new} (Vilnius time)." in email.body

@@ -41,8 +41,9 @@ def test_the_history_shows_who_moved_it_why_and_both_times(client, world):
     services.consultation_confirm(consultation=consultation, by=world.expert.user)
     client.force_login(world.manager)
     html = page(client, consultation)
-    old, new = timezone.localtime(local_at(3, 10)), timezone.localtime(local_at(4, 11))
-    assert f"Moved: from {old:%Y-%m-%d %H:%M} to {new:%Y-%m-%d %H:%M}, by {world.manager} (cluster manager)" in html
+    with translation.override("en"):
+        old, new = day_and_time(local_at(3, 10)), day_and_time(local_at(4, 11))
+    assert f"Moved: from {old} to {new}, by {world.manager} (cluster manager)" in html
     assert "Board meets" in html
     assert f"({world.expert.user})" not in html  # the manager's reason is not lent to the expert who confirmed
     assert html.count("Moved: from") == 1

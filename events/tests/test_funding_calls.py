@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from accounts.tests.factories import UserFactory
 from clusters.tests.factories import ClusterFactory
@@ -56,12 +57,6 @@ def test_the_database_refuses_a_call_that_closes_before_it_opens_or_has_no_dates
         Event.objects.filter(pk=call.pk).update(opens_on=None)
     # An event that is not a call needs no dates.
     EventFactory(opens_on=None, closes_on=None)
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
 
 
 def test_clean_asks_a_call_for_its_days_in_words_and_fills_its_moments(english):
@@ -134,8 +129,10 @@ def test_a_reminder_goes_once_to_clusters_still_considering_or_preparing_a_week_
     assert sorted(r.object_id for r in records) == sorted([considering.pk, preparing.pk])
     messages_send()
     assert len(mail.outbox) == 2
-    body = mail.outbox[0].body
-    assert f"closes on {closing.closes_on.isoformat()}" in body and "Ends" not in body
+    body, subject = mail.outbox[0].body, mail.outbox[0].subject
+    with translation.override("en"):
+        day = date_format(closing.closes_on, "DATE_FORMAT")
+    assert f"closes on {day}." in body and f"closes on {day}" in subject and "Ends" not in body
     assert reverse("events:funding-intent-edit", args=[closing.pk]) in body
 
 

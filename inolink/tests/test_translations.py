@@ -122,22 +122,30 @@ def test_things_have_a_name_not_a_first_name():
         assert translation.gettext(field_label) == "pavadinimas"
 
 
-# English sentences that end on a day written in ``DATE_FORMAT``. Lithuanian writes such a day ending in "d."
-# ("2026 m. gruodžio 7 d."), and that full stop ends the sentence too.
-SENTENCES_ENDING_ON_A_DAY = [
-    "For the benchmarking interview; prepared %(day)s.",
-    "The silver re-benchmarking window closes %(to)s, before the target date %(target)s.",
-    "Registration closes on %(day)s.",
-    "Choose your password with the button below. The link works once, until %(until)s.",
+# English sentences with a day written in ``DATE_FORMAT`` (the placeholder named) before a full stop. Lithuanian
+# writes such a day ending in "d." ("2026 m. gruodžio 7 d."), and that full stop ends the sentence too.
+SENTENCES_WITH_A_DAY_BEFORE_A_FULL_STOP = [
+    ("For the benchmarking interview; prepared %(day)s.", "day"),
+    ("The silver re-benchmarking window closes %(to)s, before the target date %(target)s.", "target"),
+    ("Registration closes on %(day)s.", "day"),
+    ("Choose your password with the button below. The link works once, until %(until)s.", "until"),
+    ("Here is the %(programme)s report for %(span)s. The full tables are in the attached spreadsheet.", "span"),
+    ("The period of agreement %(number)s between %(programme)s and %(cluster)s ends on %(date)s.", "date"),
+    ("The %(level)s cluster excellence label of %(cluster)s is valid until %(date)s.", "date"),
+    (
+        "The funding call below closes on %(day)s. %(cluster)s marked it: %(status)s. If the cluster applies, "
+        "submit the application by then and mark it as applied here.",
+        "day",
+    ),
 ]
 
 
-@pytest.mark.parametrize("sentence", SENTENCES_ENDING_ON_A_DAY)
-def test_a_lithuanian_sentence_ending_on_a_day_has_one_full_stop(sentence):
+@pytest.mark.parametrize(("sentence", "day_name"), SENTENCES_WITH_A_DAY_BEFORE_A_FULL_STOP)
+def test_a_lithuanian_day_before_a_full_stop_has_one(sentence, day_name):
     with translation.override("lt"):
-        day = date_format(datetime.date(2026, 12, 7), "DATE_FORMAT")
-        text = translation.gettext(sentence) % defaultdict(lambda: day)
-    assert text != sentence % defaultdict(lambda: day), "not translated"
+        values = defaultdict(lambda: "X", {day_name: date_format(datetime.date(2026, 12, 7), "DATE_FORMAT")})
+        text = translation.gettext(sentence) % values
+    assert text != sentence % values, "not translated"
     assert "d.." not in text and text.endswith("."), text
 
 

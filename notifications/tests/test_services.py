@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from agreements.message_kinds import agreements_ending
@@ -53,8 +54,16 @@ def test_agreement_ending_goes_to_staff_and_managers_once_in_their_language(
     assert link in english.body
     html, mimetype = english.alternatives[0]
     assert mimetype == "text/html" and link in html and '<html lang="en">' in html
-    # An empty language preference means Lithuanian.
-    assert '<html lang="lt">' in by_address[manager_lt.email].alternatives[0][0]
+    # An empty language preference means Lithuanian, dates as Lithuanians write them.
+    lithuanian = by_address[manager_lt.email]
+    assert '<html lang="lt">' in lithuanian.alternatives[0][0]
+    with translation.override("en"):
+        english_day = date_format(ending_agreement.ends_on, "DATE_FORMAT")
+    with translation.override("lt"):
+        lithuanian_day = date_format(ending_agreement.ends_on, "DATE_FORMAT")
+    assert english.subject.endswith(f"ends on {english_day}") and f"ends on {english_day}." in english.body
+    assert lithuanian.subject.endswith(f"baigiasi {lithuanian_day}")
+    assert f"baigiasi {lithuanian_day}\n" in lithuanian.body  # the day's own full stop ends the sentence
     assert OutgoingMessage.objects.get(recipient=manager_lt).language == "lt"
     assert set(OutgoingMessage.objects.values_list("status", flat=True)) == {Status.SENT}
 
