@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.demo import demo_user
 from agreements.models import Agreement
 from clusters.models import Cluster, IndicatorArea
+from inolink.history import save_with_many_to_many
 
 from .models import (
     AvailabilityException,
@@ -349,7 +350,7 @@ def load_consultations(*, manager) -> int:
                 follow_up_actions=follow_up,
                 hours_delivered=Decimal(delivered),
             )
-            outcome.save_with_areas([indicator_areas[code] for code in served])
+            save_with_many_to_many(outcome, indicator_areas=[indicator_areas[code] for code in served])
             # Logged when the session ended; hours over the booked length two days ago, so the cluster still has
             # its dispute window (counted from the logging, as the pages say) to answer them.
             logged_at = consultation.ends_at

@@ -22,6 +22,7 @@ from clusters.models import Cluster
 from inolink.choices import choice_label
 from inolink.formatting import hours as format_hours
 from inolink.formatting import hours_number, language_list
+from inolink.history import HistoryWithManyToMany
 from inolink.text_limits import max_length_check
 
 # How many characters a person may write in each text area: what a real agenda, reason, bio or session report
@@ -864,10 +865,6 @@ def counted_hours(prefix: str = "", *, booked_hours: str = "") -> models.Express
     )
 
 
-# The outcome's history, kept at hand so that ``SessionOutcome.save_with_areas`` records a write once.
-OUTCOME_HISTORY = HistoricalRecords(m2m_fields=["indicator_areas"])
-
-
 class SessionOutcome(models.Model):
     """What happened in a session, written by its expert; editable by them for a week, by staff always (admin)."""
 
@@ -913,7 +910,7 @@ class SessionOutcome(models.Model):
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = OUTCOME_HISTORY
+    history = HistoryWithManyToMany(m2m_fields=[indicator_areas])
 
     class Meta:
         verbose_name = _("session outcome")
@@ -974,18 +971,6 @@ class SessionOutcome(models.Model):
 
     def __str__(self):
         return str(self.consultation)
-
-    def save_with_areas(self, indicator_areas) -> None:
-        """Save the outcome and the indicator areas it served as one change in its history, with the areas in it:
-        saving the row and then setting the areas would record two, the first without the new areas."""
-        created = self.pk is None
-        self.skip_history_when_saving = True
-        try:
-            self.save()
-            self.indicator_areas.set(indicator_areas)
-        finally:
-            del self.skip_history_when_saving
-        OUTCOME_HISTORY.create_historical_record(self, "+" if created else "~")
 
     @property
     def editable_until(self) -> datetime.datetime:

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from agreements.models import Agreement
 from clusters.models import IndicatorArea
 from inolink.formatting import hours as format_hours
+from inolink.history import save_with_many_to_many
 from inolink.locking import lock
 
 from .message_kinds import consultation_notify, thread_message_notify
@@ -467,7 +468,7 @@ def _outcome_write(
     outcome.hours_delivered = hours_delivered
     # Staff writing on the expert's behalf say why; the note is kept with the change in the outcome's history.
     outcome._change_reason = consultation._change_reason = note.strip() or None
-    outcome.save_with_areas(indicator_areas)
+    save_with_many_to_many(outcome, indicator_areas=indicator_areas)
     if consultation.status != result:
         consultation.status = result
         consultation.status_changed_by = by

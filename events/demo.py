@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clusters.models import IndicatorArea
+from inolink.history import save_with_many_to_many
 
 from .models import Decision, Delegate, Event, FundingIntent, Outcome, Participation, PartnershipLead
 
@@ -350,19 +351,19 @@ def load(*, registry, manager, staff) -> dict:
         delegates=[("Ieva Cluster Manager", "Klasterio vadovė"), ("Rūta Kazlauskienė", "SPA centro direktorė")],
         motivation="Norime pristatyti Lietuvos sveikatingumo kurortus Vokietijos kelionių organizatoriams.",
     )
-    outcome, created = Outcome.objects.get_or_create(
-        participation=itb,
-        defaults={
-            "attended": True,
-            "contacts_made": 14,
-            "notes": "Stende apsilankė 40 lankytojų, 14 rimtų kontaktų. Du kelionių organizatoriai prašo "
+    if not Outcome.objects.filter(participation=itb).exists():
+        outcome = Outcome(
+            participation=itb,
+            attended=True,
+            contacts_made=14,
+            notes="Stende apsilankė 40 lankytojų, 14 rimtų kontaktų. Du kelionių organizatoriai prašo "
             "pasiūlymo sveikatingumo paketams 2027 m. sezonui.",
-            "reported_by": manager,
-        },
-    )
-    if created:
+            reported_by=manager,
+        )
         # The exhibition is evidence for the road to the label (reports: the road's event results).
-        outcome.indicator_areas.set(IndicatorArea.objects.filter(code__in=["interaction", "achievements"]))
+        save_with_many_to_many(
+            outcome, indicator_areas=IndicatorArea.objects.filter(code__in=["interaction", "achievements"])
+        )
         for organisation, country, topic, next_step in [
             ("Kurort Reisen GmbH (sample)", "DE", "Sveikatingumo kelionių paketai Druskininkuose", "Siųsti pasiūlymą"),
             (

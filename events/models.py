@@ -16,6 +16,7 @@ from agreements.models import Agreement
 from clusters.models import Cluster, IndicatorArea
 from inolink.bilingual import BilingualText, written_in_either
 from inolink.choices import choice_label
+from inolink.history import HistoryWithManyToMany
 from inolink.text_limits import max_length_check
 
 from .countries import Country
@@ -646,7 +647,7 @@ class Outcome(models.Model):
         help_text=_("The benchmarking's indicator areas the event built evidence for, if any."),
     )
 
-    history = HistoricalRecords(m2m_fields=[indicator_areas])
+    history = HistoryWithManyToMany(m2m_fields=[indicator_areas])
 
     class Meta:
         verbose_name = _("outcome")
@@ -720,7 +721,7 @@ class FundingIntent(models.Model):
     created_at = models.DateTimeField(_("first marked"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[indicator_areas])
+    history = HistoryWithManyToMany(m2m_fields=[indicator_areas])
 
     class Meta:
         verbose_name = _("funding intent")

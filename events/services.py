@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import IndicatorArea
+from inolink.history import save_with_many_to_many
 from inolink.locking import lock
 
 from .message_kinds import application_received_notify, decision_notify, event_cancelled_notify, event_moved_notify
@@ -332,20 +333,12 @@ def outcome_report(
             raise ValidationError(_("The outcome can be reported once the event has ended."))
         if contacts_made < 0:
             raise ValidationError({"contacts_made": _("The number of contacts cannot be negative.")})
-        outcome, created = Outcome.objects.get_or_create(
-            participation=current,
-            defaults={
-                "attended": attended,
-                "contacts_made": contacts_made,
-                "notes": notes.strip(),
-                "reported_by": user,
-                "reported_at": now,
-            },
+        # The participation's lock serialises its reports: the first one creates the outcome.
+        outcome = Outcome.objects.filter(participation=current).first() or Outcome(
+            participation=current, reported_by=user, reported_at=now
         )
-        if not created:
-            outcome.attended, outcome.contacts_made, outcome.notes = attended, contacts_made, notes.strip()
-            outcome.save(update_fields=["attended", "contacts_made", "notes", "updated_at"])
-        outcome.indicator_areas.set(indicator_areas)
+        outcome.attended, outcome.contacts_made, outcome.notes = attended, contacts_made, notes.strip()
+        save_with_many_to_many(outcome, indicator_areas=indicator_areas)
         for lead in new_leads:
             PartnershipLead.objects.create(
                 outcome=outcome,
@@ -383,18 +376,13 @@ def funding_intent_set(
         updated_by=user,
     )
     candidate.full_clean(exclude=["event", "cluster", "updated_by"], validate_unique=False, validate_constraints=False)
-    intent, _created = FundingIntent.objects.update_or_create(
-        event=event,
-        cluster=cluster,
-        defaults={
-            "status": candidate.status,
-            "submitted_on": submitted_on,
-            "decided_on": decided_on,
-            "note": candidate.note,
-            "updated_by": user,
-        },
-    )
-    intent.indicator_areas.set(indicator_areas)
+    with transaction.atomic():
+        # The cluster's lock serialises its marks: the first one for the call creates the intent.
+        lock(cluster)
+        intent = FundingIntent.objects.filter(event=event, cluster=cluster).first() or candidate
+        intent.status, intent.submitted_on, intent.decided_on = candidate.status, submitted_on, decided_on
+        intent.note, intent.updated_by = candidate.note, user
+        save_with_many_to_many(intent, indicator_areas=indicator_areas)
     return intent
 
 

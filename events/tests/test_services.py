@@ -265,7 +265,14 @@ def test_an_event_outcome_and_a_funding_intent_may_name_the_indicator_areas_they
         indicator_areas=[achievements, interaction],
     )
     assert set(intent.indicator_areas.all()) == {achievements, interaction}
-    assert {row.indicatorarea for row in intent.history.latest().indicator_areas.all()} == {achievements, interaction}
+    # Each write is one change in the history, with the areas it named.
+    [marked] = intent.history.all()
+    assert marked.history_type == "+"
+    assert {row.indicatorarea for row in marked.indicator_areas.all()} == {achievements, interaction}
+    reported, first = outcome.history.order_by("-history_date", "-history_id")
+    assert (first.history_type, reported.history_type) == ("+", "~")
+    assert [row.indicatorarea for row in first.indicator_areas.all()] == [interaction]
+    assert not reported.indicator_areas.exists()
 
 
 def test_no_outcome_before_the_event_ends():
