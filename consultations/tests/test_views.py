@@ -781,6 +781,10 @@ def test_the_managers_addresses_send_other_roles_where_they_work(client, world):
     assert client.get(reverse("consultations:dashboard")).url == reverse("home")
     listing = client.get(reverse("consultations:consultation-list"))
     assert listing.url == reverse("admin:consultations_consultation_changelist")
+    world.expert.user.is_staff = True  # staff who also consult get their own sessions, as the start page does
+    world.expert.user.save(update_fields=["is_staff"])
+    client.force_login(world.expert.user)
+    assert client.get(reverse("consultations:consultation-list")).url == reverse("consultations:session-list")
     client.force_login(UserFactory())  # no role: the start page explains; the list is nobody's
     assert client.get(reverse("consultations:dashboard")).url == reverse("home")
     assert client.get(reverse("consultations:consultation-list")).status_code == 404
