@@ -74,6 +74,7 @@ MUTANTS_MODULES ?= consultations.services consultations.models consultations.per
 mutants: export MUTANTS_DB_TEMPLATE = $(MUTANTS_TMP)/template.sqlite3
 mutants: install-dev
 	mkdir -p $(MUTANTS_TMP) && rm -f $(MUTANTS_DB_TEMPLATE)
+	$(BIN)/python mutation/refresh.py
 	env -u DATABASE_URL DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(MUTANTS_DB_TEMPLATE) \
 		$(BIN)/python manage.py migrate --noinput > /dev/null
 	for module in $(MUTANTS_MODULES); do \
