@@ -301,6 +301,22 @@ def test_no_outcome_for_an_application_that_was_not_approved(status):
 # Funding intents
 
 
+def test_a_funding_intent_is_one_clusters_for_one_call():
+    call, other_call, cluster, other_cluster = (
+        FundingCallFactory(),
+        FundingCallFactory(),
+        ClusterFactory(),
+        ClusterFactory(),
+    )
+    user = UserFactory()
+    mark = {"user": user, "status": FundingIntent.Status.CONSIDERING}
+    first = services.funding_intent_set(event=call, cluster=cluster, **mark)
+    for event, marking in ((other_call, cluster), (call, other_cluster)):
+        intent = services.funding_intent_set(event=event, cluster=marking, **mark)
+        assert intent.pk != first.pk and (intent.event, intent.cluster) == (event, marking)
+    assert FundingIntent.objects.count() == 3
+
+
 def test_funding_intent_is_set_then_updated_with_dates():
     call, cluster, user = FundingCallFactory(), ClusterFactory(), UserFactory()
     services.funding_intent_set(event=call, cluster=cluster, user=user, status=FundingIntent.Status.CONSIDERING)
