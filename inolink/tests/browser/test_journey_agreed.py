@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
@@ -14,6 +14,7 @@ from clusters.tests.factories import ClusterFactory
 from consultations import services
 from consultations.models import Consultation, HourAllocation, ServiceArea, SessionOutcome
 from consultations.tests.factories import ConsultationFactory, ExpertFactory, available_all_week, local_at
+from inolink.formatting import day_and_time
 from notifications.models import OutgoingMessage
 
 from .conftest import assert_accessible, sign_in, slot_link_name
@@ -34,7 +35,9 @@ def cast():
 
 
 def wall(moment) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+    """A moment as the history states it, in English."""
+    with translation.override("en"):
+        return day_and_time(moment)
 
 
 def test_extra_hours_are_disputed_by_the_manager_and_decided_by_staff(page):

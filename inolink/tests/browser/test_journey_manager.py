@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -10,6 +11,7 @@ from agreements.tests.factories import ActiveAgreementFactory, HourAllocationFac
 from clusters.tests.factories import ClusterFactory
 from consultations.models import Consultation, ServiceArea
 from consultations.tests.factories import ConsultationFactory, ExpertFactory, available_all_week, local_at
+from inolink.formatting import day_and_time
 
 from .conftest import assert_accessible, more_times_link_name, sign_in, slot_link_name
 
@@ -80,7 +82,8 @@ def test_manager_books_reschedules_and_cancels(page):
     assert_accessible(page)
     page.get_by_role("button", name="Send the new time").click()
     expect(page.locator(".alert-success")).to_contain_text("The new time is sent to the expert")
-    expect(page.locator("main")).to_contain_text(local_at(4, 13).strftime("%Y-%m-%d 13:00"))
+    with translation.override("en"):
+        expect(page.locator("main")).to_contain_text(f"to {day_and_time(local_at(4, 13))}")
     expect(page.locator("main .badge").first).to_have_text("Requested")
     booked.refresh_from_db()
     assert (booked.status, booked.starts_at) == ("requested", local_at(4, 13))
