@@ -534,10 +534,11 @@ def expert_schedule(expert, *, now=None):
         "upcoming": _capped(
             mine.filter(status=Consultation.Status.CONFIRMED, starts_at__gt=now).order_by("starts_at"), SCHEDULE_ROWS
         ),
+        # Logged sessions show the hours their outcome logged, not the booked length.
         "recent": list(
-            mine.filter(status__in=[Consultation.Status.HELD, Consultation.Status.NO_SHOW]).order_by("-starts_at")[
-                :RECENT_ROWS
-            ]
+            mine.filter(status__in=[Consultation.Status.HELD, Consultation.Status.NO_SHOW])
+            .annotate(hours_logged=F("outcome__hours_delivered"))
+            .order_by("-starts_at")[:RECENT_ROWS]
         ),
     }
 

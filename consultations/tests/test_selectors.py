@@ -258,6 +258,7 @@ def test_expert_schedule_lists_requests_due_outcomes_upcoming_and_recent(world):
     assert schedule["outcome_due"].rows == [due]
     assert schedule["upcoming"].rows == [confirmed]
     assert schedule["recent"] == [held.consultation]
+    assert schedule["recent"][0].hours_logged == held.hours_delivered
     assert CappedList(rows=[1, 2], total=5).more == 3
     assert not CappedList(rows=[], total=0) and CappedList(rows=[1], total=1)
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from accounts.tests.factories import StaffFactory, UserFactory
@@ -20,8 +20,16 @@ from consultations.models import (
     SessionOutcome,
     WeeklyAvailability,
 )
+from inolink.formatting import hours as hours_text
 
-from .factories import ConsultationFactory, ExpertFactory, SessionOutcomeFactory, available_all_week, local_at
+from .factories import (
+    ConsultationFactory,
+    ExpertFactory,
+    SessionOutcomeFactory,
+    available_all_week,
+    held_session,
+    local_at,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -788,3 +796,15 @@ def test_the_managers_addresses_send_other_roles_where_they_work(client, world):
     client.force_login(UserFactory())  # no role: the start page explains; the list is nobody's
     assert client.get(reverse("consultations:dashboard")).url == reverse("home")
     assert client.get(reverse("consultations:consultation-list")).status_code == 404
+
+
+def test_the_experts_recently_logged_sessions_show_the_hours_logged(client, world):
+    outcome = held_session(world, hours="2.5", booked="2")
+    client.force_login(world.expert.user)
+    response = client.get(reverse("consultations:my-sessions"), HTTP_ACCEPT_LANGUAGE="en")
+    [recent] = response.context["recent"]
+    assert recent == outcome.consultation
+    recent_card = response.content.decode().split('id="recent"')[1].split("</section>")[0]
+    with translation.override("en"):
+        logged, booked = hours_text(Decimal("2.5")), hours_text(Decimal("2"))
+    assert f"logged {logged}" in recent_card and f"· {booked} ·" not in recent_card
